@@ -1,0 +1,105 @@
+# smtprc: one Makefile. `make` builds build/$(BOARD)/bin/smtprc, a static,
+# stripped multi-call binary, with its links. See README.md.
+#
+#   make [BOARD=host] [CONFIG_IPV6=0|1] [CONFIG_TLS=0|1] [CONFIG_LOG=0|1]
+#   make check      unit tests, vectors and scenarios; ends "N passed, N failed"
+#   make demo       a delivery to a real SMTP server on loopback, shown
+#   make bench      the benchmark (tools/bench.sh)
+#   make flags-matrix   every CONFIG_* combination builds without warnings
+
+BOARD ?= host
+include board/$(BOARD).mk
+
+CONFIG_IPV6 ?= $(BOARD_IPV6)
+CONFIG_TLS  ?= $(BOARD_TLS)
+CONFIG_LOG  ?= $(BOARD_LOG)
+VERSION     := 0.1
+
+CC      := $(BOARD_CC)
+AR      := $(BOARD_AR)
+STRIP   := $(BOARD_STRIP)
+RUN     := $(BOARD_RUN)
+# O: where this configuration builds. The board's dependencies are shared
+# by every configuration of that board.
+O       ?= build/$(BOARD)
+DEPS    := build/$(BOARD)/deps
+
+WARN    := -Wall -Wextra -Wundef -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wpointer-arith -Wcast-align -Werror \
+           -Wno-format-truncation
+CFLAGS  := -std=c11 -D_GNU_SOURCE $(BOARD_CFLAGS) -ffunction-sections \
+           -fdata-sections -fno-asynchronous-unwind-tables $(WARN) \
+           -I$(O) -Iinclude -I$(DEPS)/include
+LDFLAGS := -static -Wl,--gc-sections $(BOARD_LDFLAGS)
+LIBS    := -L$(DEPS)/lib -lbearssl -ludns
+
+SRCS    := $(wildcard src/*.c)
+OBJS    := $(SRCS:src/%.c=$(O)/obj/%.o)
+HDRS    := $(wildcard include/*.h)
+PROG    := $(O)/bin/smtprc
+LINKS   := smtprcd smtppd sendmail mailq
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT      := $(O)/tests/unit
+# The unit tests link every module except main.c.
+LIB_OBJS  := $(filter-out $(O)/obj/main.o,$(OBJS))
+
+.PHONY: all check demo bench clean deps packages flags-matrix FORCE
+
+all: $(PROG)
+
+packages:
+	@tools/deps.sh packages
+
+$(DEPS)/.built: tools/build-deps.sh tools/deps.sh | packages
+	tools/build-deps.sh $(abspath build/$(BOARD)) "$(CC)" "$(AR)" \
+		"$(BOARD_CFLAGS)" 1
+deps: $(DEPS)/.built
+
+# config.h changes only when a flag does, so objects rebuild only then.
+$(O)/config.h: config.h.in FORCE
+	@mkdir -p $(O)
+	@sed -e 's/@CONFIG_IPV6@/$(CONFIG_IPV6)/' -e 's/@CONFIG_TLS@/$(CONFIG_TLS)/' \
+	     -e 's/@CONFIG_LOG@/$(CONFIG_LOG)/' -e 's/@VERSION@/$(VERSION)/' \
+	     -e 's/@BOARD@/$(BOARD)/' config.h.in >$@.tmp
+	@for f in IPV6 TLS LOG; do grep -q "define CONFIG_$$f  *[01] " $@.tmp || \
+		{ echo "CONFIG_$$f must be 0 or 1" >&2; rm -f $@.tmp; exit 1; }; done
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(O)/obj/%.o: src/%.c $(O)/config.h $(HDRS) | $(DEPS)/.built
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(PROG): $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.unstripped $(OBJS) $(LIBS)
+	$(STRIP) -o $@ $@.unstripped
+	@for l in $(LINKS); do ln -sf smtprc $(O)/bin/$$l; done
+
+# Unit tests: plain C, a name-table runner, linked statically like the
+# program so they run under qemu-user for the boards too.
+$(UNIT): $(UNIT_SRCS) $(LIB_OBJS) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(LIBS)
+
+check: $(PROG) $(UNIT)
+	@O=$(O) RUN="$(RUN)" BOARD=$(BOARD) CONFIG_LOG=$(CONFIG_LOG) \
+		CONFIG_IPV6=$(CONFIG_IPV6) CONFIG_TLS=$(CONFIG_TLS) tests/run.sh
+
+demo: $(PROG)
+	@tools/demo.sh $(PROG)
+
+bench: $(PROG)
+	@tools/bench.sh $(PROG)
+
+flags-matrix:
+	@for i in 0 1; do for t in 0 1; do for l in 0 1; do \
+		$(MAKE) -s O=build/$(BOARD)-matrix/i$$i-t$$t-l$$l CONFIG_IPV6=$$i \
+			CONFIG_TLS=$$t CONFIG_LOG=$$l all || exit 1; \
+		printf 'flags-matrix: IPV6=%s TLS=%s LOG=%s ok, %s bytes\n' $$i $$t $$l \
+			$$(wc -c <build/$(BOARD)-matrix/i$$i-t$$t-l$$l/bin/smtprc); \
+	done; done; done
+
+clean:
+	rm -rf $(O) build/$(BOARD)-matrix

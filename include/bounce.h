@@ -1,0 +1,43 @@
+/* bounce.h: delivery status notifications (RFC 3464, RFC 3462
+ * multipart/report), written into the maildrop for the original sender.
+ *
+ * One bounce per message per run lists every failed recipient. Its
+ * envelope sender is null, so a bounce never bounces. The original is
+ * returned whole up to BOUNCE_ORIG_SIZE bytes (message/rfc822), else its
+ * header only (text/rfc822-headers), cut at a line boundary at that size.
+ */
+#ifndef SMTPRC_BOUNCE_H
+#define SMTPRC_BOUNCE_H
+
+#include <stddef.h>
+#include <time.h>
+#include "outcome.h"
+#include "queue.h"
+
+struct bounce_rcpt {
+	const char *addr;
+	size_t len;
+	const struct outcome *o;
+};
+
+struct bounce {
+	const char *reporting_mta;  /* this host's name */
+	const char *remote_mta;     /* server talked to, or NULL */
+	const char *sender;         /* the original sender: recipient here */
+	size_t sender_len;          /* > 0 */
+	const char *id;             /* the original's queue identifier */
+	unsigned long queued;       /* when the original arrived */
+	time_t now;
+	const struct bounce_rcpt *rcpt;
+	size_t nrcpt;
+	int msgfd;                  /* the original, read with pread */
+};
+
+/* Writes the bounce as a new maildrop entry, fsynced, its directory
+ * fsynced. Returns 0, or E_SYS with errno (nothing is left behind). */
+int bounce_write(struct queue *q, const struct bounce *b);
+
+/* Formats t as an RFC 5322 date in UTC into out (at least 32 bytes). */
+void bounce_date(time_t t, char *out);
+
+#endif

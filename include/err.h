@@ -1,0 +1,54 @@
+/* err.h: error codes shared by every module, and the one reporting helper.
+ *
+ * Library functions return 0 (or a count) on success and a negative E_*
+ * code on failure. Programs report through err_fatal()/err_warn(), which
+ * print "PROG: fatal: WHAT: REASON" on standard error.
+ */
+#ifndef SMTPRC_ERR_H
+#define SMTPRC_ERR_H
+
+enum {
+	E_OK = 0,
+	E_SYS = -1,          /* see errno */
+	E_NOMEM = -2,        /* a fixed capacity was exceeded */
+	E_REPLY_LONG = -3,   /* reply line over SMTP_REPLY_LINE_SIZE */
+	E_REPLY_CODE = -4,   /* reply code not three digits 2xx-5xx */
+	E_REPLY_MIXED = -5,  /* multi-line reply with differing codes */
+	E_REPLY_LINES = -6,  /* more than SMTP_REPLY_LINES_MAX lines */
+	E_REPLY_SYNTAX = -7, /* no space or hyphen after the code */
+	E_TIMEOUT = -8,      /* a stage's deadline passed */
+	E_LOST = -9,         /* the peer closed the connection */
+	E_GREETING = -10,    /* greeting was not 220 */
+	E_HELLO = -11,       /* EHLO and HELO both refused */
+	E_PROTOCOL = -12,    /* a reply not allowed at this point */
+	E_LIST = -13,        /* malformed recipient list */
+	E_CONNECT = -14,     /* no address could be connected */
+	E_UNEXPECTED = -15,  /* bytes from the server when none were due */
+	E_NODNS = -16,       /* a name needs DNS, not in this build yet */
+};
+
+/* Returns a static English description of an E_* code. */
+const char *err_str(int e);
+
+/* The program name used in messages; set once by main. */
+extern const char *err_prog;
+
+/* Print "PROG: fatal: MSG[: strerror(errno)]" and exit with status.
+ * with_errno: append strerror(errno). */
+void err_fatal(int status, int with_errno, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+/* Same without exiting, with "warning" instead of "fatal". */
+void err_warn(int with_errno, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* sysexits(3) statuses used by the programs. */
+#define EX_OK_ 0
+#define EX_USAGE_ 64
+#define EX_DATAERR_ 65
+#define EX_UNAVAILABLE_ 69
+#define EX_OSERR_ 71
+#define EX_CANTCREAT_ 73
+#define EX_IOERR_ 74
+#define EX_TEMPFAIL_ 75
+
+#endif

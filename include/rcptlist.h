@@ -1,0 +1,73 @@
+/* rcptlist.h: recipient list files (docs/queue.md), pure parse and format.
+ *
+ * A recipient list is a small text file, one "key value" per line, LF
+ * line ends, for one message and one domain:
+ *
+ *   smtprc-list 1
+ *   message 1764343185-4711-0
+ *   domain example.com
+ *   sender <alice@example.org>          ("<>": null reverse-path)
+ *   queued 1764343185                   (Unix time the message arrived)
+ *   attempts 2
+ *   rcpt <bob@example.com>              (never tried, or no diagnostic)
+ *   rcpt <carol@example.com> 450 4.2.0 mailbox busy   (last diagnostic)
+ *
+ * Every key but rcpt appears exactly once, in this order; rcpt appears 0 to
+ * RCPT_PER_LIST_MAX times. The parser keeps pointers into the caller's
+ * buffer, which must outlive the struct.
+ */
+#ifndef SMTPRC_RCPTLIST_H
+#define SMTPRC_RCPTLIST_H
+
+#include <stddef.h>
+#include "config.h"
+
+struct rcptlist_rcpt {
+	const char *addr; /* without angle brackets */
+	size_t len;
+	const char *diag; /* last diagnostic, or NULL */
+	size_t diag_len;
+};
+
+struct rcptlist {
+	const char *id;     size_t id_len;
+	const char *domain; size_t domain_len;
+	const char *sender; size_t sender_len; /* 0: null reverse-path */
+	unsigned long queued;
+	unsigned long attempts;
+	size_t nrcpt;
+	struct rcptlist_rcpt rcpt[RCPT_PER_LIST_MAX];
+	/* After a failed parse: the 1-based line and what is wrong. */
+	unsigned err_line;
+	const char *err;
+};
+
+/* Parses buf[0..len). Returns 0, or E_LIST with err_line and err set.
+ * Checks: the header, the order of keys, numbers, the identifier's
+ * characters ([0-9A-Za-z_-]), the domain's characters, every address's
+ * syntax and length (SMTP_PATH_SIZE), each recipient's domain equal to the
+ * list's (ignoring case), and the recipient count. */
+int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len);
+
+/* Writes l in the format above into out[0..size). Diagnostics have control
+ * characters replaced by '?'. Returns the length, or 0 when it does not fit
+ * (it always fits in RCPTLIST_SIZE for a list that rcptlist_parse accepted
+ * with diagnostics up to SMTP_DIAG_SIZE). */
+size_t rcptlist_format(const struct rcptlist *l, char *out, size_t size);
+
+/* Checks an address without brackets: printable ASCII, a quoted local part
+ * allowed, one '@' outside quotes, non-empty local part and domain, total
+ * under SMTP_PATH_SIZE - 2. Returns 1 when valid. */
+int rcptlist_addr_valid(const char *a, size_t len);
+
+/* Checks a domain: a host name of letters, digits, '-' and '.', or an
+ * address literal in brackets; at most SMTP_DOMAIN_SIZE bytes. */
+int rcptlist_domain_valid(const char *d, size_t len);
+
+/* Checks a queue identifier: 1..QUEUE_ID_SIZE-1 of [0-9A-Za-z_-]. */
+int rcptlist_id_valid(const char *id, size_t len);
+
+/* Compares ASCII strings ignoring case; returns 1 when equal. */
+int rcptlist_eq_nocase(const char *a, size_t alen, const char *b, size_t blen);
+
+#endif

@@ -1,0 +1,51 @@
+/* relay.h: the one connection of a run. It walks the located servers until
+ * one greets and accepts EHLO/HELO, then runs one transaction per message
+ * over it, and ends it with QUIT. All waiting is poll() with the deadline
+ * of the stage (RFC 5321 §4.5.3.2); the SMTP logic is smtp_session's.
+ * Blocks until the stage completes or its deadline passes.
+ */
+#ifndef SMTPRC_RELAY_H
+#define SMTPRC_RELAY_H
+
+#include "config.h"
+#include "locate.h"
+#include "outcome.h"
+#include "smtp_session.h"
+
+struct relay_conf {
+	const char *helo_name;
+	int hello;                           /* /HELO */
+	unsigned timeout[SMTP_STAGE_COUNT];  /* seconds per stage */
+};
+
+struct relay {
+	const struct relay_conf *conf;
+	struct smtp_session s;
+	int fd;
+	int up;              /* a session is open and idle or in a message */
+	const struct locate_addr *server; /* the server talked to */
+	char peer[SMTP_DOMAIN_SIZE + IP46_FMT_SIZE + 16]; /* "name[addr]:port" */
+	long long deadline;  /* of the reply being awaited, ms */
+	size_t in_len, in_used;
+	char in[SMTP_IN_SIZE];
+	size_t out_len;
+	char out[SMTP_OUT_SIZE];
+	struct outcome fail; /* why no session is open: for every recipient */
+};
+
+/* Connects to the servers of loc in order until one session is ready.
+ * Returns 0 (r->up), or E_CONNECT with r->fail a deferral naming the last
+ * failure. r is the caller's; nothing is allocated. */
+int relay_open(struct relay *r, const struct relay_conf *c,
+	       const struct locate_result *loc);
+
+/* Runs one transaction; the message is read from msgfd (from offset 0).
+ * Returns 0 when every reply is in t, or a negative E_* code when the
+ * connection failed in between (t->fail says why; r->up is then 0 and
+ * every later transaction must be deferred with r->fail). */
+int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd);
+
+/* Sends QUIT if a session is open and closes the connection. */
+void relay_close(struct relay *r);
+
+#endif

@@ -1,0 +1,202 @@
+/* bounce.c: see bounce.h. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "bounce.h"
+#include "err.h"
+#include "maildrop.h"
+#include "wbuf.h"
+
+void bounce_date(time_t t, char *out)
+{
+	static const char days[] = "SunMonTueWedThuFriSat";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	struct tm tm;
+	size_t n = 0;
+	int y;
+
+	gmtime_r(&t, &tm);
+	memcpy(out + n, days + 3 * tm.tm_wday, 3); n += 3;
+	out[n++] = ','; out[n++] = ' ';
+	out[n++] = (char)('0' + tm.tm_mday / 10);
+	out[n++] = (char)('0' + tm.tm_mday % 10);
+	out[n++] = ' ';
+	memcpy(out + n, months + 3 * tm.tm_mon, 3); n += 3;
+	out[n++] = ' ';
+	y = tm.tm_year + 1900;
+	out[n++] = (char)('0' + y / 1000 % 10);
+	out[n++] = (char)('0' + y / 100 % 10);
+	out[n++] = (char)('0' + y / 10 % 10);
+	out[n++] = (char)('0' + y % 10);
+	out[n++] = ' ';
+	out[n++] = (char)('0' + tm.tm_hour / 10);
+	out[n++] = (char)('0' + tm.tm_hour % 10);
+	out[n++] = ':';
+	out[n++] = (char)('0' + tm.tm_min / 10);
+	out[n++] = (char)('0' + tm.tm_min % 10);
+	out[n++] = ':';
+	out[n++] = (char)('0' + tm.tm_sec / 10);
+	out[n++] = (char)('0' + tm.tm_sec % 10);
+	memcpy(out + n, " +0000", 7);
+}
+
+/* Copies the original into w: whole (headers_only 0) or its header. */
+static void put_original(struct wbuf *w, int fd, off_t size, int headers_only)
+{
+	char buf[BODY_CHUNK_SIZE];
+	off_t off = 0;
+	int last_nl = 1;
+	size_t total = 0;
+
+	while (off < size) {
+		ssize_t n = pread(fd, buf, sizeof buf, off);
+		size_t k, take;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			w->err = errno;
+			return;
+		}
+		if (n == 0)
+			break;
+		take = (size_t)n;
+		if (headers_only) {
+			/* Stop at the empty line ending the header, or at
+			 * the cap, cut back to a line boundary. */
+			for (k = 0; k < take; k++) {
+				if (buf[k] == '\n' && last_nl) {
+					take = k;
+					off = size;
+					break;
+				}
+				last_nl = buf[k] == '\n' ||
+					  (buf[k] == '\r' && last_nl);
+			}
+			if (total + take > BOUNCE_ORIG_SIZE) {
+				take = BOUNCE_ORIG_SIZE - total;
+				while (take && buf[take - 1] != '\n')
+					take--;
+				off = size;
+				last_nl = 1;
+			}
+		}
+		wbuf_put(w, buf, take);
+		total += take;
+		if (take)
+			last_nl = buf[take - 1] == '\n';
+		if (off < size)
+			off += n;
+	}
+	if (!last_nl)
+		wbuf_puts(w, "\n");
+}
+
+int bounce_write(struct queue *q, const struct bounce *b)
+{
+	char wb[4096], date[40], id[QUEUE_ID_SIZE], boundary[QUEUE_ID_SIZE + 16];
+	const char *to[1] = { b->sender };
+	size_t tolen[1] = { b->sender_len };
+	struct queue_tmp t;
+	struct wbuf w;
+	struct stat st;
+	int headers_only;
+	size_t i;
+
+	if (fstat(b->msgfd, &st) < 0)
+		return E_SYS;
+	headers_only = st.st_size > BOUNCE_ORIG_SIZE;
+	if (queue_tmp_open(q, &t) < 0)
+		return E_SYS;
+	queue_new_id(q, id);
+	memcpy(boundary, id, strlen(id));
+	memcpy(boundary + strlen(id), "/smtprc=", 9);
+	wbuf_init(&w, t.fd, wb, sizeof wb);
+
+	maildrop_put_envelope(&w, "", 0, to, tolen, 1);
+	bounce_date(b->now, date);
+	wbuf_puts(&w, "From: Mail Delivery System <MAILER-DAEMON@");
+	wbuf_puts(&w, b->reporting_mta);
+	wbuf_puts(&w, ">\nTo: <");
+	wbuf_put(&w, b->sender, b->sender_len);
+	wbuf_puts(&w, ">\nSubject: Undelivered Mail Returned to Sender\nDate: ");
+	wbuf_puts(&w, date);
+	wbuf_puts(&w, "\nMessage-ID: <");
+	wbuf_puts(&w, id);
+	wbuf_puts(&w, ".bounce@");
+	wbuf_puts(&w, b->reporting_mta);
+	wbuf_puts(&w, ">\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\n"
+		      "Content-Type: multipart/report; "
+		      "report-type=delivery-status;\n\tboundary=\"");
+	wbuf_puts(&w, boundary);
+	wbuf_puts(&w, "\"\n\nThis is a MIME-encapsulated message.\n\n--");
+	wbuf_puts(&w, boundary);
+	wbuf_puts(&w, "\nContent-Description: Notification\n"
+		      "Content-Type: text/plain; charset=us-ascii\n\n"
+		      "This is the mail system at host ");
+	wbuf_puts(&w, b->reporting_mta);
+	wbuf_puts(&w, ".\n\nYour message could not be delivered to one or "
+		      "more recipients.\nThe reasons are below; ");
+	wbuf_puts(&w, headers_only ? "the header of your message is "
+				     "attached.\n\n"
+				   : "your message is attached.\n\n");
+	for (i = 0; i < b->nrcpt; i++) {
+		const struct bounce_rcpt *r = &b->rcpt[i];
+		wbuf_puts(&w, "<");
+		wbuf_put(&w, r->addr, r->len);
+		wbuf_puts(&w, ">: ");
+		if (r->o->from_server && b->remote_mta) {
+			wbuf_puts(&w, "host ");
+			wbuf_puts(&w, b->remote_mta);
+			wbuf_puts(&w, " said: ");
+		}
+		wbuf_puts(&w, r->o->diag);
+		wbuf_puts(&w, "\n\n");
+	}
+	wbuf_puts(&w, "--");
+	wbuf_puts(&w, boundary);
+	wbuf_puts(&w, "\nContent-Description: Delivery report\n"
+		      "Content-Type: message/delivery-status\n\n"
+		      "Reporting-MTA: dns; ");
+	wbuf_puts(&w, b->reporting_mta);
+	wbuf_puts(&w, "\nX-Smtprc-Queue-ID: ");
+	wbuf_puts(&w, b->id);
+	bounce_date((time_t)b->queued, date);
+	wbuf_puts(&w, "\nArrival-Date: ");
+	wbuf_puts(&w, date);
+	wbuf_puts(&w, "\n");
+	bounce_date(b->now, date);
+	for (i = 0; i < b->nrcpt; i++) {
+		const struct bounce_rcpt *r = &b->rcpt[i];
+		wbuf_puts(&w, "\nFinal-Recipient: rfc822; ");
+		wbuf_put(&w, r->addr, r->len);
+		wbuf_puts(&w, "\nAction: failed\nStatus: ");
+		wbuf_puts(&w, r->o->status);
+		if (b->remote_mta && r->o->from_server) {
+			wbuf_puts(&w, "\nRemote-MTA: dns; ");
+			wbuf_puts(&w, b->remote_mta);
+		}
+		wbuf_puts(&w, r->o->from_server ? "\nDiagnostic-Code: smtp; "
+						: "\nDiagnostic-Code: X-smtprc; ");
+		wbuf_puts(&w, r->o->diag);
+		wbuf_puts(&w, "\nLast-Attempt-Date: ");
+		wbuf_puts(&w, date);
+		wbuf_puts(&w, "\n");
+	}
+	wbuf_puts(&w, "\n--");
+	wbuf_puts(&w, boundary);
+	wbuf_puts(&w, headers_only ? "\nContent-Description: Undelivered "
+				     "Message Headers\nContent-Type: "
+				     "text/rfc822-headers\n\n"
+				   : "\nContent-Description: Undelivered "
+				     "Message\nContent-Type: message/rfc822\n\n");
+	put_original(&w, b->msgfd, st.st_size, headers_only);
+	wbuf_puts(&w, "\n--");
+	wbuf_puts(&w, boundary);
+	wbuf_puts(&w, "--\n");
+	if (wbuf_flush(&w) < 0) {
+		queue_tmp_abort(q, &t);
+		return E_SYS;
+	}
+	return queue_tmp_commit(q, &t, QUEUE_MAILDROP, id, 1);
+}

@@ -1,0 +1,38 @@
+/* log.c: see log.h. Compiled only with CONFIG_LOG=1. */
+#include "config.h"
+#if CONFIG_LOG
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "err.h"
+#include "log.h"
+
+int log_verbose;
+
+void log_wire(char dir, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *nl;
+
+	if (!log_verbose)
+		return;
+	while (p < end) {
+		size_t n;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		fprintf(stderr, "%s: %c %.*s\n", err_prog, dir, (int)n, p);
+		p = nl ? nl + 1 : end;
+	}
+}
+
+void log_line(const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", err_prog, msg);
+}
+#endif

@@ -1,0 +1,112 @@
+/* outcome.c: see outcome.h. */
+#include <string.h>
+#include "outcome.h"
+
+static void copy(char *d, size_t size, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= size)
+		n = size - 1;
+	memcpy(d, s, n);
+	d[n] = 0;
+}
+
+void outcome_set(struct outcome *o, enum outcome_kind kind,
+		 const char *status, const char *diag)
+{
+	o->kind = kind;
+	copy(o->status, sizeof o->status, status);
+	copy(o->diag, sizeof o->diag, diag);
+	o->from_server = 0;
+	o->dup_risk = 0;
+}
+
+/* Maps one reply where success is `want` (a code, or 2 for any 2xx).
+ * Returns 1 when the step succeeded, else fills o and returns 0. */
+static int step(const struct smtp_result *r, int want,
+		const struct smtp_txn *t, struct outcome *o)
+{
+	char st[12];
+
+	if (r->code == 0) {
+		/* No reply: lost connection, time-out, protocol error. */
+		outcome_set(o, OUTCOME_DEFERRED, "4.4.2",
+			    t->fail.text[0] ? t->fail.text
+					    : "connection lost before the reply");
+		return 0;
+	}
+	if (want == 2 ? r->code / 100 == 2 : r->code == want)
+		return 1;
+	if (r->code >= 500) {
+		outcome_set(o, OUTCOME_BOUNCED,
+			    smtp_reply_status(r->text, st) ? st : "5.0.0", r->text);
+	} else if (r->code >= 400) {
+		outcome_set(o, OUTCOME_DEFERRED,
+			    smtp_reply_status(r->text, st) ? st : "4.0.0", r->text);
+	} else {
+		/* A success code where another was due: the dialogue is
+		 * out of step; never treat that as delivery. */
+		outcome_set(o, OUTCOME_DEFERRED, "4.5.0", r->text);
+	}
+	o->from_server = 1;
+	return 0;
+}
+
+void outcome_rcpt(const struct smtp_txn *t, size_t i, struct outcome *o)
+{
+	char st[12];
+
+	if (t->size_refused) {
+		outcome_set(o, OUTCOME_BOUNCED, "5.3.4",
+			    "message size exceeds the limit the server "
+			    "announced (SIZE); not sent");
+		return;
+	}
+	if (!step(&t->mail, 2, t, o) || !step(&t->rcpt[i].res, 2, t, o) ||
+	    !step(&t->data, 354, t, o))
+		return;
+	if (!step(&t->dot, 2, t, o)) {
+		if (t->dot.code == 0 && t->dot_sent) {
+			o->dup_risk = 1;
+			copy(o->diag, sizeof o->diag,
+			     "connection lost after the final dot: "
+			     "possible duplicate");
+		}
+		return;
+	}
+	outcome_set(o, OUTCOME_DELIVERED,
+		    smtp_reply_status(t->dot.text, st) ? st : "2.0.0",
+		    t->dot.text);
+	o->from_server = 1;
+}
+
+void outcome_expire(struct outcome *o, unsigned long age,
+		    unsigned long lifetime)
+{
+	char diag[SMTP_DIAG_SIZE];
+	static const char pre[] = "delivery time expired; last error: ";
+	size_t n;
+
+	if (o->kind != OUTCOME_DEFERRED || age <= lifetime)
+		return;
+	o->kind = OUTCOME_BOUNCED;
+	/* Keep the last temporary status: RFC 3463 4.4.7 when there is none
+	 * better (a DSN's Action "failed" with a 4.x.x status is what
+	 * deployed MTAs send for expiry). */
+	if (o->status[0] != '4')
+		copy(o->status, sizeof o->status, "4.4.7");
+	memcpy(diag, pre, sizeof pre - 1);
+	n = strlen(o->diag);
+	if (n > sizeof diag - sizeof pre)
+		n = sizeof diag - sizeof pre;
+	memcpy(diag + sizeof pre - 1, o->diag, n);
+	diag[sizeof pre - 1 + n] = 0;
+	copy(o->diag, sizeof o->diag, diag);
+	o->from_server = 0;
+}
+
+const char *outcome_name(enum outcome_kind k)
+{
+	return k == OUTCOME_DELIVERED ? "delivered"
+	     : k == OUTCOME_DEFERRED ? "deferred" : "bounced";
+}

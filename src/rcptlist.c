@@ -1,0 +1,360 @@
+/* rcptlist.c: see rcptlist.h. */
+#include <string.h>
+#include "err.h"
+#include "rcptlist.h"
+
+/* Enough room for every line of a maximal list (checked at compile time):
+ * the header lines, then per recipient "rcpt <" path "> " diag "\n". */
+_Static_assert(RCPTLIST_SIZE >= 1024 + RCPT_PER_LIST_MAX *
+	       (8 + SMTP_PATH_SIZE + SMTP_DIAG_SIZE),
+	       "RCPTLIST_SIZE too small for a maximal list");
+
+int rcptlist_eq_nocase(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i;
+	if (alen != blen)
+		return 0;
+	for (i = 0; i < alen; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+		if (x >= 'A' && x <= 'Z') x += 32;
+		if (y >= 'A' && y <= 'Z') y += 32;
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+int rcptlist_id_valid(const char *id, size_t len)
+{
+	size_t i;
+	if (len == 0 || len >= QUEUE_ID_SIZE)
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = id[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		      (c >= 'A' && c <= 'Z') || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+int rcptlist_domain_valid(const char *d, size_t len)
+{
+	size_t i;
+	if (len == 0 || len > SMTP_DOMAIN_SIZE)
+		return 0;
+	if (d[0] == '[') {
+		/* Address literal: printable, no brackets or backslash inside
+		 * (RFC 5321 §4.1.3 dcontent); the address itself is checked
+		 * where it is used. */
+		if (len < 3 || d[len - 1] != ']')
+			return 0;
+		for (i = 1; i < len - 1; i++)
+			if (d[i] <= 32 || d[i] >= 127 || d[i] == '[' ||
+			    d[i] == ']' || d[i] == '\\')
+				return 0;
+		return 1;
+	}
+	if (d[0] == '.' || d[0] == '-' || d[len - 1] == '-')
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = d[i];
+		if (c == '.' && i + 1 < len && d[i + 1] == '.')
+			return 0;
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		      (c >= 'A' && c <= 'Z') || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Returns the position of the '@' separating local part and domain, or
+ * len when the address is malformed. */
+static size_t addr_at(const char *a, size_t len)
+{
+	size_t i, at = len;
+	int q = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)a[i];
+		if (c < 32 || c >= 127)
+			return len;
+		if (q) {
+			if (c == '\\') {
+				if (++i == len)
+					return len;
+			} else if (c == '"')
+				q = 0;
+			continue;
+		}
+		if (c == '"')
+			q = 1;
+		else if (c == ' ' || c == '<' || c == '>' || c == ',' ||
+			 c == ';' || c == '\\')
+			return len;
+		else if (c == '@') {
+			if (at != len)
+				return len;
+			at = i;
+		}
+	}
+	return q ? len : at;
+}
+
+int rcptlist_addr_valid(const char *a, size_t len)
+{
+	size_t at;
+	if (len == 0 || len > SMTP_PATH_SIZE - 2)
+		return 0;
+	at = addr_at(a, len);
+	return at > 0 && at < len - 1 &&
+	       rcptlist_domain_valid(a + at + 1, len - at - 1);
+}
+
+/* Cursor over lines. */
+struct cur {
+	const char *p, *end;
+	unsigned line;
+	const char *val;
+	size_t vlen;
+};
+
+/* Reads the next line, which must be "key value" (or "key" alone when
+ * value may be empty). Returns 1, 0 at the end, E_LIST on a bad line. */
+static int next(struct cur *c, const char **key, size_t *klen)
+{
+	const char *nl, *sp;
+
+	if (c->p == c->end)
+		return 0;
+	c->line++;
+	nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+	if (!nl)
+		return E_LIST;
+	sp = memchr(c->p, ' ', (size_t)(nl - c->p));
+	*key = c->p;
+	if (sp) {
+		*klen = (size_t)(sp - c->p);
+		c->val = sp + 1;
+		c->vlen = (size_t)(nl - sp - 1);
+	} else {
+		*klen = (size_t)(nl - c->p);
+		c->val = nl;
+		c->vlen = 0;
+	}
+	c->p = nl + 1;
+	return 1;
+}
+
+static int keyis(const char *k, size_t klen, const char *want)
+{
+	return klen == strlen(want) && !memcmp(k, want, klen);
+}
+
+static int number(const char *s, size_t n, unsigned long *v)
+{
+	size_t i;
+	*v = 0;
+	if (n == 0 || n > 12)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return 1;
+}
+
+/* "<addr>" then optionally " diag"; sets addr and rest. */
+static int bracketed(const char *s, size_t n, const char **a, size_t *alen,
+		     const char **rest, size_t *rlen)
+{
+	size_t i;
+	int q = 0;
+	if (n < 2 || s[0] != '<')
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (q && s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] == '"')
+			q = !q;
+		else if (!q && s[i] == '>')
+			break;
+	}
+	if (i >= n)
+		return 0;
+	*a = s + 1;
+	*alen = i - 1;
+	if (i + 1 == n) {
+		*rest = 0;
+		*rlen = 0;
+		return 1;
+	}
+	if (s[i + 1] != ' ' || i + 2 == n)
+		return 0;
+	*rest = s + i + 2;
+	*rlen = n - i - 2;
+	return 1;
+}
+
+static int fail(struct rcptlist *l, struct cur *c, const char *why)
+{
+	l->err_line = c->line;
+	l->err = why;
+	return E_LIST;
+}
+
+int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
+{
+	static const char *const keys[] = {
+		"smtprc-list", "message", "domain", "sender", "queued", "attempts"
+	};
+	struct cur c = { buf, buf + len, 0, 0, 0 };
+	const char *k, *rest;
+	size_t klen, rlen, i;
+	int rc;
+
+	l->nrcpt = 0;
+	l->err_line = 0;
+	l->err = 0;
+	if (len && buf[len - 1] != '\n') {
+		c.line = 1;
+		for (i = 0; i < len; i++)
+			c.line += buf[i] == '\n';
+		return fail(l, &c, "last line has no line end");
+	}
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		rc = next(&c, &k, &klen);
+		if (rc <= 0)
+			return fail(l, &c, "header incomplete");
+		if (!keyis(k, klen, keys[i]))
+			return fail(l, &c, i == 0 ? "not a recipient list "
+						   "(no \"smtprc-list 1\" line)"
+						 : "unexpected key in header");
+		switch (i) {
+		case 0:
+			if (c.vlen != 1 || c.val[0] != '1')
+				return fail(l, &c, "unsupported list version");
+			break;
+		case 1:
+			if (!rcptlist_id_valid(c.val, c.vlen))
+				return fail(l, &c, "bad message identifier");
+			l->id = c.val;
+			l->id_len = c.vlen;
+			break;
+		case 2:
+			if (!rcptlist_domain_valid(c.val, c.vlen))
+				return fail(l, &c, "bad domain");
+			l->domain = c.val;
+			l->domain_len = c.vlen;
+			break;
+		case 3:
+			if (!bracketed(c.val, c.vlen, &l->sender,
+				       &l->sender_len, &rest, &rlen) || rest ||
+			    (l->sender_len &&
+			     !rcptlist_addr_valid(l->sender, l->sender_len)))
+				return fail(l, &c, "bad sender address");
+			break;
+		case 4:
+			if (!number(c.val, c.vlen, &l->queued))
+				return fail(l, &c, "bad queued time");
+			break;
+		case 5:
+			if (!number(c.val, c.vlen, &l->attempts))
+				return fail(l, &c, "bad attempt count");
+			break;
+		}
+	}
+	while ((rc = next(&c, &k, &klen)) > 0) {
+		struct rcptlist_rcpt *r;
+		size_t at;
+		if (!keyis(k, klen, "rcpt"))
+			return fail(l, &c, "unexpected key (only rcpt lines "
+					   "may follow the header)");
+		if (l->nrcpt == RCPT_PER_LIST_MAX)
+			return fail(l, &c, "more recipients than "
+					   "RCPT_PER_LIST_MAX");
+		r = &l->rcpt[l->nrcpt];
+		if (!bracketed(c.val, c.vlen, &r->addr, &r->len, &r->diag,
+			       &r->diag_len) ||
+		    !rcptlist_addr_valid(r->addr, r->len))
+			return fail(l, &c, "bad recipient address");
+		at = addr_at(r->addr, r->len);
+		if (!rcptlist_eq_nocase(r->addr + at + 1, r->len - at - 1,
+					l->domain, l->domain_len))
+			return fail(l, &c, "recipient not in the list's domain");
+		l->nrcpt++;
+	}
+	if (rc < 0)
+		return fail(l, &c, "line has no line end");
+	return 0;
+}
+
+/* Output cursor: stops writing at the end and remembers it overflowed. */
+struct out {
+	char *p;
+	size_t len, size;
+	int over;
+};
+
+static void add(struct out *o, const char *s, size_t n)
+{
+	if (o->over || n > o->size - o->len) {
+		o->over = 1;
+		return;
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+}
+
+static void adds(struct out *o, const char *s)
+{
+	add(o, s, strlen(s));
+}
+
+static void addnum(struct out *o, unsigned long v)
+{
+	char tmp[24];
+	size_t n = sizeof tmp;
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	add(o, tmp + n, sizeof tmp - n);
+}
+
+size_t rcptlist_format(const struct rcptlist *l, char *out, size_t size)
+{
+	struct out o = { out, 0, size, 0 };
+	size_t i, k;
+
+	adds(&o, "smtprc-list 1\nmessage ");
+	add(&o, l->id, l->id_len);
+	adds(&o, "\ndomain ");
+	add(&o, l->domain, l->domain_len);
+	adds(&o, "\nsender <");
+	add(&o, l->sender, l->sender_len);
+	adds(&o, ">\nqueued ");
+	addnum(&o, l->queued);
+	adds(&o, "\nattempts ");
+	addnum(&o, l->attempts);
+	adds(&o, "\n");
+	for (i = 0; i < l->nrcpt; i++) {
+		const struct rcptlist_rcpt *r = &l->rcpt[i];
+		adds(&o, "rcpt <");
+		add(&o, r->addr, r->len);
+		adds(&o, ">");
+		if (r->diag && r->diag_len) {
+			adds(&o, " ");
+			for (k = 0; k < r->diag_len; k++) {
+				unsigned char ch = (unsigned char)r->diag[k];
+				char c = (ch < 32 || ch == 127) ? '?' : (char)ch;
+				add(&o, &c, 1);
+			}
+		}
+		adds(&o, "\n");
+	}
+	return o.over ? 0 : o.len;
+}

@@ -1,0 +1,327 @@
+/* relay.c: see relay.h. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include "body.h"
+#include "err.h"
+#include "log.h"
+#include "relay.h"
+
+static const char *const stage_names[SMTP_STAGE_COUNT] = {
+	"connect", "greeting", "EHLO/HELO", "MAIL", "RCPT", "DATA",
+	"a data block", "the final dot", "QUIT"
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long long deadline_of(const struct relay *r, enum smtp_stage st)
+{
+	return now_ms() + (long long)r->conf->timeout[st] * 1000;
+}
+
+/* Waits until fd is ready for ev or the deadline passes. */
+static int wait_fd(int fd, short ev, long long deadline)
+{
+	struct pollfd p;
+	for (;;) {
+		long long left = deadline - now_ms();
+		int rc;
+		if (left <= 0)
+			return E_TIMEOUT;
+		p.fd = fd;
+		p.events = ev;
+		p.revents = 0;
+		rc = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+		if (rc > 0)
+			return 0;
+		if (rc < 0 && errno != EINTR)
+			return E_SYS;
+	}
+}
+
+/* Fails the session with a sentence naming the stage and the server. */
+static void fail(struct relay *r, int e, const char *what)
+{
+	char why[SMTP_DIAG_SIZE];
+	enum smtp_stage st = smtp_session_stage(&r->s);
+
+	if (e == E_TIMEOUT)
+		snprintf(why, sizeof why, "%s: timed out after %u s waiting "
+			 "for the reply to %s", r->peer, r->conf->timeout[st],
+			 stage_names[st]);
+	else
+		snprintf(why, sizeof why, "%s: %s during %s%s%s", r->peer,
+			 e == E_SYS ? strerror(errno) : err_str(e),
+			 stage_names[st], what ? ": " : "", what ? what : "");
+	smtp_session_fail(&r->s, e, why);
+}
+
+static int flush(struct relay *r, enum smtp_stage st)
+{
+	long long deadline = deadline_of(r, st);
+	size_t off = 0;
+
+	while (off < r->out_len) {
+		ssize_t n = send(r->fd, r->out + off, r->out_len - off,
+				 MSG_NOSIGNAL);
+		if (n < 0) {
+			int rc;
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				return errno == EPIPE || errno == ECONNRESET
+					       ? E_LOST : E_SYS;
+			rc = wait_fd(r->fd, POLLOUT, deadline);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		off += (size_t)n;
+	}
+	r->out_len = 0;
+	return 0;
+}
+
+/* Reads one line for the session; returns its length via *len. */
+static int read_line(struct relay *r, const char **line, size_t *len)
+{
+	size_t used;
+	int rc;
+
+	if (r->in_used) {
+		memmove(r->in, r->in + r->in_used, r->in_len - r->in_used);
+		r->in_len -= r->in_used;
+		r->in_used = 0;
+	}
+	for (;;) {
+		ssize_t n;
+		rc = smtp_line_find(r->in, r->in_len, len, &used);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			*line = r->in;
+			r->in_used = used;
+			return 0;
+		}
+		n = recv(r->fd, r->in + r->in_len, sizeof r->in - r->in_len, 0);
+		if (n > 0) {
+			r->in_len += (size_t)n;
+			continue;
+		}
+		if (n == 0)
+			return E_LOST;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return errno == ECONNRESET ? E_LOST : E_SYS;
+		rc = wait_fd(r->fd, POLLIN, r->deadline);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+static int send_body(struct relay *r, int msgfd)
+{
+	struct body_enc enc;
+	char chunk[BODY_CHUNK_SIZE];
+	off_t off = 0;
+	unsigned long total = 0;
+	int rc;
+
+	body_enc_init(&enc);
+	for (;;) {
+		ssize_t n = pread(msgfd, chunk, sizeof chunk, off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return E_SYS;
+		}
+		if (n == 0)
+			break;
+		off += n;
+		total += (unsigned long)n;
+		if (r->out_len + BODY_ENC_MAX((size_t)n) > sizeof r->out) {
+			rc = flush(r, SMTP_STAGE_BLOCK);
+			if (rc < 0)
+				return rc;
+		}
+		r->out_len += body_enc_chunk(&enc, chunk, (size_t)n,
+					     r->out + r->out_len);
+	}
+	if (r->out_len + BODY_ENC_FINISH_MAX > sizeof r->out) {
+		rc = flush(r, SMTP_STAGE_BLOCK);
+		if (rc < 0)
+			return rc;
+	}
+	r->out_len += body_enc_finish(&enc, r->out + r->out_len);
+	log_line("> [%lu bytes of message data]", total);
+	log_wire('>', ".", 1);
+	return flush(r, SMTP_STAGE_BLOCK);
+}
+
+/* Runs the session until it is idle (SMTP_WANT_TXN) or done. */
+static int drive(struct relay *r, int msgfd)
+{
+	for (;;) {
+		enum smtp_want w = smtp_session_want(&r->s);
+		const char *line;
+		size_t len, n;
+		int rc;
+
+		switch (w) {
+		case SMTP_WANT_WRITE:
+			n = smtp_session_emit(&r->s, r->out + r->out_len,
+					      sizeof r->out - r->out_len);
+			if (n) {
+				log_wire('>', r->out + r->out_len, n);
+				r->out_len += n;
+			} else if ((rc = flush(r, smtp_session_stage(&r->s))) < 0)
+				fail(r, rc, 0);
+			break;
+		case SMTP_WANT_REPLY:
+			if (r->out_len &&
+			    (rc = flush(r, smtp_session_stage(&r->s))) < 0) {
+				fail(r, rc, 0);
+				break;
+			}
+			if (r->s.reply.lines == 0 && r->in_used == 0)
+				r->deadline = deadline_of(r, smtp_session_stage(&r->s));
+			rc = read_line(r, &line, &len);
+			if (rc < 0) {
+				fail(r, rc, 0);
+				break;
+			}
+			log_wire('<', line, len);
+			smtp_session_line(&r->s, line, len);
+			if (r->s.reply.lines == 0)
+				r->deadline = deadline_of(r, smtp_session_stage(&r->s));
+			break;
+		case SMTP_WANT_BODY:
+			rc = send_body(r, msgfd);
+			if (rc < 0) {
+				fail(r, rc, rc == E_SYS ? "reading the message "
+					"or writing to the server" : 0);
+				break;
+			}
+			smtp_session_body_done(&r->s);
+			r->deadline = deadline_of(r, SMTP_STAGE_DOT);
+			break;
+		case SMTP_WANT_TXN:
+		case SMTP_TXN_DONE:
+			return 0;
+		case SMTP_DONE:
+			if (r->out_len)
+				flush(r, SMTP_STAGE_QUIT);
+			r->out_len = 0;
+			close(r->fd);
+			r->fd = -1;
+			r->up = 0;
+			return r->s.error ? r->s.error : E_LOST;
+		}
+	}
+}
+
+static int connect_one(struct relay *r, const struct locate_addr *a,
+		       char *why, size_t whysize)
+{
+	char ip[IP46_FMT_SIZE];
+	int fd, rc;
+
+	ip46_fmt(&a->ip, ip);
+	if (strcmp(a->name, ip) && !(a->name[0] == '['))
+		snprintf(r->peer, sizeof r->peer, "%s[%s]:%u", a->name, ip, a->port);
+	else
+		snprintf(r->peer, sizeof r->peer, "[%s]:%u", ip, a->port);
+	r->server = a;
+	fd = net_connect_start(&a->ip, a->port);
+	if (fd < 0) {
+		snprintf(why, whysize, "connect to %s: %s", r->peer, strerror(errno));
+		return E_CONNECT;
+	}
+	rc = wait_fd(fd, POLLOUT, now_ms() +
+		     (long long)r->conf->timeout[SMTP_STAGE_CONNECT] * 1000);
+	if (rc == 0)
+		rc = net_connect_result(fd);
+	if (rc < 0) {
+		snprintf(why, whysize, "connect to %s: %s", r->peer,
+			 rc == E_TIMEOUT ? "timed out" : strerror(errno));
+		close(fd);
+		return E_CONNECT;
+	}
+	log_line("connected to %s", r->peer);
+	r->fd = fd;
+	r->in_len = r->in_used = r->out_len = 0;
+	smtp_session_init(&r->s, r->conf->helo_name, r->conf->hello);
+	r->deadline = deadline_of(r, SMTP_STAGE_GREETING);
+	rc = drive(r, -1);
+	if (rc == 0)
+		return 0;
+	snprintf(why, whysize, "%s", r->s.last.code && (rc == E_GREETING ||
+		 rc == E_HELLO) ? r->s.last.text : "");
+	if (r->s.last.code && (rc == E_GREETING || rc == E_HELLO))
+		snprintf(why, whysize, "%s refused the session: %s", r->peer,
+			 r->s.last.text);
+	else
+		snprintf(why, whysize, "%s: %s", r->peer, err_str(rc));
+	return E_CONNECT;
+}
+
+int relay_open(struct relay *r, const struct relay_conf *c,
+	       const struct locate_result *loc)
+{
+	char why[SMTP_DIAG_SIZE] = "no server to try";
+	size_t i;
+
+	r->conf = c;
+	r->fd = -1;
+	r->up = 0;
+	r->server = 0;
+	r->peer[0] = 0;
+	for (i = 0; i < loc->n; i++) {
+		if (connect_one(r, &loc->addr[i], why, sizeof why) == 0) {
+			r->up = 1;
+			return 0;
+		}
+		log_line("%s", why);
+	}
+	outcome_set(&r->fail, OUTCOME_DEFERRED, "4.4.1", why);
+	return E_CONNECT;
+}
+
+int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd)
+{
+	int rc;
+
+	if (!r->up)
+		return E_LOST;
+	smtp_session_txn(&r->s, t);
+	rc = drive(r, msgfd);
+	if (rc < 0) {
+		outcome_set(&r->fail, OUTCOME_DEFERRED, "4.4.2",
+			    t->fail.text[0] ? t->fail.text : err_str(rc));
+		return rc;
+	}
+	smtp_session_txn_done(&r->s);
+	return 0;
+}
+
+void relay_close(struct relay *r)
+{
+	if (r->up) {
+		smtp_session_quit(&r->s);
+		drive(r, -1);
+	}
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	r->up = 0;
+}

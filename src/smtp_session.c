@@ -1,0 +1,385 @@
+/* smtp_session.c: see smtp_session.h for the transition table. */
+#include <string.h>
+#include "err.h"
+#include "smtp_session.h"
+
+enum {
+	ST_GREETING, ST_EHLO, ST_HELO, ST_READY, ST_RSET, ST_TXN, ST_BODY,
+	ST_DOT, ST_DOT_DISCARD, ST_TXN_DONE, ST_QUIT, ST_DONE
+};
+enum { EM_NONE, EM_EHLO, EM_HELO, EM_RSET, EM_TXN, EM_DOT, EM_QUIT };
+
+void smtp_session_init(struct smtp_session *s, const char *helo_name, int hello)
+{
+	memset(s, 0, sizeof *s);
+	s->state = ST_GREETING;
+	s->emit = EM_NONE;
+	s->hello = hello;
+	s->helo_name = helo_name;
+	smtp_ehlo_init(&s->ehlo);
+	smtp_reply_init(&s->reply);
+}
+
+static int pipelining(const struct smtp_session *s)
+{
+	return (s->ehlo.ext & SMTP_EXT_PIPELINING) != 0;
+}
+
+enum smtp_want smtp_session_want(const struct smtp_session *s)
+{
+	if (s->emit == EM_TXN) {
+		/* Pipelined commands are emitted all at once; lock-step ones
+		 * one at a time, each after its predecessor's reply. */
+		if (s->emit_next <= s->txn->nrcpt + 1 &&
+		    (pipelining(s) || s->emit_next == s->reply_next))
+			return SMTP_WANT_WRITE;
+	} else if (s->emit != EM_NONE) {
+		return SMTP_WANT_WRITE;
+	}
+	switch (s->state) {
+	case ST_READY: return SMTP_WANT_TXN;
+	case ST_BODY: return SMTP_WANT_BODY;
+	case ST_TXN_DONE: return SMTP_TXN_DONE;
+	case ST_DONE: return SMTP_DONE;
+	default: return SMTP_WANT_REPLY;
+	}
+}
+
+enum smtp_stage smtp_session_stage(const struct smtp_session *s)
+{
+	switch (s->state) {
+	case ST_GREETING: return SMTP_STAGE_GREETING;
+	case ST_EHLO: case ST_HELO: return SMTP_STAGE_HELLO;
+	case ST_TXN:
+		if (s->reply_next == 0)
+			return SMTP_STAGE_MAIL;
+		return s->reply_next <= s->txn->nrcpt ? SMTP_STAGE_RCPT
+						      : SMTP_STAGE_DATA;
+	case ST_BODY: return SMTP_STAGE_BLOCK;
+	case ST_DOT: case ST_DOT_DISCARD: return SMTP_STAGE_DOT;
+	case ST_QUIT: return SMTP_STAGE_QUIT;
+	default: return SMTP_STAGE_MAIL; /* RSET: as MAIL */
+	}
+}
+
+/* Appends a, b, c ... (NULL-terminated) plus CR LF if they fit. */
+static size_t put(char *buf, size_t room, const char *const *parts,
+		  const size_t *lens)
+{
+	size_t n = 0, i;
+	for (i = 0; parts[i]; i++)
+		n += lens[i];
+	if (n + 2 > room)
+		return 0;
+	n = 0;
+	for (i = 0; parts[i]; i++) {
+		memcpy(buf + n, parts[i], lens[i]);
+		n += lens[i];
+	}
+	buf[n++] = '\r';
+	buf[n++] = '\n';
+	return n;
+}
+
+static size_t put1(char *buf, size_t room, const char *a, const char *b)
+{
+	const char *parts[3] = { a, b, 0 };
+	size_t lens[2] = { strlen(a), b ? strlen(b) : 0 };
+	return put(buf, room, parts, lens);
+}
+
+static size_t fmt_ulong(char *out, unsigned long v)
+{
+	char tmp[24];
+	size_t n = 0, i;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static size_t emit_txn_command(struct smtp_session *s, char *buf, size_t room)
+{
+	struct smtp_txn *t = s->txn;
+	size_t i = s->emit_next;
+
+	if (i == 0) {
+		char sz[32];
+		size_t szlen = 0;
+		const char *parts[6];
+		size_t lens[6], k = 0;
+		parts[k] = "MAIL FROM:<"; lens[k++] = 11;
+		parts[k] = t->sender; lens[k++] = t->sender_len;
+		parts[k] = ">"; lens[k++] = 1;
+		if (s->ehlo.ext & SMTP_EXT_SIZE) {
+			memcpy(sz, " SIZE=", 6);
+			szlen = 6 + fmt_ulong(sz + 6, t->size);
+			parts[k] = sz; lens[k++] = szlen;
+		}
+		if ((s->ehlo.ext & SMTP_EXT_8BITMIME) && t->eightbit) {
+			parts[k] = " BODY=8BITMIME"; lens[k++] = 14;
+		}
+		parts[k] = 0;
+		return put(buf, room, parts, lens);
+	}
+	if (i <= t->nrcpt) {
+		const char *parts[4] = { "RCPT TO:<", t->rcpt[i - 1].addr, ">", 0 };
+		size_t lens[3] = { 9, t->rcpt[i - 1].len, 1 };
+		return put(buf, room, parts, lens);
+	}
+	return put1(buf, room, "DATA", 0);
+}
+
+size_t smtp_session_emit(struct smtp_session *s, char *buf, size_t room)
+{
+	size_t n = 0, k;
+
+	switch (s->emit) {
+	case EM_EHLO:
+		n = put1(buf, room, "EHLO ", s->helo_name);
+		break;
+	case EM_HELO:
+		n = put1(buf, room, "HELO ", s->helo_name);
+		break;
+	case EM_RSET:
+		n = put1(buf, room, "RSET", 0);
+		break;
+	case EM_DOT:
+		n = put1(buf, room, ".", 0);
+		break;
+	case EM_QUIT:
+		n = put1(buf, room, "QUIT", 0);
+		break;
+	case EM_TXN:
+		while (smtp_session_want(s) == SMTP_WANT_WRITE) {
+			k = emit_txn_command(s, buf + n, room - n);
+			if (!k)
+				return n;
+			n += k;
+			s->emit_next++;
+		}
+		if (s->emit_next > s->txn->nrcpt + 1)
+			s->emit = EM_NONE;
+		return n;
+	default:
+		return 0;
+	}
+	if (n)
+		s->emit = EM_NONE;
+	return n;
+}
+
+static void result_set(struct smtp_result *d, const struct smtp_reply *r)
+{
+	d->code = r->code;
+	memcpy(d->text, r->text, r->text_len + 1);
+}
+
+static void result_why(struct smtp_result *d, const char *why)
+{
+	size_t n = strlen(why);
+	if (n >= sizeof d->text)
+		n = sizeof d->text - 1;
+	d->code = 0;
+	memcpy(d->text, why, n);
+	d->text[n] = 0;
+}
+
+static int txn_open(const struct smtp_session *s)
+{
+	return s->state == ST_RSET || s->state == ST_TXN ||
+	       s->state == ST_BODY || s->state == ST_DOT ||
+	       s->state == ST_DOT_DISCARD;
+}
+
+/* Ends the session; quit: whether a QUIT is still worth sending. */
+static void finish(struct smtp_session *s, int error, const char *why, int quit)
+{
+	if (txn_open(s) && !s->txn->fail.text[0])
+		result_why(&s->txn->fail, why);
+	if (!s->error)
+		s->error = error;
+	s->state = ST_DONE;
+	s->emit = quit ? EM_QUIT : EM_NONE;
+}
+
+void smtp_session_fail(struct smtp_session *s, int error, const char *why)
+{
+	finish(s, error, why, 0);
+}
+
+void smtp_session_txn(struct smtp_session *s, struct smtp_txn *t)
+{
+	size_t i;
+
+	s->txn = t;
+	t->mail.code = t->data.code = t->dot.code = t->fail.code = 0;
+	t->mail.text[0] = t->data.text[0] = t->dot.text[0] = t->fail.text[0] = 0;
+	for (i = 0; i < t->nrcpt; i++) {
+		t->rcpt[i].res.code = 0;
+		t->rcpt[i].res.text[0] = 0;
+	}
+	t->size_refused = 0;
+	t->dot_sent = 0;
+	s->emit_next = s->reply_next = s->rcpt_ok = 0;
+	if ((s->ehlo.ext & SMTP_EXT_SIZE) && s->ehlo.size_max &&
+	    t->size > s->ehlo.size_max) {
+		t->size_refused = 1;
+		s->state = ST_TXN_DONE;
+		return;
+	}
+	if (s->need_rset) {
+		s->state = ST_RSET;
+		s->emit = EM_RSET;
+		return;
+	}
+	s->state = ST_TXN;
+	s->emit = EM_TXN;
+}
+
+void smtp_session_body_done(struct smtp_session *s)
+{
+	s->txn->dot_sent = 1;
+	s->state = ST_DOT;
+}
+
+void smtp_session_txn_done(struct smtp_session *s)
+{
+	s->state = ST_READY;
+}
+
+void smtp_session_quit(struct smtp_session *s)
+{
+	s->state = ST_QUIT;
+	s->emit = EM_QUIT;
+}
+
+static int is2(int code) { return code >= 200 && code < 300; }
+
+/* A complete reply to one of MAIL, RCPT.., DATA. */
+static void txn_reply(struct smtp_session *s, const struct smtp_reply *r)
+{
+	struct smtp_txn *t = s->txn;
+	size_t i = s->reply_next++;
+
+	if (i == 0)
+		result_set(&t->mail, r);
+	else if (i <= t->nrcpt) {
+		result_set(&t->rcpt[i - 1].res, r);
+		if (is2(r->code))
+			s->rcpt_ok++;
+	} else
+		result_set(&t->data, r);
+
+	if (r->code == 421) {
+		finish(s, E_LOST, r->text, 0);
+		return;
+	}
+	if (i == t->nrcpt + 1) {
+		s->emit = EM_NONE;
+		if (r->code != 354) {
+			s->need_rset = is2(t->mail.code);
+			s->state = ST_TXN_DONE;
+		} else if (is2(t->mail.code) && s->rcpt_ok) {
+			s->state = ST_BODY;
+		} else {
+			/* RFC 2920 §3.1: DATA accepted with no valid recipient;
+			 * send an empty message's end and discard the reply. */
+			s->state = ST_DOT_DISCARD;
+			s->emit = EM_DOT;
+		}
+		return;
+	}
+	if (pipelining(s))
+		return;
+	if (i == 0 && !is2(r->code)) {
+		s->state = ST_TXN_DONE;
+		s->emit = EM_NONE;
+		s->need_rset = 0;
+	} else if (i == t->nrcpt && !s->rcpt_ok) {
+		s->state = ST_TXN_DONE;
+		s->emit = EM_NONE;
+		s->need_rset = 1;
+	}
+}
+
+int smtp_session_line(struct smtp_session *s, const char *line, size_t len)
+{
+	struct smtp_reply *r = &s->reply;
+	int rc = smtp_reply_line(r, line, len);
+
+	if (rc < 0) {
+		finish(s, rc, err_str(rc), 1);
+		smtp_reply_init(r);
+		return rc;
+	}
+	if (s->state == ST_EHLO && r->lines > 1 && line[0] == '2')
+		smtp_ehlo_line(&s->ehlo, line + 4, len > 4 ? len - 4 : 0);
+	if (rc == 0)
+		return 0;
+
+	result_set(&s->last, r);
+	switch (s->state) {
+	case ST_GREETING:
+		if (r->code != 220)
+			finish(s, E_GREETING, r->text, r->code != 421);
+		else if (s->hello) {
+			s->state = ST_EHLO;
+			s->emit = EM_EHLO;
+		} else
+			s->state = ST_READY;
+		break;
+	case ST_EHLO:
+		if (is2(r->code))
+			s->state = ST_READY;
+		else if (r->code >= 500) {
+			smtp_ehlo_init(&s->ehlo);
+			s->state = ST_HELO;
+			s->emit = EM_HELO;
+		} else
+			finish(s, E_HELLO, r->text, r->code != 421);
+		break;
+	case ST_HELO:
+		if (is2(r->code))
+			s->state = ST_READY;
+		else
+			finish(s, E_HELLO, r->text, r->code != 421);
+		break;
+	case ST_RSET:
+		if (is2(r->code)) {
+			s->need_rset = 0;
+			s->state = ST_TXN;
+			s->emit = EM_TXN;
+		} else
+			finish(s, E_PROTOCOL, r->text, r->code != 421);
+		break;
+	case ST_TXN:
+		txn_reply(s, r);
+		break;
+	case ST_DOT:
+		result_set(&s->txn->dot, r);
+		s->need_rset = 0;
+		if (r->code == 421)
+			finish(s, E_LOST, r->text, 0);
+		else
+			s->state = ST_TXN_DONE;
+		break;
+	case ST_DOT_DISCARD:
+		s->need_rset = 0;
+		s->state = ST_TXN_DONE;
+		break;
+	case ST_QUIT:
+		s->state = ST_DONE;
+		break;
+	default:
+		/* A reply nobody asked for. */
+		finish(s, E_UNEXPECTED, err_str(E_UNEXPECTED), 1);
+		smtp_reply_init(r);
+		return E_UNEXPECTED;
+	}
+	smtp_reply_init(r);
+	return 0;
+}

@@ -1,0 +1,581 @@
+/* smtprc.c: the SMTP Relay Client program (man/smtprc.8).
+ *
+ *   smtprc [options] domain recipient-list...
+ *
+ * Delivers every pending recipient of the given lists over one connection
+ * to a server of the domain, then settles each list: delivered recipients
+ * leave it, bounced ones leave it once their bounce is in the maildrop,
+ * deferred ones stay with their diagnostic. Options, policy and exit
+ * status live here; the protocol lives in relay/smtp_session, the files in
+ * queue/rcptlist/bounce.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "body.h"
+#include "bounce.h"
+#include "err.h"
+#include "ip46.h"
+#include "locate.h"
+#include "log.h"
+#include "opt.h"
+#include "outcome.h"
+#include "programs.h"
+#include "queue.h"
+#include "rcptlist.h"
+#include "relay.h"
+#include "trigger.h"
+
+enum {
+	O_SRV_SUPER, O_SRV_SELF, O_IMPLICIT, O_IP6, O_CLIENTIP, O_CLIENTPORT,
+	O_V, O_HELO, O_TRIGGER, O_SELF, O_HELO_NAME, O_T_CONNECT, O_T_GREETING,
+	O_T_HELLO, O_T_MAIL, O_T_RCPT, O_T_DATA, O_T_BLOCK, O_T_DOT, O_T_QUIT,
+	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION
+};
+
+static const struct opt_def smtprc_opts[] = {
+	{ O_SRV_SUPER, OPT_BOOL, "SRV_SUPERDOMAINS", "srv-superdomains" },
+	{ O_SRV_SELF, OPT_BOOL, "SRV_SELF", "srv-self" },
+	{ O_IMPLICIT, OPT_BOOL, "IMPLICIT", "implicit" },
+	{ O_IP6, OPT_BOOL, "IP6ADDR", "ip6addr" },
+	{ O_CLIENTIP, OPT_BOOL, "CLIENTIP", "clientip" },
+	{ O_CLIENTPORT, OPT_BOOL, "CLIENTPORT", "clientport" },
+	{ O_V, OPT_BOOL, "V", "verbose" },
+	{ O_HELO, OPT_BOOL, "HELO", "helo" },
+	{ O_TRIGGER, OPT_STR, "TRIGGER", "trigger" },
+	{ O_SELF, OPT_STR, "SELF", "self" },
+	{ O_HELO_NAME, OPT_STR, 0, "helo-name" },
+	{ O_T_CONNECT, OPT_STR, 0, "timeout-connect" },
+	{ O_T_GREETING, OPT_STR, 0, "timeout-greeting" },
+	{ O_T_HELLO, OPT_STR, 0, "timeout-helo" },
+	{ O_T_MAIL, OPT_STR, 0, "timeout-mail" },
+	{ O_T_RCPT, OPT_STR, 0, "timeout-rcpt" },
+	{ O_T_DATA, OPT_STR, 0, "timeout-data" },
+	{ O_T_BLOCK, OPT_STR, 0, "timeout-block" },
+	{ O_T_DOT, OPT_STR, 0, "timeout-dot" },
+	{ O_T_QUIT, OPT_STR, 0, "timeout-quit" },
+	{ O_LIFETIME, OPT_STR, 0, "lifetime" },
+	{ O_PORT, OPT_STR, 0, "smtp-port" },
+	{ O_QUEUE, OPT_STR, 0, "queue" },
+	{ O_SEMDIR, OPT_STR, 0, "semaphore-dir" },
+	{ O_VERSION, OPT_BOOL, 0, "version" },
+};
+
+struct smtprc_conf {
+	int srv_super, srv_self, implicit, ip6, clientip, clientport, hello;
+	const char *trigger, *semdir, *queue;
+	struct ip46 self[SELF_ADDRS_MAX];
+	size_t nself;
+	unsigned long lifetime;
+	unsigned smtp_port;
+	struct relay_conf relay;
+	char helo_buf[SMTP_DOMAIN_SIZE + 1];
+};
+
+/* Exit statuses in order of precedence: an I/O error needs a human first,
+ * then a malformed list, then a deferral. */
+struct run_status {
+	int ioerr, malformed, deferred, bounces;
+};
+
+/* Storage for one recipient list at a time: the caller owns all memory. */
+static struct {
+	char buf[RCPTLIST_SIZE + 1];
+	char out[RCPTLIST_SIZE];
+	struct rcptlist list, next;
+	struct smtp_txn_rcpt rcpt[RCPT_PER_LIST_MAX];
+	struct outcome out_of[RCPT_PER_LIST_MAX];
+	char diag[RCPT_PER_LIST_MAX][SMTP_DIAG_SIZE + 16];
+	struct bounce_rcpt brcpt[RCPT_PER_LIST_MAX];
+	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
+} job;
+
+static struct relay relay;
+static struct locate_result located;
+
+static void usage(FILE *f)
+{
+	fputs("usage: smtprc [options] domain recipient-list...\n"
+	      "  /? --help                  this text\n"
+	      "  /V[+|-] --[no-]verbose      log the SMTP conversation\n"
+	      "  /HELO[+|-] --[no-]helo      send EHLO/HELO first (default +)\n"
+	      "  /TRIGGER:name --trigger=    semaphore (FIFO) to signal on bounces\n"
+	      "  /SELF:addr --self=          an address of this system (repeat)\n"
+	      "  /SRV_SUPERDOMAINS[+|-] /SRV_SELF[+|-] /IMPLICIT[+|-] /IP6ADDR[+|-]\n"
+	      "  /CLIENTIP[+|-] /CLIENTPORT[+|-]   (see smtprc(8))\n"
+	      "  --helo-name=NAME --lifetime=SECONDS --smtp-port=N --queue=DIR\n"
+	      "  --semaphore-dir=DIR --timeout-{connect,greeting,helo,mail,rcpt,\n"
+	      "    data,block,dot,quit}=SECONDS --version\n", f);
+}
+
+static void version(void)
+{
+	printf("smtprc %s (board %s)\n"
+	       "CONFIG_IPV6=%d CONFIG_TLS=%d CONFIG_LOG=%d\n"
+	       "SMTP_REPLY_LINE_SIZE=%d bytes\nSMTP_REPLY_LINES_MAX=%d lines\n"
+	       "SMTP_DIAG_SIZE=%d bytes\nSMTP_PATH_SIZE=%d bytes\n"
+	       "SMTP_DOMAIN_SIZE=%d bytes\nRCPT_PER_LIST_MAX=%d recipients\n"
+	       "RCPTLIST_SIZE=%d bytes\nQUEUE_ID_SIZE=%d bytes\n"
+	       "BODY_CHUNK_SIZE=%d bytes\nSMTP_OUT_SIZE=%d bytes\n"
+	       "SMTP_IN_SIZE=%d bytes\nBOUNCE_ORIG_SIZE=%d bytes\n"
+	       "RELAY_ADDRS_MAX=%d addresses\nSELF_ADDRS_MAX=%d addresses\n",
+	       SMTPRC_VERSION, SMTPRC_BOARD, CONFIG_IPV6, CONFIG_TLS,
+	       CONFIG_LOG, SMTP_REPLY_LINE_SIZE, SMTP_REPLY_LINES_MAX,
+	       SMTP_DIAG_SIZE, SMTP_PATH_SIZE, SMTP_DOMAIN_SIZE,
+	       RCPT_PER_LIST_MAX, RCPTLIST_SIZE, QUEUE_ID_SIZE,
+	       BODY_CHUNK_SIZE, SMTP_OUT_SIZE, SMTP_IN_SIZE,
+	       BOUNCE_ORIG_SIZE, RELAY_ADDRS_MAX, SELF_ADDRS_MAX);
+}
+
+static void bad_usage(const char *arg, const char *why)
+{
+	err_warn(0, "%s%s%s", arg ? arg : "", arg ? ": " : "", why);
+	usage(stderr);
+}
+
+static int seconds(const char *v, unsigned *out)
+{
+	unsigned long n;
+	if (!opt_number(v, 7 * 86400, &n) || n == 0)
+		return 0;
+	*out = (unsigned)n;
+	return 1;
+}
+
+/* Parses the options into c. Returns the index of the domain argument,
+ * or -1 (usage error: status 64), or -2 (done: /? or --version). */
+static int parse_options(struct smtprc_conf *c, int argc, char **argv)
+{
+	static const unsigned defaults[SMTP_STAGE_COUNT] = {
+		/* RFC 5321 §4.5.3.2: connect (§4.5.3.2 leaves it open; a
+		 * common 30 s), greeting 5 min, EHLO as MAIL, MAIL 5 min,
+		 * RCPT 5 min, DATA 2 min, data block 3 min, dot 10 min,
+		 * QUIT (not in the RFC) 1 min. */
+		30, 300, 300, 300, 300, 120, 180, 600, 60
+	};
+	struct opt_hit h;
+	const char *why;
+	unsigned long n;
+	int i = 1, rc;
+
+	memset(c, 0, sizeof *c);
+	c->srv_self = c->implicit = c->clientip = c->clientport = 1;
+	c->hello = 1;
+	c->ip6 = CONFIG_IPV6;
+	c->lifetime = 5 * 86400;
+	c->smtp_port = 25;
+	c->queue = ".";
+	c->semdir = "/run/smtprc";
+	memcpy(c->relay.timeout, defaults, sizeof defaults);
+
+	while ((rc = opt_next(smtprc_opts, sizeof smtprc_opts / sizeof
+			      smtprc_opts[0], argc, argv, &i, &h, &why)) > 0) {
+		switch (h.id) {
+		case OPT_HELP: usage(stdout); return -2;
+		case O_VERSION: version(); return -2;
+		case O_SRV_SUPER: c->srv_super = h.on; break;
+		case O_SRV_SELF: c->srv_self = h.on; break;
+		case O_IMPLICIT: c->implicit = h.on; break;
+		case O_IP6:
+			if (h.on && !CONFIG_IPV6) {
+				bad_usage("/IP6ADDR", "IPv6 is not built in");
+				return -1;
+			}
+			c->ip6 = h.on;
+			break;
+		case O_CLIENTIP: c->clientip = h.on; break;
+		case O_CLIENTPORT: c->clientport = h.on; break;
+#if CONFIG_LOG
+		case O_V: log_verbose = h.on; break;
+#else
+		case O_V: break;
+#endif
+		case O_HELO: c->hello = h.on; break;
+		case O_TRIGGER: c->trigger = h.val; break;
+		case O_SELF:
+			if (c->nself == SELF_ADDRS_MAX) {
+				bad_usage(h.val, "more /SELF addresses than "
+					  "SELF_ADDRS_MAX");
+				return -1;
+			}
+			if (!ip46_parse(h.val, strlen(h.val), &c->self[c->nself]) &&
+			    !ip46_parse_literal(h.val, strlen(h.val),
+						&c->self[c->nself])) {
+				bad_usage(h.val, "/SELF needs an IP address");
+				return -1;
+			}
+			c->nself++;
+			break;
+		case O_HELO_NAME:
+			if (!rcptlist_domain_valid(h.val, strlen(h.val))) {
+				bad_usage(h.val, "bad --helo-name");
+				return -1;
+			}
+			c->relay.helo_name = h.val;
+			break;
+		case O_T_CONNECT: case O_T_GREETING: case O_T_HELLO:
+		case O_T_MAIL: case O_T_RCPT: case O_T_DATA: case O_T_BLOCK:
+		case O_T_DOT: case O_T_QUIT:
+			if (!seconds(h.val, &c->relay.timeout[h.id - O_T_CONNECT])) {
+				bad_usage(h.val, "a time-out is 1 to 604800 seconds");
+				return -1;
+			}
+			break;
+		case O_LIFETIME:
+			if (!opt_number(h.val, 365UL * 86400, &c->lifetime)) {
+				bad_usage(h.val, "--lifetime is 0 to 31536000 seconds");
+				return -1;
+			}
+			break;
+		case O_PORT:
+			if (!opt_number(h.val, 65535, &n) || n == 0) {
+				bad_usage(h.val, "--smtp-port is 1 to 65535");
+				return -1;
+			}
+			c->smtp_port = (unsigned)n;
+			break;
+		case O_QUEUE: c->queue = h.val; break;
+		case O_SEMDIR: c->semdir = h.val; break;
+		}
+	}
+	if (rc < 0) {
+		bad_usage(argv[i], why);
+		return -1;
+	}
+	if (i + 2 > argc) {
+		bad_usage(0, i >= argc ? "no domain given"
+				       : "no recipient list given");
+		return -1;
+	}
+	c->relay.hello = c->hello;
+	if (!c->relay.helo_name) {
+		if (gethostname(c->helo_buf, sizeof c->helo_buf - 1) < 0 ||
+		    !rcptlist_domain_valid(c->helo_buf, strlen(c->helo_buf)))
+			strcpy(c->helo_buf, "localhost");
+		c->relay.helo_name = c->helo_buf;
+	}
+	return i;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* Reads and checks one list. Returns 0, E_LIST (err says why), E_SYS. */
+static int job_load(const char *path, const char *domain, int any_domain,
+		    const char **err)
+{
+	struct rcptlist *l = &job.list;
+	const char *name = base_name(path);
+	size_t len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return E_SYS;
+	for (;;) {
+		ssize_t n = read(fd, job.buf + len, sizeof job.buf - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = errno;
+			close(fd);
+			errno = (int)n;
+			return E_SYS;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof job.buf) {
+			close(fd);
+			*err = "larger than RCPTLIST_SIZE";
+			return E_LIST;
+		}
+	}
+	close(fd);
+	if (rcptlist_parse(l, job.buf, len) < 0) {
+		snprintf(job.name, sizeof job.name, "line %u: %s", l->err_line,
+			 l->err);
+		*err = job.name;
+		return E_LIST;
+	}
+	/* The list's file name is MESSAGE.DOMAIN, which is also the name of
+	 * its link to the message in mess/. */
+	if (strlen(name) != l->id_len + 1 + l->domain_len ||
+	    memcmp(name, l->id, l->id_len) || name[l->id_len] != '.' ||
+	    memcmp(name + l->id_len + 1, l->domain, l->domain_len)) {
+		*err = "file name is not MESSAGE.DOMAIN of its contents";
+		return E_LIST;
+	}
+	if (!any_domain && !rcptlist_eq_nocase(domain, strlen(domain),
+					       l->domain, l->domain_len)) {
+		*err = "list is for another domain";
+		return E_LIST;
+	}
+	memcpy(job.name, name, strlen(name) + 1);
+	return 0;
+}
+
+static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
+{
+	log_line("%s <%.*s> %.*s %s%s%s: %s %s%s", outcome_name(o->kind),
+		 (int)r->len, r->addr, (int)job.list.id_len, job.list.id,
+		 relay.peer[0] ? "via " : "", relay.peer,
+		 relay.peer[0] ? "" : "no server", o->status, o->diag,
+		 o->dup_risk ? " (possible duplicate)" : "");
+}
+
+/* Decides, bounces and rewrites one list after its attempt. */
+static void job_settle(struct queue *q, const char *path, int msgfd,
+		       const struct smtprc_conf *c, struct run_status *st)
+{
+	struct rcptlist *l = &job.list, *nl = &job.next;
+	time_t now = time(0);
+	unsigned long age = (unsigned long)now > l->queued
+				    ? (unsigned long)now - l->queued : 0;
+	size_t i, nb = 0, len;
+	char remote[IP46_FMT_SIZE + SMTP_DOMAIN_SIZE + 8];
+
+	for (i = 0; i < l->nrcpt; i++) {
+		outcome_expire(&job.out_of[i], age, c->lifetime);
+		log_outcome(&l->rcpt[i], &job.out_of[i]);
+		if (job.out_of[i].kind == OUTCOME_BOUNCED) {
+			job.brcpt[nb].addr = l->rcpt[i].addr;
+			job.brcpt[nb].len = l->rcpt[i].len;
+			job.brcpt[nb].o = &job.out_of[i];
+			nb++;
+		}
+	}
+	if (nb && !l->sender_len) {
+		err_warn(0, "message %.*s has a null sender: %u bounced "
+			 "recipient(s) dropped without a bounce",
+			 (int)l->id_len, l->id, (unsigned)nb);
+	} else if (nb) {
+		struct bounce b;
+		if (relay.server) {
+			char ip[IP46_FMT_SIZE];
+			ip46_fmt(&relay.server->ip, ip);
+			snprintf(remote, sizeof remote, "%s", relay.server->name[0] &&
+				 relay.server->name[0] != '[' ? relay.server->name : ip);
+		}
+		b.reporting_mta = c->relay.helo_name;
+		b.remote_mta = relay.server ? remote : 0;
+		b.sender = l->sender;
+		b.sender_len = l->sender_len;
+		b.id = job.name;
+		b.queued = l->queued;
+		b.now = now;
+		b.rcpt = job.brcpt;
+		b.nrcpt = nb;
+		b.msgfd = msgfd;
+		if (bounce_write(q, &b) < 0) {
+			/* The bounce is not safe: keep those recipients
+			 * pending, to bounce on a later run. */
+			char why[SMTP_DIAG_SIZE];
+			snprintf(why, sizeof why, "bounce not written (%s); "
+				 "will bounce on a later attempt", strerror(errno));
+			err_warn(0, "message %s: %s", job.name, why);
+			for (i = 0; i < l->nrcpt; i++)
+				if (job.out_of[i].kind == OUTCOME_BOUNCED)
+					outcome_set(&job.out_of[i],
+						    OUTCOME_DEFERRED, "4.3.0", why);
+			st->ioerr = 1;
+		} else
+			st->bounces++;
+	}
+
+	*nl = *l;
+	nl->nrcpt = 0;
+	nl->attempts = l->attempts + 1;
+	for (i = 0; i < l->nrcpt; i++) {
+		const struct outcome *o = &job.out_of[i];
+		struct rcptlist_rcpt *r;
+		if (o->kind != OUTCOME_DEFERRED)
+			continue;
+		r = &nl->rcpt[nl->nrcpt++];
+		r->addr = l->rcpt[i].addr;
+		r->len = l->rcpt[i].len;
+		if (o->from_server)
+			snprintf(job.diag[i], sizeof job.diag[i], "%s", o->diag);
+		else
+			snprintf(job.diag[i], sizeof job.diag[i], "%s %s",
+				 o->status, o->diag);
+		r->diag = job.diag[i];
+		r->diag_len = strlen(job.diag[i]);
+	}
+	if (nl->nrcpt == 0) {
+		if (queue_finish(q, path, job.name) < 0) {
+			err_warn(1, "unable to finish recipient list %s", path);
+			st->ioerr = 1;
+		}
+		return;
+	}
+	st->deferred = 1;
+	len = rcptlist_format(nl, job.out, sizeof job.out);
+	if (!len || queue_replace(q, path, job.out, len) < 0) {
+		err_warn(1, "unable to rewrite recipient list %s", path);
+		st->ioerr = 1;
+	}
+}
+
+/* Sets the same outcome for every recipient of the loaded list. */
+static void job_all(const struct outcome *o)
+{
+	size_t i;
+	for (i = 0; i < job.list.nrcpt; i++)
+		job.out_of[i] = *o;
+}
+
+/* Prepares the transaction of the loaded list. Returns 0 or E_SYS. */
+static int job_txn(struct smtp_txn *t, int msgfd)
+{
+	struct body_info info;
+	char chunk[BODY_CHUNK_SIZE];
+	off_t off = 0;
+	size_t i;
+
+	body_info_init(&info);
+	for (;;) {
+		ssize_t n = pread(msgfd, chunk, sizeof chunk, off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return E_SYS;
+		}
+		if (n == 0)
+			break;
+		body_info_chunk(&info, chunk, (size_t)n);
+		off += n;
+	}
+	body_info_finish(&info);
+	memset(t, 0, sizeof *t);
+	t->sender = job.list.sender;
+	t->sender_len = job.list.sender_len;
+	t->size = info.size;
+	t->eightbit = info.eightbit;
+	t->rcpt = job.rcpt;
+	t->nrcpt = job.list.nrcpt;
+	for (i = 0; i < t->nrcpt; i++) {
+		job.rcpt[i].addr = job.list.rcpt[i].addr;
+		job.rcpt[i].len = job.list.rcpt[i].len;
+	}
+	return 0;
+}
+
+int smtprc_main(int argc, char **argv)
+{
+	struct smtprc_conf c;
+	struct run_status st = { 0, 0, 0, 0 };
+	struct locate_req lq;
+	struct queue q;
+	struct smtp_txn t;
+	int first, i, opened = 0, located_ok = 0, form;
+	size_t hl;
+	unsigned port;
+	const char *why;
+
+	first = parse_options(&c, argc, argv);
+	if (first == -2)
+		return 0;
+	if (first < 0)
+		return EX_USAGE_;
+	lq.domain = argv[first];
+	lq.clientip = c.clientip;
+	lq.clientport = c.clientport;
+	lq.smtp_port = c.smtp_port;
+	lq.self = c.self;
+	lq.nself = c.nself;
+	form = locate_parse(&lq, &hl, &port, &why);
+	if (form < 0) {
+		bad_usage(argv[first], why);
+		return EX_USAGE_;
+	}
+	if (queue_open(&q, c.queue) < 0)
+		err_fatal(EX_IOERR_, 1, "unable to open queue %s", c.queue);
+	queue_sweep_done(&q);
+
+	relay.fd = -1;
+	for (i = first + 1; i < argc; i++) {
+		const char *path = argv[i];
+		int rc, msgfd;
+
+		rc = job_load(path, argv[first], form == LOCATE_HOSTPORT, &why);
+		if (rc == E_SYS) {
+			err_warn(1, "unable to read recipient list %s", path);
+			st.ioerr = 1;
+			continue;
+		}
+		if (rc < 0) {
+			err_warn(0, "malformed recipient list %s: %s (left "
+				 "untouched)", path, why);
+			st.malformed = 1;
+			continue;
+		}
+		msgfd = queue_open_message(&q, job.name);
+		if (msgfd < 0) {
+			if (errno == ENOENT) {
+				err_warn(0, "malformed recipient list %s: its "
+					 "message mess/%s does not exist (left "
+					 "untouched)", path, job.name);
+				st.malformed = 1;
+			} else {
+				err_warn(1, "unable to open message mess/%s",
+					 job.name);
+				st.ioerr = 1;
+			}
+			continue;
+		}
+		if (job.list.nrcpt == 0) {
+			job_settle(&q, path, msgfd, &c, &st);
+			close(msgfd);
+			continue;
+		}
+		if (!opened) {
+			opened = 1;
+			located_ok = locate(&lq, &located) == 0;
+			if (located_ok && relay_open(&relay, &c.relay, &located) < 0)
+				log_line("no session: %s", relay.fail.diag);
+		}
+		if (job_txn(&t, msgfd) < 0) {
+			char w[SMTP_DIAG_SIZE];
+			snprintf(w, sizeof w, "unable to read the message: %s",
+				 strerror(errno));
+			struct outcome o;
+			outcome_set(&o, OUTCOME_DEFERRED, "4.3.0", w);
+			job_all(&o);
+			st.ioerr = 1;
+		} else if (!located_ok) {
+			job_all(&located.fail);
+		} else if (!relay.up) {
+			job_all(&relay.fail);
+		} else {
+			size_t k;
+			relay_txn(&relay, &t, msgfd);
+			for (k = 0; k < t.nrcpt; k++)
+				outcome_rcpt(&t, k, &job.out_of[k]);
+		}
+		job_settle(&q, path, msgfd, &c, &st);
+		close(msgfd);
+	}
+	relay_close(&relay);
+	if (queue_sync(&q) < 0) {
+		err_warn(1, "unable to sync the queue directories");
+		st.ioerr = 1;
+	}
+	if (st.bounces && c.trigger) {
+		char fifo[1024];
+		if (trigger_path(c.trigger, c.semdir, fifo, sizeof fifo) < 0 ||
+		    trigger_signal(fifo) < 0)
+			err_warn(1, "unable to signal trigger %s", c.trigger);
+	}
+	queue_close(&q);
+	if (st.ioerr)
+		return EX_IOERR_;
+	if (st.malformed)
+		return EX_DATAERR_;
+	return st.deferred ? EX_TEMPFAIL_ : 0;
+}
