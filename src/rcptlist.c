@@ -201,7 +201,7 @@ static int bracketed(const char *s, size_t n, const char **a, size_t *alen,
 
 static int fail(struct rcptlist *l, struct cur *c, const char *why)
 {
-	l->err_line = c->line;
+	l->err_line = c->line ? c->line : 1;
 	l->err = why;
 	return E_LIST;
 }

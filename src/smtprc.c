@@ -322,11 +322,12 @@ static int job_load(const char *path, const char *domain, int any_domain,
 
 static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 {
-	log_line("%s <%.*s> %.*s %s%s%s: %s %s%s", outcome_name(o->kind),
+	log_line("%s <%.*s> %.*s %s%s%s: %s%s%s%s", outcome_name(o->kind),
 		 (int)r->len, r->addr, (int)job.list.id_len, job.list.id,
 		 relay.peer[0] ? "via " : "", relay.peer,
-		 relay.peer[0] ? "" : "no server", o->status, o->diag,
-		 o->dup_risk ? " (possible duplicate)" : "");
+		 relay.peer[0] ? "" : "no server",
+		 o->from_server ? "" : o->status, o->from_server ? "" : " ",
+		 o->diag, o->dup_risk ? " (possible duplicate)" : "");
 }
 
 /* Decides, bounces and rewrites one list after its attempt. */

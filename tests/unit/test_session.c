@@ -1,0 +1,212 @@
+/* The session state machine driven by transcripts in tests/vectors/session.
+ *
+ * A vector is a text file of directives, one a line:
+ *   hello 0|1              send EHLO/HELO (default 1); first line only
+ *   S <line>               the server sends this line
+ *   C <line>               the client must send this line next
+ *   txn SENDER RCPT.. [size=N] [8bit]   start a transaction ("<>" null)
+ *   body                   the session must ask for the data now
+ *   fail                   the connection is lost here
+ *   expect I KIND STATUS   recipient I's outcome: delivered|deferred|bounced
+ *   dup                    the last expected outcome carries duplicate risk
+ *   quit                   end the session
+ *   done 0|error           the session must be over, cleanly or not
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include "err.h"
+#include "outcome.h"
+#include "smtp_session.h"
+#include "unit.h"
+
+const char *unit_vectors = "tests/vectors";
+
+static struct {
+	struct smtp_session s;
+	struct smtp_txn t;
+	struct smtp_txn_rcpt rcpt[RCPT_PER_LIST_MAX];
+	char addrs[RCPT_PER_LIST_MAX][SMTP_PATH_SIZE];
+	char sender[SMTP_PATH_SIZE];
+	char out[SMTP_OUT_SIZE];
+	size_t out_len;
+	struct outcome last;
+} v;
+
+static int fail_at(const char *file, unsigned line, const char *why)
+{
+	fprintf(stderr, "  %s:%u: %s (want=%d)\n", file, line, why,
+		(int)smtp_session_want(&v.s));
+	unit_failed = 1;
+	return -1;
+}
+
+static void ack_txn(void)
+{
+	if (smtp_session_want(&v.s) == SMTP_TXN_DONE)
+		smtp_session_txn_done(&v.s);
+}
+
+static int start_txn(char *args)
+{
+	char *w = strtok(args, " ");
+	size_t n = 0;
+
+	memset(&v.t, 0, sizeof v.t);
+	if (!w)
+		return -1;
+	if (!strcmp(w, "<>"))
+		v.sender[0] = 0;
+	else
+		snprintf(v.sender, sizeof v.sender, "%s", w);
+	v.t.sender = v.sender;
+	v.t.sender_len = strlen(v.sender);
+	while ((w = strtok(0, " "))) {
+		if (!strncmp(w, "size=", 5))
+			v.t.size = strtoul(w + 5, 0, 10);
+		else if (!strcmp(w, "8bit"))
+			v.t.eightbit = 1;
+		else {
+			snprintf(v.addrs[n], sizeof v.addrs[n], "%s", w);
+			v.rcpt[n].addr = v.addrs[n];
+			v.rcpt[n].len = strlen(w);
+			n++;
+		}
+	}
+	v.t.rcpt = v.rcpt;
+	v.t.nrcpt = n;
+	smtp_session_txn(&v.s, &v.t);
+	return 0;
+}
+
+static int run_vector(const char *path)
+{
+	char line[1024];
+	unsigned ln = 0;
+	FILE *f = fopen(path, "r");
+	int started = 0;
+
+	if (!f)
+		return fail_at(path, 0, "cannot open");
+	v.out_len = 0;
+	while (fgets(line, sizeof line, f)) {
+		size_t n = strlen(line);
+		char *arg;
+		ln++;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = 0;
+		if (!n || line[0] == '#')
+			continue;
+		arg = strchr(line, ' ');
+		arg = arg ? arg + 1 : line + n;
+		if (!started) {
+			smtp_session_init(&v.s, "client.test",
+					  strncmp(line, "hello 0", 7) != 0);
+			started = 1;
+			if (!strncmp(line, "hello ", 6))
+				continue;
+		}
+		if (line[0] == 'S' && line[1] == ' ') {
+			if (smtp_session_want(&v.s) != SMTP_WANT_REPLY)
+				return fail_at(path, ln, "server line, but the "
+					       "session waits for no reply");
+			smtp_session_line(&v.s, arg, strlen(arg));
+		} else if (line[0] == 'C' && line[1] == ' ') {
+			char *nl;
+			while (smtp_session_want(&v.s) == SMTP_WANT_WRITE) {
+				size_t k = smtp_session_emit(&v.s, v.out + v.out_len,
+							     sizeof v.out - v.out_len);
+				if (!k)
+					break;
+				v.out_len += k;
+			}
+			nl = memchr(v.out, '\n', v.out_len);
+			if (!nl)
+				return fail_at(path, ln, "client sent nothing");
+			if ((size_t)(nl - v.out) != strlen(arg) + 1 ||
+			    memcmp(v.out, arg, strlen(arg)) || nl[-1] != '\r') {
+				fprintf(stderr, "  got: %.*s\n", (int)(nl - v.out), v.out);
+				return fail_at(path, ln, "client line differs");
+			}
+			v.out_len -= (size_t)(nl - v.out) + 1;
+			memmove(v.out, nl + 1, v.out_len);
+		} else if (!strncmp(line, "txn ", 4)) {
+			ack_txn();
+			if (smtp_session_want(&v.s) != SMTP_WANT_TXN)
+				return fail_at(path, ln, "session not idle");
+			start_txn(arg);
+		} else if (!strcmp(line, "body")) {
+			if (smtp_session_want(&v.s) != SMTP_WANT_BODY)
+				return fail_at(path, ln, "session wants no body");
+			smtp_session_body_done(&v.s);
+		} else if (!strcmp(line, "fail")) {
+			smtp_session_fail(&v.s, E_LOST, "connection lost (test)");
+		} else if (!strncmp(line, "expect ", 7)) {
+			char kind[16], st[16];
+			unsigned i;
+			if (sscanf(arg, "%u %15s %15s", &i, kind, st) != 3 ||
+			    i >= v.t.nrcpt)
+				return fail_at(path, ln, "bad expect line");
+			outcome_rcpt(&v.t, i, &v.last);
+			if (strcmp(outcome_name(v.last.kind), kind) ||
+			    strcmp(v.last.status, st)) {
+				fprintf(stderr, "  got: %s %s (%s)\n",
+					outcome_name(v.last.kind), v.last.status,
+					v.last.diag);
+				return fail_at(path, ln, "outcome differs");
+			}
+		} else if (!strcmp(line, "dup")) {
+			if (!v.last.dup_risk)
+				return fail_at(path, ln, "no duplicate risk");
+		} else if (!strcmp(line, "quit")) {
+			ack_txn();
+			if (smtp_session_want(&v.s) != SMTP_WANT_TXN)
+				return fail_at(path, ln, "session not idle");
+			smtp_session_quit(&v.s);
+		} else if (!strncmp(line, "done ", 5)) {
+			if (v.out_len)
+				return fail_at(path, ln, "unchecked client output");
+			while (smtp_session_want(&v.s) == SMTP_WANT_WRITE)
+				if (!smtp_session_emit(&v.s, v.out, sizeof v.out))
+					break;
+			if (smtp_session_want(&v.s) != SMTP_DONE)
+				return fail_at(path, ln, "session not done");
+			if ((v.s.error != 0) != (strcmp(arg, "0") != 0))
+				return fail_at(path, ln, "error state differs");
+		} else {
+			return fail_at(path, ln, "unknown directive");
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static void vectors(void)
+{
+	char dir[512], path[1024];
+	DIR *d;
+	struct dirent *e;
+	unsigned n = 0;
+
+	snprintf(dir, sizeof dir, "%s/session", unit_vectors);
+	d = opendir(dir);
+	CHECK(d != 0);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 4, ".vec"))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (run_vector(path) < 0)
+			fprintf(stderr, "  in vector %s\n", e->d_name);
+		n++;
+	}
+	closedir(d);
+	printf("     (%u session vectors)\n", n);
+	CHECK(n >= 10);
+}
+
+UNIT_SUITE(session_tests) = {
+	{ "session: transcripts in tests/vectors/session", vectors },
+	UNIT_END
+};
