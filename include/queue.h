@@ -55,8 +55,9 @@ int queue_replace(struct queue *q, const char *path, const char *data,
  * file name, which is also its message link's name. Returns 0 or E_SYS. */
 int queue_finish(struct queue *q, const char *path, const char *name);
 
-/* Completes every finish that a crash interrupted (entries in done/). */
-void queue_sweep_done(struct queue *q);
+/* Completes every finish that a crash interrupted (entries in done/) and
+ * removes temporary files whose writer no longer runs. */
+void queue_sweep(struct queue *q);
 
 /* Opens mess/NAME for reading. Returns an fd or E_SYS. */
 int queue_open_message(struct queue *q, const char *name);

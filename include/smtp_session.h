@@ -147,7 +147,8 @@ void smtp_session_body_done(struct smtp_session *s);
 void smtp_session_txn_done(struct smtp_session *s);
 void smtp_session_quit(struct smtp_session *s);
 
-/* The connection failed (E_LOST, E_TIMEOUT, E_SYS...): the session is
+/* The connection failed (E_LOST, E_TIMEOUT, E_SYS...) or a reply could
+ * not be parsed (E_REPLY_*, then a QUIT is still emitted): the session is
  * DONE, and an open transaction records why in its fail field. */
 void smtp_session_fail(struct smtp_session *s, int error, const char *why);
 

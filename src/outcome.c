@@ -67,10 +67,14 @@ void outcome_rcpt(const struct smtp_txn *t, size_t i, struct outcome *o)
 		return;
 	if (!step(&t->dot, 2, t, o)) {
 		if (t->dot.code == 0 && t->dot_sent) {
+			/* The server may have taken the message: say so. */
+			static const char dup[] = " (after the final dot: "
+						  "possible duplicate)";
+			size_t n = strlen(o->diag);
+			if (n > sizeof o->diag - sizeof dup)
+				n = sizeof o->diag - sizeof dup;
+			memcpy(o->diag + n, dup, sizeof dup);
 			o->dup_risk = 1;
-			copy(o->diag, sizeof o->diag,
-			     "connection lost after the final dot: "
-			     "possible duplicate");
 		}
 		return;
 	}

@@ -1,6 +1,7 @@
 /* queue.c: see queue.h and docs/queue.md. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -165,9 +166,29 @@ static int sweep_one(const char *name, void *arg)
 	return 0;
 }
 
-void queue_sweep_done(struct queue *q)
+/* A temporary file is named TIME-PID-SEQ.tmp; it is stale once its
+ * writer is gone (killed mid-write), and then nobody will rename it. */
+static int sweep_tmp(const char *name, void *arg)
+{
+	struct queue *q = arg;
+	const char *p = strchr(name, '-');
+	unsigned long pid = 0;
+
+	if (!p)
+		return 0;
+	for (p++; *p >= '0' && *p <= '9'; p++)
+		pid = pid * 10 + (unsigned long)(*p - '0');
+	if (*p != '-' || pid == 0 || pid > 0x7fffffffUL)
+		return 0;
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		unlinkat(q->fd[QUEUE_TMP], name, 0);
+	return 0;
+}
+
+void queue_sweep(struct queue *q)
 {
 	dirscan(q->fd[QUEUE_DONE], sweep_one, q);
+	dirscan(q->fd[QUEUE_TMP], sweep_tmp, q);
 }
 
 int queue_open_message(struct queue *q, const char *name)

@@ -163,9 +163,29 @@ static int send_body(struct relay *r, int msgfd)
 			return rc;
 	}
 	r->out_len += body_enc_finish(&enc, r->out + r->out_len);
-	log_line("> [%lu bytes of message data]", total);
-	log_wire('>', ".", 1);
+	if (log_verbose) {
+		log_line("> [%lu bytes of message data]", total);
+		log_wire('>', ".", 1);
+	}
 	return flush(r, SMTP_STAGE_BLOCK);
+}
+
+/* After a QUIT sent on a broken dialogue: stop writing and read (and
+ * ignore) whatever the server still says until it closes or the QUIT
+ * time-out passes, so the connection ends cleanly rather than by reset. */
+static void quit_drain(struct relay *r)
+{
+	long long deadline = deadline_of(r, SMTP_STAGE_QUIT);
+	char buf[512];
+
+	shutdown(r->fd, SHUT_WR);
+	while (wait_fd(r->fd, POLLIN, deadline) == 0) {
+		ssize_t n = recv(r->fd, buf, sizeof buf, 0);
+		if (n > 0)
+			log_wire('<', buf, (size_t)n);
+		else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			return;
+	}
 }
 
 /* Runs the session until it is idle (SMTP_WANT_TXN) or done. */
@@ -219,8 +239,8 @@ static int drive(struct relay *r, int msgfd)
 		case SMTP_TXN_DONE:
 			return 0;
 		case SMTP_DONE:
-			if (r->out_len)
-				flush(r, SMTP_STAGE_QUIT);
+			if (r->out_len && flush(r, SMTP_STAGE_QUIT) == 0)
+				quit_drain(r);
 			r->out_len = 0;
 			close(r->fd);
 			r->fd = -1;
@@ -257,7 +277,8 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 		close(fd);
 		return E_CONNECT;
 	}
-	log_line("connected to %s", r->peer);
+	if (log_verbose)
+		log_line("connected to %s", r->peer);
 	r->fd = fd;
 	r->in_len = r->in_used = r->out_len = 0;
 	smtp_session_init(&r->s, r->conf->helo_name, r->conf->hello);
@@ -291,7 +312,8 @@ int relay_open(struct relay *r, const struct relay_conf *c,
 			r->up = 1;
 			return 0;
 		}
-		log_line("%s", why);
+		if (log_verbose)
+			log_line("%s", why);
 	}
 	outcome_set(&r->fail, OUTCOME_DEFERRED, "4.4.1", why);
 	return E_CONNECT;

@@ -208,7 +208,12 @@ static void finish(struct smtp_session *s, int error, const char *why, int quit)
 
 void smtp_session_fail(struct smtp_session *s, int error, const char *why)
 {
-	finish(s, error, why, 0);
+	/* A malformed reply leaves the connection usable for a QUIT; a lost
+	 * or timed-out one does not. */
+	int protocol = error == E_REPLY_LONG || error == E_REPLY_CODE ||
+		       error == E_REPLY_MIXED || error == E_REPLY_LINES ||
+		       error == E_REPLY_SYNTAX;
+	finish(s, error, why, protocol);
 }
 
 void smtp_session_txn(struct smtp_session *s, struct smtp_txn *t)

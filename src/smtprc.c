@@ -497,7 +497,7 @@ int smtprc_main(int argc, char **argv)
 	}
 	if (queue_open(&q, c.queue) < 0)
 		err_fatal(EX_IOERR_, 1, "unable to open queue %s", c.queue);
-	queue_sweep_done(&q);
+	queue_sweep(&q);
 
 	relay.fd = -1;
 	for (i = first + 1; i < argc; i++) {

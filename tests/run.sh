@@ -1,0 +1,46 @@
+#!/bin/sh
+# tests/run.sh: the whole test suite for one build, as `make check` runs it.
+# Unit tests (with the session vectors), then the scenario tests with the
+# real binary against real servers on loopback. Ends with the line
+# "N passed, N failed". Environment: O (build folder), RUN (qemu prefix for
+# a board), CONFIG_* (the flags built), SCENARIO_FILTER (optional).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+O=${O:-build/host}
+RUN=${RUN:-}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+pass=0 fail=0
+count() { # adds the "NAME: N passed, N failed" line of $log
+	line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "tests/run.sh: $1 printed no result line: counted as 1 failure"
+		fail=$((fail + 1))
+		return
+	fi
+	p=$(echo "$line" | sed -E 's/^[a-z]+: ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
+
+echo "== unit tests ($O)"
+# shellcheck disable=SC2086
+$RUN "$O/tests/unit" tests/vectors >"$log" 2>&1
+rc=$?
+cat "$log"
+count unit
+[ $rc -eq 0 ] || grep -q ' [1-9][0-9]* failed' "$log" || fail=$((fail + 1))
+
+echo "== scenario tests"
+# Debian's python3: the test servers' modules (aiosmtpd, dnslib) are there.
+SMTPRC="$O/bin/smtprc" RUN="$RUN" /usr/bin/python3 tests/scenario/run.py >"$log" 2>&1
+rc=$?
+cat "$log"
+count scenario
+[ $rc -eq 0 ] || grep -q ' [1-9][0-9]* failed' "$log" || fail=$((fail + 1))
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,12 @@
+"""Runs every scenario test module; ends with "scenario: N passed, ..."."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+import test_delivery  # noqa: E402,F401
+import test_faults  # noqa: E402,F401
+import test_queue  # noqa: E402,F401
+
+sys.exit(harness.main(sys.modules))
