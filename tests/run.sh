@@ -26,6 +26,32 @@ count() { # adds the "NAME: N passed, N failed" line of $log
 	fail=$((fail + f))
 }
 
+echo "== build checks ($O)"
+sp=0 sf=0
+check() { # description, then a command that must succeed
+	d=$1
+	shift
+	if "$@" >/dev/null 2>&1; then
+		echo "ok   $d"
+		sp=$((sp + 1))
+	else
+		echo "FAIL $d"
+		sf=$((sf + 1))
+	fi
+}
+bin=$O/bin/smtprc
+check "build: $bin is statically linked" sh -c "file '$bin' | grep -q 'statically linked'"
+check "build: $bin is stripped" sh -c "file '$bin' | grep -q ', stripped'"
+# The program owns all memory: no allocator may be linked in at all (the
+# DNS issue will bring udns's, behind a counted arena).
+check "build: no malloc/calloc/realloc/free linked" sh -c \
+	"! readelf -sW '$bin.unstripped' | grep -qE ' (malloc|calloc|realloc|free|opendir)\$'"
+for l in smtprcd smtppd sendmail mailq; do
+	check "build: link $l -> smtprc" test "$(readlink "$O/bin/$l")" = smtprc
+done
+echo "build: $sp passed, $sf failed" >"$log"
+count build
+
 echo "== unit tests ($O)"
 # shellcheck disable=SC2086
 $RUN "$O/tests/unit" tests/vectors >"$log" 2>&1
