@@ -30,7 +30,9 @@ WARN    := -Wall -Wextra -Wundef -Wshadow -Wstrict-prototypes \
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(BOARD_CFLAGS) -ffunction-sections \
            -fdata-sections -fno-asynchronous-unwind-tables $(WARN) \
            -I$(O) -Iinclude -I$(DEPS)/include
-LDFLAGS := -static -Wl,--gc-sections $(BOARD_LDFLAGS)
+# noseparate-code: no page-aligned padding between code and read-only
+# data; 8 KiB less on every board, which matters more on 8-16 MiB flash.
+LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code $(BOARD_LDFLAGS)
 LIBS    := -L$(DEPS)/lib -lbearssl -ludns
 
 SRCS    := $(wildcard src/*.c)
@@ -66,15 +68,15 @@ $(O)/config.h: config.h.in FORCE
 		{ echo "CONFIG_$$f must be 0 or 1" >&2; rm -f $@.tmp; exit 1; }; done
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(O)/obj/%.o: src/%.c $(O)/config.h $(HDRS) | $(DEPS)/.built
+$(O)/obj/%.o: src/%.c $(O)/config.h $(HDRS) Makefile board/$(BOARD).mk | $(DEPS)/.built
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
 
-$(PROG): $(OBJS)
+$(PROG): $(OBJS) Makefile board/$(BOARD).mk
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.unstripped $(OBJS) $(LIBS)
-	$(STRIP) -o $@ $@.unstripped
+	$(STRIP) -R .comment -o $@ $@.unstripped
 	@for l in $(LINKS); do ln -sf smtprc $(O)/bin/$$l; done
 
 # Unit tests: plain C, a name-table runner, linked statically like the
