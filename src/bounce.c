@@ -41,54 +41,59 @@ void bounce_date(time_t t, char *out)
 	memcpy(out + n, " +0000", 7);
 }
 
-/* Copies the original into w: whole (headers_only 0) or its header. */
-static void put_original(struct wbuf *w, int fd, off_t size, int headers_only)
+/* How much of the original a headers-only bounce returns: the header up
+ * to (not including) its empty line, or, when that is longer than
+ * BOUNCE_ORIG_SIZE, up to the last line end within that size (*cut set). */
+static off_t header_part(int fd, int *cut)
+{
+	char buf[BODY_CHUNK_SIZE];
+	off_t off = 0, last_end = 0;
+	int nl = 1;
+
+	*cut = 0;
+	for (;;) {
+		ssize_t n = pread(fd, buf, sizeof buf, off), k;
+		if (n <= 0)
+			return off; /* no body: the whole file is header */
+		for (k = 0; k < n; k++) {
+			off_t at = off + k;
+			if (buf[k] == '\n' && nl)
+				return at; /* the empty line */
+			if (at >= BOUNCE_ORIG_SIZE) {
+				*cut = 1;
+				return last_end;
+			}
+			if (buf[k] == '\n')
+				last_end = at + 1;
+			nl = buf[k] == '\n' || (buf[k] == '\r' && nl);
+		}
+		off += n;
+	}
+}
+
+/* Copies the first len bytes of the original into w, and a line end if
+ * they do not end with one. */
+static void put_original(struct wbuf *w, int fd, off_t len)
 {
 	char buf[BODY_CHUNK_SIZE];
 	off_t off = 0;
-	int last_nl = 1;
-	size_t total = 0;
+	char last = '\n';
 
-	while (off < size) {
-		ssize_t n = pread(fd, buf, sizeof buf, off);
-		size_t k, take;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			w->err = errno;
+	while (off < len) {
+		size_t want = len - off < (off_t)sizeof buf ? (size_t)(len - off)
+							     : sizeof buf;
+		ssize_t n = pread(fd, buf, want, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			w->err = n < 0 ? errno : EIO;
 			return;
 		}
-		if (n == 0)
-			break;
-		take = (size_t)n;
-		if (headers_only) {
-			/* Stop at the empty line ending the header, or at
-			 * the cap, cut back to a line boundary. */
-			for (k = 0; k < take; k++) {
-				if (buf[k] == '\n' && last_nl) {
-					take = k;
-					off = size;
-					break;
-				}
-				last_nl = buf[k] == '\n' ||
-					  (buf[k] == '\r' && last_nl);
-			}
-			if (total + take > BOUNCE_ORIG_SIZE) {
-				take = BOUNCE_ORIG_SIZE - total;
-				while (take && buf[take - 1] != '\n')
-					take--;
-				off = size;
-				last_nl = 1;
-			}
-		}
-		wbuf_put(w, buf, take);
-		total += take;
-		if (take)
-			last_nl = buf[take - 1] == '\n';
-		if (off < size)
-			off += n;
+		wbuf_put(w, buf, (size_t)n);
+		last = buf[n - 1];
+		off += n;
 	}
-	if (!last_nl)
+	if (last != '\n')
 		wbuf_puts(w, "\n");
 }
 
@@ -100,12 +105,14 @@ int bounce_write(struct queue *q, const struct bounce *b)
 	struct queue_tmp t;
 	struct wbuf w;
 	struct stat st;
-	int headers_only;
+	int headers_only, cut = 0;
+	off_t orig_len;
 	size_t i;
 
 	if (fstat(b->msgfd, &st) < 0)
 		return E_SYS;
 	headers_only = st.st_size > BOUNCE_ORIG_SIZE;
+	orig_len = headers_only ? header_part(b->msgfd, &cut) : st.st_size;
 	if (queue_tmp_open(q, &t) < 0)
 		return E_SYS;
 	queue_new_id(q, id);
@@ -140,6 +147,11 @@ int bounce_write(struct queue *q, const struct bounce *b)
 	wbuf_puts(&w, headers_only ? "the header of your message is "
 				     "attached.\n\n"
 				   : "your message is attached.\n\n");
+	if (cut) {
+		wbuf_puts(&w, "The header of your message is longer than ");
+		wbuf_putnum(&w, BOUNCE_ORIG_SIZE);
+		wbuf_puts(&w, " bytes: only its first lines are attached.\n\n");
+	}
 	for (i = 0; i < b->nrcpt; i++) {
 		const struct bounce_rcpt *r = &b->rcpt[i];
 		wbuf_puts(&w, "<");
@@ -190,7 +202,7 @@ int bounce_write(struct queue *q, const struct bounce *b)
 				     "text/rfc822-headers\n\n"
 				   : "\nContent-Description: Undelivered "
 				     "Message\nContent-Type: message/rfc822\n\n");
-	put_original(&w, b->msgfd, st.st_size, headers_only);
+	put_original(&w, b->msgfd, orig_len);
 	wbuf_puts(&w, "\n--");
 	wbuf_puts(&w, boundary);
 	wbuf_puts(&w, "--\n");

@@ -147,8 +147,14 @@ int queue_replace(struct queue *q, const char *path, const char *data,
 
 int queue_finish(struct queue *q, const char *path, const char *name)
 {
-	if (renameat(AT_FDCWD, path, q->fd[QUEUE_DONE], name) < 0)
-		return E_SYS;
+	if (renameat(AT_FDCWD, path, q->fd[QUEUE_DONE], name) < 0) {
+		/* A list outside the queue's file system (EXDEV) cannot move
+		 * to done/: remove it first, so that its recipients are never
+		 * sent twice. A crash before the next unlink leaves only an
+		 * orphan link in mess/, no mail lost or repeated. */
+		if (errno != EXDEV || unlink(path) < 0)
+			return E_SYS;
+	}
 	if (unlinkat(q->fd[QUEUE_MESS], name, 0) < 0 && errno != ENOENT)
 		return E_SYS;
 	if (unlinkat(q->fd[QUEUE_DONE], name, 0) < 0 && errno != ENOENT)

@@ -286,8 +286,6 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 	rc = drive(r, -1);
 	if (rc == 0)
 		return 0;
-	snprintf(why, whysize, "%s", r->s.last.code && (rc == E_GREETING ||
-		 rc == E_HELLO) ? r->s.last.text : "");
 	if (r->s.last.code && (rc == E_GREETING || rc == E_HELLO))
 		snprintf(why, whysize, "%s refused the session: %s", r->peer,
 			 r->s.last.text);

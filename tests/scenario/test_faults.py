@@ -329,3 +329,25 @@ def bounce_of_large_message_returns_headers_only():
     assert parts[2].get_content_type() == "text/rfc822-headers"
     hdr = parts[2].get_payload()
     assert "Subject: huge" in hdr and "X-Test: 1" in hdr and "yyyy" not in hdr
+
+
+@test
+def bounce_cuts_an_overlong_header_with_a_note():
+    q = qlib.make_queue(tmpdir())
+    header = "Subject: long header\n" + "".join("X-Pad-%04d: %s\n" % (i, "p" * 60)
+                                               for i in range(400))
+    lst = qlib.add_message(q, "example.com", "alice@example.org", ["bob@example.com"],
+                           header + "\nbody\n")
+    rc, err, srv = run(q, [lst], {"rcpt": "550 5.1.1 nope"})
+    assert rc == 0, (rc, err)
+    (env, m), = bounces(q)
+    parts = check_bounce(env, m, "alice@example.org", {"bob@example.com": ("5.1.1", "nope")})
+    assert "longer than 16384 bytes" in parts[0].get_payload()
+    hdr = parts[2].get_payload()
+    assert parts[2].get_content_type() == "text/rfc822-headers"
+    assert hdr.startswith("Subject: long header\n")
+    assert len(hdr) <= 16384 + 2, len(hdr)
+    # Cut at a line boundary: every line is a whole header line.
+    lines = hdr.rstrip("\n").split("\n")
+    assert all(l.startswith(("Subject:", "X-Pad-")) and
+               (l.startswith("Subject") or len(l) == 72) for l in lines), lines[-3:]
