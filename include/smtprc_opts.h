@@ -1,0 +1,33 @@
+/* smtprc_opts.h: smtprc's options (man/smtprc.8), parsed into a
+ * configuration the program owns. Pure apart from printing usage or
+ * version, so every option can be tested without running a delivery. */
+#ifndef SMTPRC_SMTPRC_OPTS_H
+#define SMTPRC_SMTPRC_OPTS_H
+
+#include <stddef.h>
+#include "config.h"
+#include "ip46.h"
+#include "relay.h"
+
+struct smtprc_conf {
+	int verbose;             /* /V */
+	int srv_super, srv_self, implicit, ip6, clientip, clientport, hello;
+	const char *trigger, *semdir, *queue;
+	struct ip46 self[SELF_ADDRS_MAX];
+	size_t nself;
+	unsigned long lifetime;
+	unsigned smtp_port;
+	struct relay_conf relay;
+	char helo_buf[SMTP_DOMAIN_SIZE + 1];
+};
+
+/* Parses argv into c (defaults first). Returns the index of the domain
+ * argument; -1 on a usage error (already reported on standard error with
+ * the usage text: exit 64, touch nothing); -2 when /? or --version was
+ * answered on standard output (exit 0). */
+int smtprc_options(struct smtprc_conf *c, int argc, char **argv);
+
+/* Reports a usage error about arg (may be NULL) with the usage text. */
+void smtprc_usage_error(const char *arg, const char *why);
+
+#endif

@@ -1,0 +1,206 @@
+/* smtprc_opts.c: see smtprc_opts.h. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "err.h"
+#include "opt.h"
+#include "rcptlist.h"
+#include "smtprc_opts.h"
+
+enum {
+	O_SRV_SUPER, O_SRV_SELF, O_IMPLICIT, O_IP6, O_CLIENTIP, O_CLIENTPORT,
+	O_V, O_HELO, O_TRIGGER, O_SELF, O_HELO_NAME, O_T_CONNECT, O_T_GREETING,
+	O_T_HELLO, O_T_MAIL, O_T_RCPT, O_T_DATA, O_T_BLOCK, O_T_DOT, O_T_QUIT,
+	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION
+};
+
+_Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
+	       "one --timeout-* option per stage, in stage order");
+
+static const struct opt_def smtprc_opts[] = {
+	{ O_SRV_SUPER, OPT_BOOL, "SRV_SUPERDOMAINS", "srv-superdomains" },
+	{ O_SRV_SELF, OPT_BOOL, "SRV_SELF", "srv-self" },
+	{ O_IMPLICIT, OPT_BOOL, "IMPLICIT", "implicit" },
+	{ O_IP6, OPT_BOOL, "IP6ADDR", "ip6addr" },
+	{ O_CLIENTIP, OPT_BOOL, "CLIENTIP", "clientip" },
+	{ O_CLIENTPORT, OPT_BOOL, "CLIENTPORT", "clientport" },
+	{ O_V, OPT_BOOL, "V", "verbose" },
+	{ O_HELO, OPT_BOOL, "HELO", "helo" },
+	{ O_TRIGGER, OPT_STR, "TRIGGER", "trigger" },
+	{ O_SELF, OPT_STR, "SELF", "self" },
+	{ O_HELO_NAME, OPT_STR, 0, "helo-name" },
+	{ O_T_CONNECT, OPT_STR, 0, "timeout-connect" },
+	{ O_T_GREETING, OPT_STR, 0, "timeout-greeting" },
+	{ O_T_HELLO, OPT_STR, 0, "timeout-helo" },
+	{ O_T_MAIL, OPT_STR, 0, "timeout-mail" },
+	{ O_T_RCPT, OPT_STR, 0, "timeout-rcpt" },
+	{ O_T_DATA, OPT_STR, 0, "timeout-data" },
+	{ O_T_BLOCK, OPT_STR, 0, "timeout-block" },
+	{ O_T_DOT, OPT_STR, 0, "timeout-dot" },
+	{ O_T_QUIT, OPT_STR, 0, "timeout-quit" },
+	{ O_LIFETIME, OPT_STR, 0, "lifetime" },
+	{ O_PORT, OPT_STR, 0, "smtp-port" },
+	{ O_QUEUE, OPT_STR, 0, "queue" },
+	{ O_SEMDIR, OPT_STR, 0, "semaphore-dir" },
+	{ O_VERSION, OPT_BOOL, 0, "version" },
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: smtprc [options] domain recipient-list...\n"
+	      "  /? --help                  this text\n"
+	      "  /V[+|-] --[no-]verbose      log the SMTP conversation\n"
+	      "  /HELO[+|-] --[no-]helo      send EHLO/HELO first (default +)\n"
+	      "  /TRIGGER:name --trigger=    semaphore (FIFO) to signal on bounces\n"
+	      "  /SELF:addr --self=          an address of this system (repeat)\n"
+	      "  /SRV_SUPERDOMAINS[+|-] /SRV_SELF[+|-] /IMPLICIT[+|-] /IP6ADDR[+|-]\n"
+	      "  /CLIENTIP[+|-] /CLIENTPORT[+|-]   (see smtprc(8))\n"
+	      "  --helo-name=NAME --lifetime=SECONDS --smtp-port=N --queue=DIR\n"
+	      "  --semaphore-dir=DIR --timeout-{connect,greeting,helo,mail,rcpt,\n"
+	      "    data,block,dot,quit}=SECONDS --version\n", f);
+}
+
+static void version(void)
+{
+	printf("smtprc %s (board %s)\n"
+	       "CONFIG_IPV6=%d CONFIG_TLS=%d CONFIG_LOG=%d\n"
+	       "SMTP_REPLY_LINE_SIZE=%d bytes\nSMTP_REPLY_LINES_MAX=%d lines\n"
+	       "SMTP_DIAG_SIZE=%d bytes\nSMTP_PATH_SIZE=%d bytes\n"
+	       "SMTP_DOMAIN_SIZE=%d bytes\nRCPT_PER_LIST_MAX=%d recipients\n"
+	       "RCPTLIST_SIZE=%d bytes\nQUEUE_ID_SIZE=%d bytes\n"
+	       "BODY_CHUNK_SIZE=%d bytes\nSMTP_OUT_SIZE=%d bytes\n"
+	       "SMTP_IN_SIZE=%d bytes\nBOUNCE_ORIG_SIZE=%d bytes\n"
+	       "RELAY_ADDRS_MAX=%d addresses\nSELF_ADDRS_MAX=%d addresses\n",
+	       SMTPRC_VERSION, SMTPRC_BOARD, CONFIG_IPV6, CONFIG_TLS,
+	       CONFIG_LOG, SMTP_REPLY_LINE_SIZE, SMTP_REPLY_LINES_MAX,
+	       SMTP_DIAG_SIZE, SMTP_PATH_SIZE, SMTP_DOMAIN_SIZE,
+	       RCPT_PER_LIST_MAX, RCPTLIST_SIZE, QUEUE_ID_SIZE,
+	       BODY_CHUNK_SIZE, SMTP_OUT_SIZE, SMTP_IN_SIZE,
+	       BOUNCE_ORIG_SIZE, RELAY_ADDRS_MAX, SELF_ADDRS_MAX);
+}
+
+void smtprc_usage_error(const char *arg, const char *why)
+{
+	fprintf(stderr, "%s: usage error: %s%s%s\n", err_prog, arg ? arg : "",
+		arg ? ": " : "", why);
+	usage(stderr);
+}
+
+static int seconds(const char *v, unsigned *out)
+{
+	unsigned long n;
+	if (!opt_number(v, 7 * 86400, &n) || n == 0)
+		return 0;
+	*out = (unsigned)n;
+	return 1;
+}
+
+int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
+{
+	static const unsigned defaults[SMTP_STAGE_COUNT] = {
+		/* RFC 5321 §4.5.3.2: connect (§4.5.3.2 leaves it open; a
+		 * common 30 s), greeting 5 min, EHLO as MAIL, MAIL 5 min,
+		 * RCPT 5 min, DATA 2 min, data block 3 min, dot 10 min,
+		 * QUIT (not in the RFC) 1 min. */
+		30, 300, 300, 300, 300, 120, 180, 600, 60
+	};
+	struct opt_hit h;
+	const char *why;
+	unsigned long n;
+	int i = 1, rc;
+
+	memset(c, 0, sizeof *c);
+	c->srv_self = c->implicit = c->clientip = c->clientport = 1;
+	c->hello = 1;
+	c->ip6 = CONFIG_IPV6;
+	c->lifetime = 5 * 86400;
+	c->smtp_port = 25;
+	c->queue = ".";
+	c->semdir = "/run/smtprc";
+	memcpy(c->relay.timeout, defaults, sizeof defaults);
+
+	while ((rc = opt_next(smtprc_opts, sizeof smtprc_opts / sizeof
+			      smtprc_opts[0], argc, argv, &i, &h, &why)) > 0) {
+		switch (h.id) {
+		case OPT_HELP: usage(stdout); return -2;
+		case O_VERSION: version(); return -2;
+		case O_SRV_SUPER: c->srv_super = h.on; break;
+		case O_SRV_SELF: c->srv_self = h.on; break;
+		case O_IMPLICIT: c->implicit = h.on; break;
+		case O_IP6:
+			if (h.on && !CONFIG_IPV6) {
+				smtprc_usage_error("/IP6ADDR", "IPv6 is not built in");
+				return -1;
+			}
+			c->ip6 = h.on;
+			break;
+		case O_CLIENTIP: c->clientip = h.on; break;
+		case O_CLIENTPORT: c->clientport = h.on; break;
+		case O_V: c->verbose = h.on; break;
+		case O_HELO: c->hello = h.on; break;
+		case O_TRIGGER: c->trigger = h.val; break;
+		case O_SELF:
+			if (c->nself == SELF_ADDRS_MAX) {
+				smtprc_usage_error(h.val, "more /SELF addresses than "
+					  "SELF_ADDRS_MAX");
+				return -1;
+			}
+			if (!ip46_parse(h.val, strlen(h.val), &c->self[c->nself]) &&
+			    !ip46_parse_literal(h.val, strlen(h.val),
+						&c->self[c->nself])) {
+				smtprc_usage_error(h.val, "/SELF needs an IP address");
+				return -1;
+			}
+			c->nself++;
+			break;
+		case O_HELO_NAME:
+			if (!rcptlist_domain_valid(h.val, strlen(h.val))) {
+				smtprc_usage_error(h.val, "bad --helo-name");
+				return -1;
+			}
+			c->relay.helo_name = h.val;
+			break;
+		case O_T_CONNECT: case O_T_GREETING: case O_T_HELLO:
+		case O_T_MAIL: case O_T_RCPT: case O_T_DATA: case O_T_BLOCK:
+		case O_T_DOT: case O_T_QUIT:
+			if (!seconds(h.val, &c->relay.timeout[h.id - O_T_CONNECT])) {
+				smtprc_usage_error(h.val, "a time-out is 1 to 604800 seconds");
+				return -1;
+			}
+			break;
+		case O_LIFETIME:
+			if (!opt_number(h.val, 365UL * 86400, &c->lifetime)) {
+				smtprc_usage_error(h.val, "--lifetime is 0 to 31536000 seconds");
+				return -1;
+			}
+			break;
+		case O_PORT:
+			if (!opt_number(h.val, 65535, &n) || n == 0) {
+				smtprc_usage_error(h.val, "--smtp-port is 1 to 65535");
+				return -1;
+			}
+			c->smtp_port = (unsigned)n;
+			break;
+		case O_QUEUE: c->queue = h.val; break;
+		case O_SEMDIR: c->semdir = h.val; break;
+		}
+	}
+	if (rc < 0) {
+		smtprc_usage_error(argv[i], why);
+		return -1;
+	}
+	if (i + 2 > argc) {
+		smtprc_usage_error(0, i >= argc ? "no domain given"
+				       : "no recipient list given");
+		return -1;
+	}
+	c->relay.hello = c->hello;
+	if (!c->relay.helo_name) {
+		if (gethostname(c->helo_buf, sizeof c->helo_buf - 1) < 0 ||
+		    !rcptlist_domain_valid(c->helo_buf, strlen(c->helo_buf)))
+			strcpy(c->helo_buf, "localhost");
+		c->relay.helo_name = c->helo_buf;
+	}
+	return i;
+}
+
