@@ -46,7 +46,7 @@ UNIT      := $(O)/tests/unit
 # The unit tests link every module except main.c.
 LIB_OBJS  := $(filter-out $(O)/obj/main.o,$(OBJS))
 
-.PHONY: all check demo bench clean deps packages flags-matrix FORCE
+.PHONY: all check demo bench clean deps packages flags-matrix fuzz FORCE
 
 all: $(PROG)
 
@@ -85,7 +85,34 @@ $(UNIT): $(UNIT_SRCS) $(LIB_OBJS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(LIBS)
 
-check: $(PROG) $(UNIT)
+# Fuzz harnesses: one per parser, built with the host's clang, libFuzzer,
+# AddressSanitizer and UBSan (not with musl: the sanitizers need glibc).
+# `make fuzz FUZZ_RUNS=N` runs each for N inputs (make check runs a few
+# thousand; a long run is a manual job).
+FUZZ_RUNS ?= 200000
+FUZZ      := reply ehlo rcptlist body session
+FUZZ_SRC_reply    := src/smtp_reply.c src/err.c
+FUZZ_SRC_ehlo     := src/smtp_ehlo.c
+FUZZ_SRC_rcptlist := src/rcptlist.c
+FUZZ_SRC_body     := src/body.c
+FUZZ_SRC_session  := src/smtp_session.c src/smtp_reply.c src/smtp_ehlo.c src/err.c
+FUZZ_BINS := $(FUZZ:%=$(O)/fuzz/fuzz_%)
+
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(O)/config.h $(HDRS) $(SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -I$(O) -Iinclude -o $@ $< $(FUZZ_SRC_$*)
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ); do mkdir -p build/fuzz-corpus/$$f; \
+		$(O)/fuzz/fuzz_$$f -runs=$(FUZZ_RUNS) -max_len=4096 \
+			build/fuzz-corpus/$$f tests/fuzz/seeds/$$f 2>&1 | tail -n 1 || exit 1; done
+
+# On the host the parsers' fuzz harnesses also run briefly (tests/run.sh).
+CHECK_FUZZ := $(if $(filter host,$(BOARD)),$(FUZZ_BINS))
+
+check: $(PROG) $(UNIT) $(CHECK_FUZZ)
 	@O=$(O) RUN="$(RUN)" BOARD=$(BOARD) CONFIG_LOG=$(CONFIG_LOG) \
 		CONFIG_IPV6=$(CONFIG_IPV6) CONFIG_TLS=$(CONFIG_TLS) tests/run.sh
 

@@ -35,17 +35,18 @@ void smtp_reply_init(struct smtp_reply *r)
 static void text_add(struct smtp_reply *r, const char *s, size_t n)
 {
 	static const char mark[] = " [...]";
-	size_t room = sizeof r->text - 1 - r->text_len;
+	/* The longest text that still leaves room for the mark and NUL. */
+	const size_t limit = sizeof r->text - sizeof mark;
 	size_t i;
 
 	if (r->truncated)
 		return;
-	if (n > room) {
-		/* Keep space for the mark so a reader sees the cut. */
-		size_t keep = sizeof r->text - sizeof mark - r->text_len;
-		if (sizeof r->text < sizeof mark + r->text_len)
-			keep = 0;
-		n = keep;
+	if (n > sizeof r->text - 1 - r->text_len) {
+		/* Too long: cut, overwriting the tail if need be, so the
+		 * mark always fits and a reader sees the cut. */
+		if (r->text_len > limit)
+			r->text_len = limit;
+		n = limit - r->text_len;
 		r->truncated = 1;
 	}
 	for (i = 0; i < n; i++) {

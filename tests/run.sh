@@ -60,6 +60,28 @@ cat "$log"
 count unit
 [ $rc -eq 0 ] || grep -q ' [1-9][0-9]* failed' "$log" || fail=$((fail + 1))
 
+if [ -d "$O/fuzz" ]; then
+	echo "== fuzz harnesses (${FUZZ_CHECK_RUNS:-20000} runs each, from tests/fuzz/seeds)"
+	fp=0 ff=0
+	corpus=$(mktemp -d)
+	for f in "$O"/fuzz/fuzz_*; do
+		n=${f##*/fuzz_}
+		mkdir -p "$corpus/$n"
+		if "$f" -runs="${FUZZ_CHECK_RUNS:-20000}" -max_len=4096 -seed=1 \
+			"$corpus/$n" "tests/fuzz/seeds/$n" >"$log" 2>&1; then
+			echo "ok   fuzz: $n ($(grep -o 'Done [0-9]* runs' "$log"))"
+			fp=$((fp + 1))
+		else
+			echo "FAIL fuzz: $n"
+			tail -n 30 "$log"
+			ff=$((ff + 1))
+		fi
+	done
+	rm -rf "$corpus"
+	echo "fuzz: $fp passed, $ff failed" >"$log"
+	count fuzz
+fi
+
 echo "== scenario tests"
 # Debian's python3: the test servers' modules (aiosmtpd, dnslib) are there.
 SMTPRC="$O/bin/smtprc" RUN="$RUN" /usr/bin/python3 tests/scenario/run.py >"$log" 2>&1

@@ -100,6 +100,17 @@ static void limits(void)
 	CHECK(smtp_reply_line(&r, line, 404) == 1);
 	CHECK(r.truncated && r.text_len == SMTP_DIAG_SIZE - 1);
 	CHECK(!strcmp(r.text + r.text_len - 6, " [...]"));
+	/* A later line that no longer fits, when the text is within a few
+	 * bytes of the end (found by fuzz_reply): cut and marked in bounds. */
+	smtp_reply_init(&r);
+	memcpy(line, "250-", 4);
+	memset(line + 4, 'z', SMTP_DIAG_SIZE - 9);
+	CHECK(smtp_reply_line(&r, line, SMTP_DIAG_SIZE - 5) == 0);
+	CHECK(!r.truncated && r.text_len == SMTP_DIAG_SIZE - 5);
+	CHECK(smtp_reply_line(&r, "250 more text", 13) == 1);
+	CHECK(r.truncated && r.text_len == SMTP_DIAG_SIZE - 1);
+	CHECK(strlen(r.text) == r.text_len);
+	CHECK(!strcmp(r.text + r.text_len - 6, " [...]"));
 	/* Control characters are not kept. */
 	smtp_reply_init(&r);
 	CHECK(smtp_reply_line(&r, "550 a\tb\033c", 9) == 1);

@@ -1,0 +1,75 @@
+/* libFuzzer harness: the session fed arbitrary server lines. Bytes 0x01
+ * to 0x03 are client events (start a transaction, lose the connection,
+ * quit); everything else is split into lines fed as replies. The session
+ * must never write outside its buffer or emit anything but whole CR LF
+ * terminated commands, and always reach a state the caller can act on. */
+#include <assert.h>
+#include <stdint.h>
+#include <string.h>
+#include "err.h"
+#include "smtp_session.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct smtp_session s;
+	static struct smtp_txn t;
+	static struct smtp_txn_rcpt r[3];
+	char out[SMTP_OUT_SIZE];
+	size_t i = 0, steps = 0;
+
+	smtp_session_init(&s, "fuzz.test", size && (data[0] & 1));
+	memset(&t, 0, sizeof t);
+	r[0].addr = "a@b.test"; r[0].len = 8;
+	r[1].addr = "c@b.test"; r[1].len = 8;
+	r[2].addr = "d@b.test"; r[2].len = 8;
+	t.sender = "s@x.test";
+	t.sender_len = 8;
+	t.rcpt = r;
+	t.nrcpt = size > 1 ? data[1] % 3 + 1 : 1;
+	t.size = 100;
+	while (steps++ < 10000) {
+		enum smtp_want w = smtp_session_want(&s);
+		if (w == SMTP_DONE)
+			break;
+		if (w == SMTP_WANT_WRITE) {
+			size_t n = smtp_session_emit(&s, out, sizeof out);
+			assert(n >= 2 && n <= sizeof out);
+			assert(out[n - 2] == '\r' && out[n - 1] == '\n');
+			continue;
+		}
+		if (w == SMTP_TXN_DONE) {
+			smtp_session_txn_done(&s);
+			continue;
+		}
+		if (w == SMTP_WANT_BODY) {
+			smtp_session_body_done(&s);
+			continue;
+		}
+		if (i >= size) {
+			if (w == SMTP_WANT_TXN)
+				smtp_session_quit(&s);
+			else
+				smtp_session_fail(&s, E_LOST, "end of input");
+			continue;
+		}
+		if (data[i] == 1 && w == SMTP_WANT_TXN) {
+			smtp_session_txn(&s, &t);
+			i++;
+		} else if (data[i] == 2) {
+			smtp_session_fail(&s, E_LOST, "lost");
+			i++;
+		} else if (data[i] == 3 && w == SMTP_WANT_TXN) {
+			smtp_session_quit(&s);
+			i++;
+		} else if (w == SMTP_WANT_TXN) {
+			smtp_session_txn(&s, &t);
+		} else {
+			const uint8_t *nl = memchr(data + i, '\n', size - i);
+			size_t len = nl ? (size_t)(nl - data - i) : size - i;
+			smtp_session_line(&s, (const char *)data + i, len);
+			i += len + (nl != 0);
+		}
+	}
+	assert(steps < 10000);
+	return 0;
+}
