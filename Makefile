@@ -15,10 +15,20 @@ CONFIG_TLS  ?= $(BOARD_TLS)
 CONFIG_LOG  ?= $(BOARD_LOG)
 VERSION     := 0.1
 
+RUN     := $(BOARD_RUN)
+ifneq ($(BOARD_MUSL),)
+# A cross board: musl is built for it from source (tools/build-musl.sh)
+# and its gcc wrapper drives Debian's cross compiler.
+MUSL_STAMP := build/$(BOARD)/musl/.built
+CC      := $(abspath build/$(BOARD))/musl/bin/musl-gcc
+AR      := $(BOARD_GNU)-ar
+STRIP   := $(BOARD_GNU)-strip
+else
+MUSL_STAMP :=
 CC      := $(BOARD_CC)
 AR      := $(BOARD_AR)
 STRIP   := $(BOARD_STRIP)
-RUN     := $(BOARD_RUN)
+endif
 # O: where this configuration builds. The board's dependencies are shared
 # by every configuration of that board.
 O       ?= build/$(BOARD)
@@ -51,10 +61,17 @@ LIB_OBJS  := $(filter-out $(O)/obj/main.o,$(OBJS))
 all: $(PROG)
 
 packages:
-	@tools/deps.sh packages
+	@tools/deps.sh packages $(BOARD_PKGS)
 
-$(DEPS)/.built: tools/build-deps.sh tools/deps.sh | packages
-	tools/build-deps.sh $(abspath build/$(BOARD)) "$(CC)" "$(AR)" \
+ifneq ($(MUSL_STAMP),)
+$(MUSL_STAMP): tools/build-musl.sh tools/deps.sh board/$(BOARD).mk | packages
+	@tools/build-musl.sh $(abspath build/$(BOARD)) $(BOARD_MUSL) $(BOARD_GNU) \
+		"$(BOARD_ARCH)"
+endif
+
+$(DEPS)/.built: tools/build-deps.sh tools/deps.sh $(MUSL_STAMP) | packages
+	@echo "  DEPS    BearSSL and udns for $(BOARD)"
+	@tools/build-deps.sh $(abspath build/$(BOARD)) "$(CC)" "$(AR)" \
 		"$(BOARD_CFLAGS)" 1
 deps: $(DEPS)/.built
 

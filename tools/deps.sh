@@ -2,7 +2,8 @@
 # tools/deps.sh: install what building and testing smtprc needs on a fresh
 # Debian 12 machine, then fetch and build the pinned third-party sources.
 #
-#   tools/deps.sh packages        Debian packages (compiler, musl, test servers)
+#   tools/deps.sh packages [PKG..] Debian packages (compiler, musl, test
+#                                 servers) and a board's own (cross gcc, qemu)
 #   tools/deps.sh sources BUILD   BearSSL and udns sources into BUILD/src
 #
 # Nothing of theirs is committed: sources come from Debian source packages,
@@ -41,6 +42,7 @@ need_packages() {
 }
 
 cmd_packages() {
+	PACKAGES="$PACKAGES $*"
 	missing=$(need_packages)
 	[ -n "$missing" ] || return 0
 	[ "$(id -u)" = 0 ] || { say "need root to install:$missing"; exit 1; }
@@ -98,8 +100,8 @@ cmd_musl_source() {
 }
 
 case "${1:-}" in
-packages) cmd_packages ;;
+packages) shift; cmd_packages "$@" ;;
 sources) cmd_sources "${2:?build dir}" ;;
 musl-source) cmd_musl_source "${2:?build dir}" ;;
-*) echo "usage: tools/deps.sh packages | sources BUILD | musl-source BUILD" >&2; exit 64 ;;
+*) echo "usage: tools/deps.sh packages [PKG...] | sources BUILD | musl-source BUILD" >&2; exit 64 ;;
 esac

@@ -38,6 +38,14 @@ static void defaults(void)
 	CHECK(!strcmp(c.queue, "."));
 }
 
+/* The int field at byte offset off of c (memcpy: no alignment cast). */
+static int field(size_t off)
+{
+	int v;
+	memcpy(&v, (const char *)&c + off, sizeof v);
+	return v;
+}
+
 static void switches(void)
 {
 	static const struct {
@@ -67,10 +75,9 @@ static void switches(void)
 			/* Start from the opposite value to see the change. */
 			memset(&c, 0, sizeof c);
 			CHECK(R(a, "d.test", "l") == 2);
-			if (*(int *)((char *)&c + sw[i].off) != want)
-				fprintf(stderr, "  %s gave %d\n", a,
-					*(int *)((char *)&c + sw[i].off));
-			CHECK(*(int *)((char *)&c + sw[i].off) == want);
+			if (field(sw[i].off) != want)
+				fprintf(stderr, "  %s gave %d\n", a, field(sw[i].off));
+			CHECK(field(sw[i].off) == want);
 		}
 	}
 	/* Case does not matter in the / form; the last one wins. */

@@ -1,0 +1,17 @@
+# board/mips.mk: 32-bit big-endian MIPS (MIPS32r2), o32 hard-float ABI.
+# For: routers on Atheros/Qualcomm AR71xx/AR93xx/QCA95xx (TP-Link Archer
+# C7, TL-WR841N, Ubiquiti NanoStation) and Lantiq VRX200 DSL routers
+# (FRITZ!Box 3370/7360). Big-endian is where byte-order bugs show. The
+# hard-float ABI is kept even on FPU-less cores: the kernel emulates the
+# FPU, and a soft-float build computed wrong results here.
+# Typical devices have 8-16 MiB flash: keep the binary small.
+BOARD_GNU      = mips-linux-gnu
+BOARD_MUSL     = mips-linux-musl
+BOARD_PKGS     = gcc-mips-linux-gnu qemu-user-static
+BOARD_ARCH     = -march=mips32r2
+BOARD_CFLAGS   = -Os $(BOARD_ARCH)
+BOARD_LDFLAGS  =
+BOARD_RUN      = qemu-mips-static
+BOARD_IPV6     = 1
+BOARD_TLS      = 1
+BOARD_LOG      = 1
