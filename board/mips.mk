@@ -4,13 +4,14 @@
 # (FRITZ!Box 3370/7360). Big-endian is where byte-order bugs show. The
 # hard-float ABI is kept even on FPU-less cores: the kernel emulates the
 # FPU, and a soft-float build computed wrong results here.
-# Typical devices have 8-16 MiB flash: keep the binary small.
+# Typical devices have 8-16 MiB flash: keep the binary small. Routers run
+# 4 KiB pages: link for that (binutils aligns MIPS segments to 64 KiB).
 BOARD_GNU      = mips-linux-gnu
 BOARD_MUSL     = mips-linux-musl
 BOARD_PKGS     = gcc-mips-linux-gnu qemu-user-static
 BOARD_ARCH     = -march=mips32r2
 BOARD_CFLAGS   = -Os $(BOARD_ARCH)
-BOARD_LDFLAGS  =
+BOARD_LDFLAGS  = -Wl,-z,max-page-size=4096
 BOARD_RUN      = qemu-mips-static
 BOARD_IPV6     = 1
 BOARD_TLS      = 1
