@@ -161,16 +161,7 @@ flags-matrix:
 	@for i in 0 1; do for t in 0 1; do for l in 0 1; do \
 		$(MAKE) -s O=build/$(BOARD)-matrix/i$$i-t$$t-l$$l CONFIG_IPV6=$$i \
 			CONFIG_TLS=$$t CONFIG_LOG=$$l all || exit 1; \
-		printf '# Every board's default configuration.
-boards:
-	@for b in $(BOARDS); do $(MAKE) -s BOARD=$$b all || exit 1; \
-		printf 'board %-7s %s bytes\n' $$b $$(wc -c <build/$$b/bin/smtprc); done
-
-# The size table (docs/size.md).
-size:
-	@BOARDS="$(BOARDS)" tools/size.sh
-
-flags-matrix: IPV6=%s TLS=%s LOG=%s ok, %s bytes\n' $$i $$t $$l \
+		printf 'flags-matrix: IPV6=%s TLS=%s LOG=%s ok, %s bytes\n' $$i $$t $$l \
 			$$(wc -c <build/$(BOARD)-matrix/i$$i-t$$t-l$$l/bin/smtprc); \
 	done; done; done
 
