@@ -14,6 +14,10 @@
 # udns gets its configuration header written by hand (the same four lines its
 # own configure writes on a Linux host with musl) instead of running configure.
 set -eu
+# Called from our make: its command-line variables (O=, BOARD=, CONFIG_*)
+# travel in MAKEFLAGS and would override BearSSL's own (its O is the
+# object file suffix). Its make must see only what is passed below.
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 out=$1 cc=$2 ar=$3 cflags=$4 ipv6=$5
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/src

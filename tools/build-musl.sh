@@ -7,6 +7,8 @@
 # musl's headers, start files and libc. musl's configure only probes the
 # compiler (it never runs target code), so this works for any target.
 set -eu
+# Our make's command-line variables (O=, BOARD=) must not reach musl's.
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 out=$1 target=$2 gnu=$3 arch=$4
 top=$(cd "$(dirname "$0")/.." && pwd)
 dest=$out/musl
