@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 #include "body.h"
 #include "err.h"
 #include "log.h"
+#include "loop.h"
 #include "relay.h"
 
 static const char *const stage_names[SMTP_STAGE_COUNT] = {
@@ -16,36 +16,22 @@ static const char *const stage_names[SMTP_STAGE_COUNT] = {
 	"a data block", "the final dot", "QUIT"
 };
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static long long deadline_of(const struct relay *r, enum smtp_stage st)
 {
-	return now_ms() + (long long)r->conf->timeout[st] * 1000;
+	return loop_now_ms() + (long long)r->conf->timeout[st] * 1000;
 }
 
 /* Waits until fd is ready for ev or the deadline passes. */
 static int wait_fd(int fd, short ev, long long deadline)
 {
 	struct pollfd p;
-	for (;;) {
-		long long left = deadline - now_ms();
-		int rc;
-		if (left <= 0)
-			return E_TIMEOUT;
-		p.fd = fd;
-		p.events = ev;
-		p.revents = 0;
-		rc = poll(&p, 1, left > 60000 ? 60000 : (int)left);
-		if (rc > 0)
-			return 0;
-		if (rc < 0 && errno != EINTR)
-			return E_SYS;
-	}
+	int rc;
+
+	p.fd = fd;
+	p.events = ev;
+	p.revents = 0;
+	rc = loop_poll(&p, 1, deadline);
+	return rc > 0 ? 0 : rc == 0 ? E_TIMEOUT : rc;
 }
 
 /* Fails the session with a sentence naming the stage and the server. */
@@ -267,7 +253,7 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 		snprintf(why, whysize, "connect to %s: %s", r->peer, strerror(errno));
 		return E_CONNECT;
 	}
-	rc = wait_fd(fd, POLLOUT, now_ms() +
+	rc = wait_fd(fd, POLLOUT, loop_now_ms() +
 		     (long long)r->conf->timeout[SMTP_STAGE_CONNECT] * 1000);
 	if (rc == 0)
 		rc = net_connect_result(fd);

@@ -1,0 +1,27 @@
+/* loop.c: see loop.h. */
+#include <errno.h>
+#include <time.h>
+#include "err.h"
+#include "loop.h"
+
+long long loop_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int loop_poll(struct pollfd *p, unsigned n, long long deadline)
+{
+	for (;;) {
+		long long left = deadline - loop_now_ms();
+		int rc;
+		if (left <= 0)
+			return 0;
+		rc = poll(p, n, left > 60000 ? 60000 : (int)left);
+		if (rc > 0)
+			return rc;
+		if (rc < 0 && errno != EINTR)
+			return E_SYS;
+	}
+}
