@@ -101,7 +101,7 @@ $(O)/obj/%.o: src/%.c $(O)/config.h $(HDRS) Makefile board/$(BOARD).mk | $(DEPS)
 
 $(PROG): $(OBJS) Makefile board/$(BOARD).mk
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.unstripped $(OBJS) $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,-Map=$@.map -o $@.unstripped $(OBJS) $(LIBS)
 	$(STRIP) -R .comment -o $@ $@.unstripped
 	@for l in $(LINKS); do ln -sf smtprc $(O)/bin/$$l; done
 

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include "config.h"
+#include "dnsq.h"
 #include "ip46.h"
 #include "relay.h"
 
@@ -18,6 +19,8 @@ struct smtprc_conf {
 	unsigned long lifetime;
 	unsigned smtp_port;
 	struct relay_conf relay;
+	struct dnsq_conf dns;     /* --resolver (else /etc/resolv.conf) */
+	unsigned timeout_dns;     /* seconds for all look-ups of a run */
 	char helo_buf[SMTP_DOMAIN_SIZE + 1];
 };
 

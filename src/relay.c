@@ -236,8 +236,11 @@ static int drive(struct relay *r, int msgfd)
 	}
 }
 
+/* Connects to one address within connect_s seconds and runs the session
+ * up to its first idle point. Returns 0, E_TIMEOUT when the connect did
+ * not complete in time (worth a second, longer try), or E_CONNECT. */
 static int connect_one(struct relay *r, const struct locate_addr *a,
-		       char *why, size_t whysize)
+		       unsigned connect_s, char *why, size_t whysize)
 {
 	char ip[IP46_FMT_SIZE];
 	int fd, rc;
@@ -253,15 +256,14 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 		snprintf(why, whysize, "connect to %s: %s", r->peer, strerror(errno));
 		return E_CONNECT;
 	}
-	rc = wait_fd(fd, POLLOUT, loop_now_ms() +
-		     (long long)r->conf->timeout[SMTP_STAGE_CONNECT] * 1000);
+	rc = wait_fd(fd, POLLOUT, loop_now_ms() + (long long)connect_s * 1000);
 	if (rc == 0)
 		rc = net_connect_result(fd);
 	if (rc < 0) {
 		snprintf(why, whysize, "connect to %s: %s", r->peer,
 			 rc == E_TIMEOUT ? "timed out" : strerror(errno));
 		close(fd);
-		return E_CONNECT;
+		return rc == E_TIMEOUT ? E_TIMEOUT : E_CONNECT;
 	}
 	if (log_verbose)
 		log_line("connected to %s", r->peer);
@@ -291,13 +293,35 @@ int relay_open(struct relay *r, const struct relay_conf *c,
 	r->up = 0;
 	r->server = 0;
 	r->peer[0] = 0;
-	for (i = 0; i < loc->n; i++) {
-		if (connect_one(r, &loc->addr[i], why, sizeof why) == 0) {
-			r->up = 1;
-			return 0;
+	/* First pass: a short connect time-out for every address, so a dead
+	 * route (a dropped SYN, a missing IPv6 path) does not stall the
+	 * others. Second pass: the addresses that only timed out, with the
+	 * full time-out. Refusals and bad greetings are not tried again. */
+	unsigned full = c->timeout[SMTP_STAGE_CONNECT];
+	unsigned short_s = full < RELAY_CONNECT_FIRST_S ? full : RELAY_CONNECT_FIRST_S;
+	unsigned char slow[RELAY_ADDRS_MAX];
+	size_t nslow = 0;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < loc->n; i++) {
+			int rc;
+			if (pass == 1 && (!slow[i] || full <= short_s))
+				continue;
+			rc = connect_one(r, &loc->addr[i],
+					 pass ? full - short_s : short_s,
+					 why, sizeof why);
+			if (rc == 0) {
+				r->up = 1;
+				return 0;
+			}
+			slow[i] = rc == E_TIMEOUT;
+			nslow += slow[i];
+			if (log_verbose)
+				log_line("%s", why);
 		}
-		if (log_verbose)
-			log_line("%s", why);
+		if (!nslow)
+			break;
 	}
 	outcome_set(&r->fail, OUTCOME_DEFERRED, "4.4.1", why);
 	return E_CONNECT;

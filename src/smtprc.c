@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "body.h"
@@ -21,6 +22,7 @@
 #include "ip46.h"
 #include "locate.h"
 #include "log.h"
+#include "loop.h"
 #include "outcome.h"
 #include "programs.h"
 #include "queue.h"
@@ -257,6 +259,58 @@ static int job_txn(struct smtp_txn *t, int msgfd)
 	return 0;
 }
 
+/* xorshift64*: SRV weights and MX shuffles need fairness, not secrecy. */
+static unsigned long long rand_state;
+
+static void rand_seed(void)
+{
+	unsigned long long s = 0;
+	if (syscall(SYS_getrandom, &s, sizeof s, 0) != (long)sizeof s)
+		s = (unsigned long long)time(0) ^
+		    ((unsigned long long)getpid() << 32) ^
+		    (unsigned long long)loop_now_ms();
+	rand_state = s ? s : 0x9e3779b97f4a7c15ULL;
+}
+
+static unsigned long rand_below(void *st, unsigned long max)
+{
+	unsigned long long *x = st;
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return (unsigned long)((*x * 0x2545F4914F6CDD1DULL) >> 11) %
+	       ((unsigned long long)max + 1);
+}
+
+/* The resolvers of /etc/resolv.conf, or 127.0.0.1 when it names none
+ * (as the C library does). */
+static void resolv_conf(struct dnsq_conf *d)
+{
+	char buf[4096];
+	ssize_t n = 0;
+	int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof buf);
+		close(fd);
+	}
+	if (n < 0 || !dnsq_resolvconf(buf, (size_t)(n < 0 ? 0 : n), d)) {
+		ip46_parse("127.0.0.1", 9, &d->serv[0].ip);
+		d->serv[0].port = 53;
+		d->nserv = 1;
+	}
+}
+
+/* udns's time-out per try, so that its tries fit in --timeout-dns. */
+static void dns_tries(struct dnsq_conf *d, unsigned total)
+{
+	unsigned t = total / 4;
+	if (!d->timeout || d->timeout > t)
+		d->timeout = t ? (t > 4 ? 4 : t) : 1;
+	if (!d->tries)
+		d->tries = 2;
+}
+
 int smtprc_main(int argc, char **argv)
 {
 	struct smtprc_conf c;
@@ -283,6 +337,17 @@ int smtprc_main(int argc, char **argv)
 	lq.smtp_port = c.smtp_port;
 	lq.self = c.self;
 	lq.nself = c.nself;
+	lq.srv_self = c.srv_self;
+	lq.srv_super = c.srv_super;
+	lq.implicit = c.implicit;
+	lq.ip6 = c.ip6;
+	lq.dns = &c.dns;
+	lq.rand = rand_below;
+	lq.rand_state = &rand_state;
+	rand_seed();
+	if (!c.dns.nserv)
+		resolv_conf(&c.dns);
+	dns_tries(&c.dns, c.timeout_dns);
 	form = locate_parse(&lq, &hl, &port, &why);
 	if (form < 0) {
 		smtprc_usage_error(argv[first], why);
@@ -330,9 +395,20 @@ int smtprc_main(int argc, char **argv)
 		}
 		if (!opened) {
 			opened = 1;
+			lq.dns_deadline = loop_now_ms() + c.timeout_dns * 1000LL;
 			located_ok = locate(&lq, &located) == 0;
-			if (located_ok && relay_open(&relay, &c.relay, &located) < 0)
-				log_line("no session: %s", relay.fail.diag);
+			if (!located_ok)
+				log_line("%s: %s %s", argv[first], located.fail.status,
+					 located.fail.diag);
+			else if (relay_open(&relay, &c.relay, &located) < 0 &&
+				 located.self_cut) {
+				/* Better servers than this system remained, and
+				 * none of them could be reached. */
+				char w[SMTP_DIAG_SIZE];
+				snprintf(w, sizeof w, "every server better than "
+					 "myself failed; last: %s", relay.fail.diag);
+				outcome_set(&relay.fail, OUTCOME_DEFERRED, "4.4.4", w);
+			}
 		}
 		if (job_txn(&t, msgfd) < 0) {
 			char w[SMTP_DIAG_SIZE];

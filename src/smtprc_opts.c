@@ -11,7 +11,7 @@ enum {
 	O_SRV_SUPER, O_SRV_SELF, O_IMPLICIT, O_IP6, O_CLIENTIP, O_CLIENTPORT,
 	O_V, O_HELO, O_TRIGGER, O_SELF, O_HELO_NAME, O_T_CONNECT, O_T_GREETING,
 	O_T_HELLO, O_T_MAIL, O_T_RCPT, O_T_DATA, O_T_BLOCK, O_T_DOT, O_T_QUIT,
-	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION
+	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -43,6 +43,8 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_QUEUE, OPT_STR, 0, "queue" },
 	{ O_SEMDIR, OPT_STR, 0, "semaphore-dir" },
 	{ O_VERSION, OPT_BOOL, 0, "version" },
+	{ O_RESOLVER, OPT_STR, 0, "resolver" },
+	{ O_T_DNS, OPT_STR, 0, "timeout-dns" },
 };
 
 static void usage(FILE *f)
@@ -56,8 +58,9 @@ static void usage(FILE *f)
 	      "  /SRV_SUPERDOMAINS[+|-] /SRV_SELF[+|-] /IMPLICIT[+|-] /IP6ADDR[+|-]\n"
 	      "  /CLIENTIP[+|-] /CLIENTPORT[+|-]   (see smtprc(8))\n"
 	      "  --helo-name=NAME --lifetime=SECONDS --smtp-port=N --queue=DIR\n"
-	      "  --semaphore-dir=DIR --timeout-{connect,greeting,helo,mail,rcpt,\n"
-	      "    data,block,dot,quit}=SECONDS --version\n", f);
+	      "  --semaphore-dir=DIR --resolver=ADDR[:PORT] --timeout-dns=SECONDS\n"
+	      "  --timeout-{connect,greeting,helo,mail,rcpt,data,block,dot,quit}=SECONDS\n"
+	      "  --version\n", f);
 }
 
 static void version(void)
@@ -117,6 +120,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	c->smtp_port = 25;
 	c->queue = ".";
 	c->semdir = "/run/smtprc";
+	c->timeout_dns = 60;
 	memcpy(c->relay.timeout, defaults, sizeof defaults);
 
 	while ((rc = opt_next(smtprc_opts, sizeof smtprc_opts / sizeof
@@ -182,6 +186,25 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 			c->smtp_port = (unsigned)n;
 			break;
 		case O_QUEUE: c->queue = h.val; break;
+		case O_RESOLVER:
+			if (c->dns.nserv == DNS_SERVERS_MAX) {
+				smtprc_usage_error(h.val, "more --resolver than "
+						   "DNS_SERVERS_MAX");
+				return -1;
+			}
+			if (!dnsq_server_parse(h.val, &c->dns.serv[c->dns.nserv])) {
+				smtprc_usage_error(h.val, "--resolver is ADDRESS, "
+						   "ADDRESS:PORT or [IPV6]:PORT");
+				return -1;
+			}
+			c->dns.nserv++;
+			break;
+		case O_T_DNS:
+			if (!seconds(h.val, &c->timeout_dns)) {
+				smtprc_usage_error(h.val, "a time-out is 1 to 604800 seconds");
+				return -1;
+			}
+			break;
 		case O_SEMDIR: c->semdir = h.val; break;
 		}
 	}

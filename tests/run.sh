@@ -42,10 +42,12 @@ check() { # description, then a command that must succeed
 bin=$O/bin/smtprc
 check "build: $bin is statically linked" sh -c "file '$bin' | grep -q 'statically linked'"
 check "build: $bin is stripped" sh -c "file '$bin' | grep -q ', stripped'"
-# The program owns all memory: no allocator may be linked in at all (the
-# DNS issue will bring udns's, behind a counted arena).
-check "build: no malloc/calloc/realloc/free linked" sh -c \
-	"! readelf -sW '$bin.unstripped' | grep -qE ' (malloc|calloc|realloc|free|opendir)\$'"
+# The program owns all memory: no libc allocator may be linked, and
+# malloc, if present at all, must be the arena's (udns's bounded heap).
+check "build: the only allocator is the counted arena (src/arena.c)" sh -c \
+	"! readelf -sW '$bin.unstripped' | grep -qE ' (__libc_malloc|__libc_malloc_impl|__simple_malloc|__malloc_context|__expand_heap|opendir)\$' &&
+	 { ! readelf -sW '$bin.unstripped' | grep -qE ' malloc\$' ||
+	   grep -A1 '^ \.text\.malloc' '$bin.map' | grep -q 'arena\.o'; }"
 for l in smtprcd smtppd sendmail mailq; do
 	check "build: link $l -> smtprc" test "$(readlink "$O/bin/$l")" = smtprc
 done

@@ -150,7 +150,14 @@ static void numbers(void)
 static int loc(const char *domain, int ip, int port, const struct ip46 *self,
 	       size_t nself, struct locate_result *r)
 {
-	struct locate_req q = { domain, ip, port, 25, self, nself };
+	struct locate_req q;
+	memset(&q, 0, sizeof q);
+	q.domain = domain;
+	q.clientip = ip;
+	q.clientport = port;
+	q.smtp_port = 25;
+	q.self = self;
+	q.nself = nself;
 	return locate(&q, r);
 }
 
@@ -179,7 +186,7 @@ static void locating(void)
 	CHECK(loc("[127.0.0.1]:65536", 1, 1, 0, 0, &r) < 0);
 	CHECK(loc("[999.0.0.1]", 1, 1, 0, 0, &r) < 0);
 	CHECK(loc("[IPv6:127.0.0.1]", 1, 1, 0, 0, &r) < 0);
-	/* A name needs DNS: deferred, never bounced. */
+	/* A name needs DNS; with no resolver: deferred, never bounced. */
 	CHECK(loc("example.com", 1, 1, 0, 0, &r) < 0 &&
 	      r.fail.kind == OUTCOME_DEFERRED);
 	/* /SELF: the only server is this system: bounce 5.4.6. */

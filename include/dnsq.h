@@ -1,0 +1,84 @@
+/* dnsq.h: DNS look-ups for locating servers, behind one adapter
+ * (src/dnsq_udns.c, the only file that includes udns.h).
+ *
+ * Queries are submitted, then dnsq_wait() drives them with the program's
+ * poll loop (loop.h) until all are answered or a deadline passes. Answers
+ * go into caller-owned fixed tables (DNS_RR_MAX records each); udns's own
+ * allocations come from the bounded arena (arena.h). EDNS0 is on; a reply
+ * truncated even so is asked again over TCP. Names are absolute: no search
+ * list is applied.
+ */
+#ifndef SMTPRC_DNSQ_H
+#define SMTPRC_DNSQ_H
+
+#include <stddef.h>
+#include "config.h"
+#include "ip46.h"
+
+enum dnsq_type { DNSQ_A, DNSQ_AAAA, DNSQ_MX, DNSQ_SRV };
+
+enum dnsq_status {
+	DNSQ_PENDING = -1, /* not answered yet */
+	DNSQ_OK = 0,       /* records in the answer (n may be 0 after drops) */
+	DNSQ_NODATA,       /* the name exists, no record of that type */
+	DNSQ_NXDOMAIN,     /* the name does not exist */
+	DNSQ_TEMPFAIL,     /* SERVFAIL, REFUSED, time-out, truncation not cured */
+	DNSQ_PROTOCOL,     /* a malformed answer */
+	DNSQ_NOMEM,        /* the arena is full */
+};
+
+struct dnsq_rr {
+	unsigned prio;     /* SRV priority, MX preference */
+	unsigned weight;   /* SRV */
+	unsigned port;     /* SRV */
+	struct ip46 ip;    /* A, AAAA */
+	char name[SMTP_DOMAIN_SIZE + 1]; /* SRV/MX target; "" for the root "." */
+};
+
+struct dnsq_answer {
+	int status;        /* enum dnsq_status */
+	int ad;            /* the resolver set AD (authenticated data) */
+	int tcp;           /* the answer came over TCP after truncation */
+	size_t n;          /* records kept */
+	size_t dropped;    /* records over DNS_RR_MAX, not kept */
+	struct dnsq_rr rr[DNS_RR_MAX];
+};
+
+struct dnsq_server {
+	struct ip46 ip;
+	unsigned port;     /* 53 unless given */
+};
+
+struct dnsq_conf {
+	struct dnsq_server serv[DNS_SERVERS_MAX];
+	size_t nserv;      /* at least 1 (dnsq_resolvconf for the default) */
+	unsigned timeout;  /* seconds per try (udns's default 4) */
+	unsigned tries;    /* tries per server (udns's default 3) */
+};
+
+/* Opens the resolver with c's servers. Returns 0, or E_SYS, or E_NODNS
+ * (no server given). */
+int dnsq_open(const struct dnsq_conf *c);
+void dnsq_close(void);
+
+/* Starts a query for name (a host name without the final dot). a is the
+ * caller's and must stay valid until answered; its status is PENDING until
+ * then. Returns 0, or a negative code when the query could not be started
+ * (a->status then says why: PROTOCOL for a bad name, NOMEM). */
+int dnsq_submit(enum dnsq_type t, const char *name, struct dnsq_answer *a);
+
+/* Drives every pending query until all are answered or deadline (loop.h
+ * milliseconds) passes; then the rest end as TEMPFAIL. Blocks. Returns 0
+ * or E_SYS. */
+int dnsq_wait(long long deadline);
+
+/* Parses "ADDR" or "ADDR:PORT" or "[IPV6]:PORT" into s (--resolver).
+ * Returns 1 when valid. */
+int dnsq_server_parse(const char *text, struct dnsq_server *s);
+
+/* Parses resolv.conf text: "nameserver ADDR" lines (up to DNS_SERVERS_MAX,
+ * the rest ignored), "options timeout:N attempts:N". Other lines and
+ * malformed addresses are skipped. Pure. Returns the servers found. */
+size_t dnsq_resolvconf(const char *buf, size_t len, struct dnsq_conf *c);
+
+#endif
