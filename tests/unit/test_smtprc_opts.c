@@ -91,13 +91,17 @@ static void switches(void)
 
 static void strings(void)
 {
+#if CONFIG_IPV6
 	CHECK(R("/TRIGGER:\\SEM32\\IU\\SMTP\\PD", "/SELF:192.0.2.1", "/SELF", "192.0.2.2",
-		"--self=[IPv6:2001:db8::1]" + (CONFIG_IPV6 ? 0 : 2), "d.test", "l") ==
-	      (CONFIG_IPV6 ? 6 : -1));
-	if (CONFIG_IPV6) {
-		CHECK(!strcmp(c.trigger, "\\SEM32\\IU\\SMTP\\PD"));
-		CHECK(c.nself == 3 && c.self[2].is6);
-	}
+		"--self=[IPv6:2001:db8::1]", "d.test", "l") == 6);
+	CHECK(c.nself == 3 && c.self[2].is6);
+#else
+	CHECK(R("--self=[IPv6:2001:db8::1]", "d.test", "l") == -1);
+	CHECK(R("/TRIGGER:\\SEM32\\IU\\SMTP\\PD", "/SELF:192.0.2.1", "/SELF", "192.0.2.2",
+		"d.test", "l") == 5);
+	CHECK(c.nself == 2);
+#endif
+	CHECK(!strcmp(c.trigger, "\\SEM32\\IU\\SMTP\\PD"));
 	CHECK(R("--trigger=/run/pd", "--helo-name=nas1.example.net", "--queue=/q",
 		"--lifetime=60", "--smtp-port=2525", "--semaphore-dir=/s", "d.test", "l") == 7);
 	CHECK(!strcmp(c.trigger, "/run/pd") && !strcmp(c.relay.helo_name, "nas1.example.net"));
