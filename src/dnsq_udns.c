@@ -401,12 +401,15 @@ static void ask_tcp(int i, long long deadline)
 		goto out;
 	}
 	{
-		dnscc_t *q = dns_skipdn(end, cur + DNS_HSIZE);
+		/* udns.h names the parameters (end, cur), but udns_parse.c
+		 * takes them as (cur, end): follow the code. */
+		dnscc_t *q = dns_skipdn(cur + DNS_HSIZE, end);
 		if (!q || q + 4 > end) {
 			a->status = DNSQ_PROTOCOL;
 			goto out;
 		}
-		rc = parse_into(qtypes[g.q[i].t], dn, cur, q + 4, end);
+		/* udns parses from the question's type and class on. */
+		rc = parse_into(qtypes[g.q[i].t], dn, cur, q, end);
 	}
 	if (rc < 0) {
 		a->status = DNSQ_PROTOCOL;

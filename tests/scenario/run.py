@@ -6,6 +6,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
 import test_delivery  # noqa: E402,F401
+import test_dns  # noqa: E402,F401
 import test_faults  # noqa: E402,F401
 import test_queue  # noqa: E402,F401
 
