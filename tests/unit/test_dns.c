@@ -8,12 +8,12 @@
 #include "unit.h"
 
 /* A deterministic generator for the ordering rules. */
-static unsigned long seq_state;
+static unsigned long long seq_state;
 static unsigned long lcg(void *st, unsigned long max)
 {
-	unsigned long *x = st;
-	*x = *x * 6364136223846793005UL + 1442695040888963407UL;
-	return (unsigned long)((*x >> 33) % (max + 1));
+	unsigned long long *x = st;
+	*x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned long)((*x >> 33) % ((unsigned long long)max + 1));
 }
 
 static struct dnsq_rr mk(unsigned prio, unsigned weight, unsigned port,
