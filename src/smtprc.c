@@ -311,6 +311,20 @@ static void dns_tries(struct dnsq_conf *d, unsigned total)
 		d->tries = 2;
 }
 
+/* /V: where the servers came from and the order they will be tried. */
+static void log_servers(const char *domain, const struct locate_result *r)
+{
+	size_t i;
+	for (i = 0; i < r->n; i++) {
+		char ip[IP46_FMT_SIZE];
+		ip46_fmt(&r->addr[i].ip, ip);
+		log_line("%s: server %zu by %s: %s[%s]:%u priority %u%s", domain,
+			 i + 1, r->how, r->addr[i].name, ip, r->addr[i].port,
+			 r->addr[i].priority, r->self_cut && i + 1 == r->n ?
+			 " (worse ones cut: /SELF)" : "");
+	}
+}
+
 int smtprc_main(int argc, char **argv)
 {
 	struct smtprc_conf c;
@@ -400,6 +414,8 @@ int smtprc_main(int argc, char **argv)
 			if (!located_ok)
 				log_line("%s: %s %s", argv[first], located.fail.status,
 					 located.fail.diag);
+			else if (log_verbose)
+				log_servers(argv[first], &located);
 			else if (relay_open(&relay, &c.relay, &located) < 0 &&
 				 located.self_cut) {
 				/* Better servers than this system remained, and

@@ -8,6 +8,7 @@ top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(top, "tests", "scenario"))
 import harness  # noqa: E402
 import qlib  # noqa: E402
+from dnsd import Nsd  # noqa: E402
 
 prog = sys.argv[1] if len(sys.argv) > 1 else os.path.join(top, "build/host/bin/smtprc")
 
@@ -22,9 +23,23 @@ def show_queue(q):
 
 
 pf = harness.PrivatePostfix(domains=("example.com",))
+# A real DNS server (nsd) on loopback: example.com's SRV record names the
+# receiving server and carries its port, so nothing needs port 25.
+zone = """$ORIGIN example.com.
+$TTL 60
+@ SOA ns hostmaster 1 3600 600 86400 60
+@ NS ns
+ns A 127.0.0.1
+_smtp._tcp SRV 10 0 %d mx
+mx A 127.0.0.1
+""" % pf.port
+ns = Nsd({"example.com": zone})
 try:
     q = qlib.make_queue(harness.tmpdir())
-    title("a private Postfix listens on 127.0.0.1:%d; queueing 3 messages" % pf.port)
+    title("a private Postfix listens on 127.0.0.1:%d; nsd on 127.0.0.1:%d serves "
+          "example.com" % (pf.port, ns.port))
+    print(zone.strip())
+    title("queueing 3 messages for example.com")
     msgs = [
         ("Subject: disk failing on nas1\n\nSMART: /dev/sda reallocated sectors: 128\n"
          ".a line starting with a dot\n.\n", ["admin@example.com", "oncall@example.com"]),
@@ -44,9 +59,9 @@ try:
     print("\none recipient list (%s):" % os.path.relpath(lists[0], q))
     print(open(lists[0]).read(), end="")
 
-    title("smtprc /V 127.0.0.1:%d  (one connection, every list)" % pf.port)
+    title("smtprc /V example.com  (SRV look-up, then one connection for every list)")
     cmd = [prog, "--queue=" + q, "/V", "--helo-name=nas1.example.net",
-           "127.0.0.1:%d" % pf.port] + lists
+           "--resolver=127.0.0.1:%d" % ns.port, "example.com"] + lists
     print("$ " + " ".join(os.path.relpath(c, q) if c.startswith(q) else c for c in cmd), flush=True)
     rc = subprocess.call(cmd)
     print("exit status %d" % rc)
@@ -64,4 +79,5 @@ try:
     shutil.rmtree(q, ignore_errors=True)
     sys.exit(rc)
 finally:
+    ns.stop()
     pf.stop()
