@@ -11,7 +11,8 @@
 #include "config.h"
 #include "smtp_session.h"
 
-enum outcome_kind { OUTCOME_DELIVERED, OUTCOME_DEFERRED, OUTCOME_BOUNCED };
+/* Deferred is 0: an outcome nobody set is never taken for a delivery. */
+enum outcome_kind { OUTCOME_DEFERRED = 0, OUTCOME_DELIVERED, OUTCOME_BOUNCED };
 
 struct outcome {
 	enum outcome_kind kind;

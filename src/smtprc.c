@@ -372,6 +372,7 @@ int smtprc_main(int argc, char **argv)
 	queue_sweep(&q);
 
 	relay.fd = -1;
+	outcome_set(&relay.fail, OUTCOME_DEFERRED, "4.4.1", "no session was opened");
 	for (i = first + 1; i < argc; i++) {
 		const char *path = argv[i];
 		int rc, msgfd;
@@ -416,8 +417,8 @@ int smtprc_main(int argc, char **argv)
 					 located.fail.diag);
 			else if (log_verbose)
 				log_servers(argv[first], &located);
-			else if (relay_open(&relay, &c.relay, &located) < 0 &&
-				 located.self_cut) {
+			if (located_ok && relay_open(&relay, &c.relay, &located) < 0 &&
+			    located.self_cut) {
 				/* Better servers than this system remained, and
 				 * none of them could be reached. */
 				char w[SMTP_DIAG_SIZE];

@@ -100,10 +100,12 @@ def srv_fallback_to_next_priority():
                  "a A 127.0.0.1", "b A 127.0.0.1")
         with Nsd({"smtprc.test": z}) as ns:
             q = qlib.make_queue(tmpdir())
+            # With /V, which shows the servers found and the dialogue.
             rc, err = smtprc(q, "f.smtprc.test", [one(q, "f.smtprc.test")],
-                             ns.resolver(), *SHORT)
+                             ns.resolver(), "/V", *SHORT)
         assert rc == 0, (rc, err)
         assert down.sessions == 1 and len(up.messages) == 1
+        assert qlib.queue_files(q) == [], qlib.queue_files(q)
     finally:
         down.stop()
         up.stop()
