@@ -17,7 +17,7 @@ UDNS_VERSION=0.4-1
 MUSL_VERSION=1.2.3-1
 
 PACKAGES="musl-tools make gcc file dpkg-dev postfix python3 python3-aiosmtpd
-python3-dnslib nsd time procps psmisc iproute2 clang"
+python3-dnslib nsd time procps psmisc iproute2 nftables clang"
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 

@@ -29,13 +29,15 @@ class Nsd:
     port; a zone given as None is declared without a file, so nsd answers
     SERVFAIL for it."""
 
-    def __init__(self, zones):
+    def __init__(self, zones, netns=None, address=None):
+        """netns: run inside that network namespace, on address:53."""
         self.dir = tmpdir()
-        self.port = free_port()
+        self.netns = netns
+        self.host = address or "127.0.0.1"
+        self.port = 53 if netns else free_port()
         d = self.dir
-        conf = ["server:",
-                "    ip-address: 127.0.0.1@%d" % self.port,
-                "    ip-address: ::1@%d" % self.port,
+        addrs = [self.host] if netns else ["127.0.0.1", "::1"]
+        conf = ["server:"] + ["    ip-address: %s@%d" % (a, self.port) for a in addrs] + [
                 "    port: %d" % self.port,
                 '    username: ""',
                 '    database: ""',
@@ -57,13 +59,26 @@ class Nsd:
                     f.write(text)
         with open(os.path.join(d, "nsd.conf"), "w") as f:
             f.write("\n".join(conf) + "\n")
-        self.p = subprocess.Popen(["nsd", "-d", "-c", os.path.join(d, "nsd.conf")],
+        pre = ["ip", "netns", "exec", netns] if netns else []
+        self.p = subprocess.Popen(pre + ["nsd", "-d", "-c", os.path.join(d, "nsd.conf")],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         end = time.time() + 15
         first = next(iter(zones))
         while True:
             try:
-                query(self.port, first, "SOA", timeout=0.3)
+                if netns:
+                    time.sleep(0.2)
+                    if subprocess.run(pre + [
+                            "/usr/bin/python3", "-c",
+                            "import sys; sys.path.insert(0, %r); import dnsd; "
+                            "dnsd.query(%d, %r, 'SOA', host=%r, timeout=0.3)"
+                            % (os.path.dirname(os.path.abspath(__file__)),
+                               self.port, first, self.host)],
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL).returncode:
+                        raise OSError("not yet")
+                else:
+                    query(self.port, first, "SOA", timeout=0.3)
                 break
             except OSError:
                 if time.time() > end or self.p.poll() is not None:
@@ -74,7 +89,7 @@ class Nsd:
                 time.sleep(0.1)
 
     def resolver(self):
-        return "--resolver=127.0.0.1:%d" % self.port
+        return "--resolver=%s:%d" % (self.host, self.port)
 
     def stop(self):
         if self.p.poll() is None:

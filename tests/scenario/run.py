@@ -8,6 +8,7 @@ import harness  # noqa: E402
 import test_delivery  # noqa: E402,F401
 import test_dns  # noqa: E402,F401
 import test_faults  # noqa: E402,F401
+import test_netns  # noqa: E402,F401
 import test_queue  # noqa: E402,F401
 
 sys.exit(harness.main(sys.modules))
