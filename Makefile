@@ -49,7 +49,8 @@ CFLAGS  := -std=c11 -D_GNU_SOURCE $(BOARD_CFLAGS) -ffunction-sections \
 # kilobytes on every board, which matters on 8-16 MiB of flash.
 LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
            $(BOARD_LDFLAGS)
-LIBS    := -L$(DEPS)/lib -lbearssl -ludns
+# udns without IPv6 when CONFIG_IPV6=0: no AF_INET6 code at all.
+LIBS    := -L$(DEPS)/lib -lbearssl $(if $(filter 0,$(CONFIG_IPV6)),-ludns4,-ludns)
 
 SRCS    := $(wildcard src/*.c)
 OBJS    := $(SRCS:src/%.c=$(O)/obj/%.o)
@@ -116,15 +117,23 @@ $(UNIT): $(UNIT_SRCS) $(LIB_OBJS) tests/unit/unit.h
 # `make fuzz FUZZ_RUNS=N` runs each for N inputs (make check runs a few
 # thousand; a long run is a manual job).
 FUZZ_RUNS ?= 200000
-FUZZ      := reply ehlo rcptlist body session
+FUZZ      := reply ehlo rcptlist body session dns
 FUZZ_SRC_reply    := src/smtp_reply.c src/err.c
 FUZZ_SRC_ehlo     := src/smtp_ehlo.c
 FUZZ_SRC_rcptlist := src/rcptlist.c
 FUZZ_SRC_body     := src/body.c
 FUZZ_SRC_session  := src/smtp_session.c src/smtp_reply.c src/smtp_ehlo.c src/err.c
+# The DNS reply parser with udns itself, compiled here by clang.
+UDNS_SRCS := $(addprefix build/src/udns/,udns_dn.c udns_dntosp.c udns_parse.c \
+	udns_resolver.c udns_init.c udns_misc.c udns_XtoX.c udns_rr_a.c \
+	udns_rr_ptr.c udns_rr_mx.c udns_rr_txt.c udns_bl.c udns_rr_srv.c \
+	udns_rr_naptr.c udns_codes.c udns_jran.c)
+FUZZ_SRC_dns      := src/dnsq_udns.c src/loop.c src/log.c src/err.c src/net.c \
+	$(UDNS_SRCS) -include $(DEPS)/obj/udns6/config.h -Ibuild/src/udns -w \
+	-U_GNU_SOURCE -D_DEFAULT_SOURCE
 FUZZ_BINS := $(FUZZ:%=$(O)/fuzz/fuzz_%)
 
-$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(O)/config.h $(HDRS) $(SRCS)
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(O)/config.h $(HDRS) $(SRCS) | $(DEPS)/.built
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \

@@ -72,6 +72,14 @@ int dnsq_submit(enum dnsq_type t, const char *name, struct dnsq_answer *a);
  * or E_SYS. */
 int dnsq_wait(long long deadline);
 
+/* Parses a whole DNS reply to a question of type t into a: the header
+ * (a response, not truncated, one question of type t, class IN), the
+ * rcode (NXDOMAIN; any other error is TEMPFAIL), then every answer record
+ * of type t for the question's name, following CNAMEs. Pure: used for
+ * answers that came over TCP, and fuzzed. Returns a->status. */
+int dnsq_parse_reply(enum dnsq_type t, const unsigned char *pkt, size_t len,
+		     struct dnsq_answer *a);
+
 /* Parses "ADDR" or "ADDR:PORT" or "[IPV6]:PORT" into s (--resolver).
  * Returns 1 when valid. */
 int dnsq_server_parse(const char *text, struct dnsq_server *s);

@@ -322,6 +322,42 @@ int dnsq_submit(enum dnsq_type t, const char *name, struct dnsq_answer *a)
 	return 0;
 }
 
+int dnsq_parse_reply(enum dnsq_type t, const unsigned char *pkt, size_t len,
+		     struct dnsq_answer *a)
+{
+	dnscc_t *end = pkt + len, *q;
+	dnsc_t qdn[DNS_MAXDN];
+	dnscc_t *cur;
+
+	a->n = a->dropped = 0;
+	a->ad = a->tcp = 0;
+	a->status = DNSQ_PROTOCOL;
+	if (len < DNS_HSIZE || !dns_qr(pkt) || dns_tc(pkt) || dns_numqd(pkt) != 1)
+		return a->status;
+	/* The question: its name, then its type and class, which must be
+	 * what was asked. */
+	cur = pkt + DNS_HSIZE;
+	if (dns_getdn(pkt, &cur, end, qdn, sizeof qdn) <= 0 || cur + 4 > end ||
+	    (int)dns_get16(cur) != qtypes[t] || dns_get16(cur + 2) != DNS_C_IN)
+		return a->status;
+	q = cur;
+	switch (dns_rcode(pkt)) {
+	case DNS_R_NOERROR:
+		break;
+	case DNS_R_NXDOMAIN:
+		return a->status = DNSQ_NXDOMAIN;
+	default:
+		return a->status = DNSQ_TEMPFAIL;
+	}
+	/* udns parses from the question's type and class on. */
+	if (parse_into(qtypes[t], qdn, pkt, q, end) < 0)
+		return a->status;
+	copy_answer(a, &g.scratch);
+	if (!a->n && !g.scratch.dropped)
+		a->status = DNSQ_NODATA;
+	return a->status;
+}
+
 /* Asks one truncated question again over TCP (RFC 7766) of the first
  * server, within the deadline; fills the answer. */
 static void ask_tcp(int i, long long deadline)
@@ -332,8 +368,7 @@ static void ask_tcp(int i, long long deadline)
 	struct pollfd p;
 	size_t len, got = 0, want = 2;
 	dnsc_t dn[DNS_MAXDN];
-	dnscc_t *cur, *end;
-	int fd, dnl, rc;
+	int fd, dnl;
 
 	a->status = DNSQ_TEMPFAIL;
 	dnl = dns_ptodn(g.q[i].name, 0, dn, sizeof dn, 0);
@@ -381,41 +416,11 @@ static void ask_tcp(int i, long long deadline)
 		}
 		break;
 	}
-	end = reply + want;
-	cur = reply + 2;
-	if (dns_qid(cur) != dns_get16(pkt + 2) || !dns_qr(cur) || dns_tc(cur)) {
+	if (dns_get16(reply + 2) != dns_get16(pkt + 2)) {
 		a->status = DNSQ_PROTOCOL;
 		goto out;
 	}
-	switch (dns_rcode(cur)) {
-	case DNS_R_NOERROR:
-		break;
-	case DNS_R_NXDOMAIN:
-		a->status = DNSQ_NXDOMAIN;
-		goto out;
-	default:
-		goto out;
-	}
-	if (!dns_numan(cur)) {
-		a->status = DNSQ_NODATA;
-		goto out;
-	}
-	{
-		/* udns.h names the parameters (end, cur), but udns_parse.c
-		 * takes them as (cur, end): follow the code. */
-		dnscc_t *q = dns_skipdn(cur + DNS_HSIZE, end);
-		if (!q || q + 4 > end) {
-			a->status = DNSQ_PROTOCOL;
-			goto out;
-		}
-		/* udns parses from the question's type and class on. */
-		rc = parse_into(qtypes[g.q[i].t], dn, cur, q, end);
-	}
-	if (rc < 0) {
-		a->status = DNSQ_PROTOCOL;
-		goto out;
-	}
-	copy_answer(a, &g.scratch);
+	dnsq_parse_reply(g.q[i].t, reply + 2, want - 2, a);
 	a->tcp = 1;
 out:
 	close(fd);

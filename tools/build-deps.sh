@@ -7,7 +7,7 @@
 #         OUT/deps/lib/{libbearssl,libudns}.a and OUT/deps/include/
 # CC, AR  the board's compiler (musl-gcc, or a cross gcc with the board's musl)
 # CFLAGS  the board's optimisation and ABI flags
-# IPV6    1 or 0: udns's IPv6 support
+# IPV6    unused (both udns variants are built); kept for the stamp
 #
 # Sources come from tools/deps.sh (Debian source packages, pinned there) in
 # build/src. Nothing here runs target code, so it works for cross builds:
@@ -22,9 +22,10 @@ out=$1 cc=$2 ar=$3 cflags=$4 ipv6=$5
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/src
 deps=$out/deps
-stamp="$deps/.built $cc $cflags $ipv6"
+stamp="$deps/.built $cc $cflags $ipv6 udns-getdn-fix"
 if [ -f "$deps/.built" ] && [ "$(cat "$deps/.built")" = "$stamp" ] &&
-	[ -f "$deps/lib/libbearssl.a" ] && [ -f "$deps/lib/libudns.a" ]; then
+	[ -f "$deps/lib/libbearssl.a" ] && [ -f "$deps/lib/libudns.a" ] &&
+	[ -f "$deps/lib/libudns4.a" ]; then
 	exit 0
 fi
 "$top/tools/deps.sh" sources "$top/build"
@@ -42,24 +43,30 @@ cp "$deps/obj/bearssl/inc/"*.h "$deps/include/"
 
 # udns: the library objects only, compiled directly (its Makefile wants
 # configure's output; the list below is the library part of its Makefile).
-mkdir -p "$deps/obj/udns"
-cd "$deps/obj/udns"
-{
-	echo "/* written by smtprc tools/build-deps.sh, not by udns's configure */"
-	echo "#define HAVE_GETOPT 1"
-	echo "#define HAVE_INET_PTON_NTOP 1"
-	[ "$ipv6" = 1 ] && echo "#define HAVE_IPv6 1"
-	echo "#define HAVE_POLL 1"
-} >config.h
-objs=
-for f in udns_dn udns_dntosp udns_parse udns_resolver udns_init udns_misc \
-	udns_XtoX udns_rr_a udns_rr_ptr udns_rr_mx udns_rr_txt udns_bl \
-	udns_rr_srv udns_rr_naptr udns_codes udns_jran; do
-	$cc $cflags -ffunction-sections -fdata-sections -DHAVE_CONFIG_H -I. \
-		-I"$src/udns" -w -c "$src/udns/$f.c" -o "$f.o"
-	objs="$objs $f.o"
+# Built twice: libudns.a with IPv6, libudns4.a without any AF_INET6 code
+# for CONFIG_IPV6=0 builds.
+for v in 6 4; do
+	mkdir -p "$deps/obj/udns$v"
+	cd "$deps/obj/udns$v"
+	{
+		echo "/* written by smtprc tools/build-deps.sh, not by udns's configure */"
+		echo "#define HAVE_GETOPT 1"
+		echo "#define HAVE_INET_PTON_NTOP 1"
+		[ "$v" = 6 ] && echo "#define HAVE_IPv6 1"
+		echo "#define HAVE_POLL 1"
+	} >config.h
+	objs=
+	for f in udns_dn udns_dntosp udns_parse udns_resolver udns_init udns_misc \
+		udns_XtoX udns_rr_a udns_rr_ptr udns_rr_mx udns_rr_txt udns_bl \
+		udns_rr_srv udns_rr_naptr udns_codes udns_jran; do
+		$cc $cflags -ffunction-sections -fdata-sections -DHAVE_CONFIG_H -I. \
+			-I"$src/udns" -w -c "$src/udns/$f.c" -o "$f.o"
+		objs="$objs $f.o"
+	done
+	lib=libudns.a
+	[ "$v" = 4 ] && lib=libudns4.a
+	# shellcheck disable=SC2086
+	$ar rcs "$deps/lib/$lib" $objs
 done
-# shellcheck disable=SC2086
-$ar rcs "$deps/lib/libudns.a" $objs
 cp "$src/udns/udns.h" "$deps/include/"
 echo "$stamp" >"$deps/.built"

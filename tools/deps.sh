@@ -88,10 +88,27 @@ fetch_source() { # name version dir
 	touch "$dir/.fetched-$name-$version"
 }
 
+# udns 0.4's dns_getdn() checks "dn >= de" (always false) where it means
+# "dp >= de" before writing a name's terminating zero, so a name that fills
+# the buffer gets one zero byte written past it. fuzz_dns found it (a stack
+# overflow under AddressSanitizer). Fixed here, in the fetched source, by
+# an edit that fails loudly if the line is not exactly as expected.
+fix_udns() {
+	f=$1/udns/udns_parse.c
+	grep -q 'if (dp >= de)		/\* can.t fit terminator \*/' "$f" && return 0
+	grep -q 'if (dn >= de)		/\* can.t fit terminator \*/' "$f" ||
+		{ say "udns_parse.c is not the expected 0.4 source"; exit 1; }
+	sed -i 's|if (dn >= de)\(\t\t/\* can.t fit terminator \*/\)|if (dp >= de)\1|' "$f"
+	grep -q 'if (dp >= de)		/\* can.t fit terminator \*/' "$f" ||
+		{ say "could not fix udns_parse.c"; exit 1; }
+	say "fixed udns dns_getdn() terminator bound check"
+}
+
 cmd_sources() {
 	build=$1
 	fetch_source bearssl "$BEARSSL_VERSION" "$build/src"
 	fetch_source udns "$UDNS_VERSION" "$build/src"
+	fix_udns "$build/src"
 }
 
 cmd_musl_source() {
