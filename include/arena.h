@@ -7,8 +7,8 @@
  * udns turns that into a temporary failure, so the domain is deferred.
  * Not thread-safe (the program has one thread).
  */
-#ifndef SMTPRC_ARENA_H
-#define SMTPRC_ARENA_H
+#ifndef ARENA_H
+#define ARENA_H
 
 #include <stddef.h>
 

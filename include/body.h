@@ -6,8 +6,8 @@
  * It keeps its state between calls, so a message streams through it in
  * chunks of any size. CR not followed by LF is passed through unchanged.
  */
-#ifndef SMTPRC_BODY_H
-#define SMTPRC_BODY_H
+#ifndef BODY_H
+#define BODY_H
 
 #include <stddef.h>
 

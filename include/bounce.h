@@ -6,8 +6,8 @@
  * returned whole up to BOUNCE_ORIG_SIZE bytes (message/rfc822), else its
  * header only (text/rfc822-headers), cut at a line boundary at that size.
  */
-#ifndef SMTPRC_BOUNCE_H
-#define SMTPRC_BOUNCE_H
+#ifndef BOUNCE_H
+#define BOUNCE_H
 
 #include <stddef.h>
 #include <time.h>

@@ -1,7 +1,7 @@
 /* dirscan.h: reads a directory's entries into a fixed buffer, with no
  * allocation (opendir() allocates; this does not). */
-#ifndef SMTPRC_DIRSCAN_H
-#define SMTPRC_DIRSCAN_H
+#ifndef DIRSCAN_H
+#define DIRSCAN_H
 
 /* Calls each(name, arg) for every entry of the open directory dirfd except
  * "." and "..", from the start. each may unlink the entry. Stops early when

@@ -8,8 +8,8 @@
  * truncated even so is asked again over TCP. Names are absolute: no search
  * list is applied.
  */
-#ifndef SMTPRC_DNSQ_H
-#define SMTPRC_DNSQ_H
+#ifndef DNSQ_H
+#define DNSQ_H
 
 #include <stddef.h>
 #include "config.h"

@@ -4,8 +4,8 @@
  * code on failure. Programs report through err_fatal()/err_warn(), which
  * print "PROG: fatal: WHAT: REASON" on standard error.
  */
-#ifndef SMTPRC_ERR_H
-#define SMTPRC_ERR_H
+#ifndef ERR_H
+#define ERR_H
 
 enum {
 	E_OK = 0,

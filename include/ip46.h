@@ -1,8 +1,8 @@
 /* ip46.h: one address type for IPv4 and IPv6, so that call sites carry no
  * #if. With CONFIG_IPV6=0 IPv6 text is refused and no AF_INET6 code is
  * built. */
-#ifndef SMTPRC_IP46_H
-#define SMTPRC_IP46_H
+#ifndef IP46_H
+#define IP46_H
 
 #include <stddef.h>
 #include "config.h"

@@ -21,8 +21,8 @@
  * The ordering rules are pure functions (locate_order_*), unit-tested
  * without a network; locate() runs the look-ups through dnsq.h.
  */
-#ifndef SMTPRC_LOCATE_H
-#define SMTPRC_LOCATE_H
+#ifndef LOCATE_H
+#define LOCATE_H
 
 #include <stddef.h>
 #include "config.h"

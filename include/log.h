@@ -1,8 +1,8 @@
 /* log.h: the transcript (/V) and one line per recipient outcome, on
  * standard error. With CONFIG_LOG=0 every call compiles to nothing and the
  * code is not linked; errors still go through err.h. */
-#ifndef SMTPRC_LOG_H
-#define SMTPRC_LOG_H
+#ifndef LOG_H
+#define LOG_H
 
 #include <stddef.h>
 #include "config.h"

@@ -1,8 +1,8 @@
 /* loop.h: the one way the program waits: poll() until a deadline on the
  * monotonic clock. The SMTP connection and the DNS resolver both wait
  * through it; no alarm(), no sleep(). */
-#ifndef SMTPRC_LOOP_H
-#define SMTPRC_LOOP_H
+#ifndef LOOP_H
+#define LOOP_H
 
 #include <poll.h>
 

@@ -8,8 +8,8 @@
  *   (empty line)
  *   From: ...
  */
-#ifndef SMTPRC_MAILDROP_H
-#define SMTPRC_MAILDROP_H
+#ifndef MAILDROP_H
+#define MAILDROP_H
 
 #include <stddef.h>
 #include "wbuf.h"

@@ -7,8 +7,8 @@
  * Options end at the first argument that is not one; everything after
  * that is positional, even when it starts with '/'.
  */
-#ifndef SMTPRC_OPT_H
-#define SMTPRC_OPT_H
+#ifndef OPT_H
+#define OPT_H
 
 enum opt_type { OPT_BOOL, OPT_STR };
 

@@ -5,8 +5,8 @@
  * deferred or bounced, with an RFC 3463 status and a diagnostic text.
  * Anything ambiguous is deferred, never bounced.
  */
-#ifndef SMTPRC_OUTCOME_H
-#define SMTPRC_OUTCOME_H
+#ifndef OUTCOME_H
+#define OUTCOME_H
 
 #include "config.h"
 #include "smtp_session.h"

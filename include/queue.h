@@ -7,8 +7,8 @@
  * at once after each bounce, since a recipient leaves its list only once
  * its bounce is durable.
  */
-#ifndef SMTPRC_QUEUE_H
-#define SMTPRC_QUEUE_H
+#ifndef QUEUE_H
+#define QUEUE_H
 
 #include <stddef.h>
 #include "config.h"

@@ -16,8 +16,8 @@
  * RCPT_PER_LIST_MAX times. The parser keeps pointers into the caller's
  * buffer, which must outlive the struct.
  */
-#ifndef SMTPRC_RCPTLIST_H
-#define SMTPRC_RCPTLIST_H
+#ifndef RCPTLIST_H
+#define RCPTLIST_H
 
 #include <stddef.h>
 #include "config.h"

@@ -4,8 +4,8 @@
  * of the stage (RFC 5321 §4.5.3.2); the SMTP logic is smtp_session's.
  * Blocks until the stage completes or its deadline passes.
  */
-#ifndef SMTPRC_RELAY_H
-#define SMTPRC_RELAY_H
+#ifndef RELAY_H
+#define RELAY_H
 
 #include "config.h"
 #include "locate.h"

@@ -4,8 +4,8 @@
  * after "250-" or "250 "), it records the extensions this client uses.
  * Unknown keywords are ignored, as RFC 5321 asks.
  */
-#ifndef SMTPRC_SMTP_EHLO_H
-#define SMTPRC_SMTP_EHLO_H
+#ifndef SMTP_EHLO_H
+#define SMTP_EHLO_H
 
 #include <stddef.h>
 

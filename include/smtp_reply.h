@@ -6,8 +6,8 @@
  * A reply is complete when a line has a space (or nothing) after its code.
  * Every line of a multi-line reply must carry the same three-digit code.
  */
-#ifndef SMTPRC_SMTP_REPLY_H
-#define SMTPRC_SMTP_REPLY_H
+#ifndef SMTP_REPLY_H
+#define SMTP_REPLY_H
 
 #include <stddef.h>
 #include "config.h"

@@ -46,8 +46,8 @@
  *   any        R 421                          DONE  (server closing)
  *   any        bad line / lost / time-out     DONE  error, C QUIT when sane
  */
-#ifndef SMTPRC_SMTP_SESSION_H
-#define SMTPRC_SMTP_SESSION_H
+#ifndef SMTP_SESSION_H
+#define SMTP_SESSION_H
 
 #include <stddef.h>
 #include "config.h"

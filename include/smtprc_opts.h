@@ -1,8 +1,8 @@
 /* smtprc_opts.h: smtprc's options (man/smtprc.8), parsed into a
  * configuration the program owns. Pure apart from printing usage or
  * version, so every option can be tested without running a delivery. */
-#ifndef SMTPRC_SMTPRC_OPTS_H
-#define SMTPRC_SMTPRC_OPTS_H
+#ifndef OPTS_SMTPRC_H
+#define OPTS_SMTPRC_H
 
 #include <stddef.h>
 #include "config.h"

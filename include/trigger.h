@@ -3,8 +3,8 @@
  * Signalling opens the FIFO for writing without blocking, writes one byte
  * and closes it; a FIFO with no reader (ENXIO) is not an error: the reader
  * rescans the queue when it starts anyway. */
-#ifndef SMTPRC_TRIGGER_H
-#define SMTPRC_TRIGGER_H
+#ifndef TRIGGER_H
+#define TRIGGER_H
 
 #include <stddef.h>
 

@@ -1,7 +1,7 @@
 /* wbuf.h: buffered writing to a file descriptor through a caller buffer.
  * The first error sticks; wbuf_flush reports it. Blocks on the file. */
-#ifndef SMTPRC_WBUF_H
-#define SMTPRC_WBUF_H
+#ifndef WBUF_H
+#define WBUF_H
 
 #include <stddef.h>
 

@@ -23,6 +23,17 @@ static int opt_value(const char *w, size_t n, const char *name, unsigned *v)
 	return 1;
 }
 
+/* The next word of the line p..e: sets *w and returns its length. */
+static size_t word(const char **p, const char *e, const char **w)
+{
+	while (*p < e && space(**p))
+		++*p;
+	*w = *p;
+	while (*p < e && !space(**p))
+		++*p;
+	return (size_t)(*p - *w);
+}
+
 size_t dnsq_resolvconf(const char *buf, size_t len, struct dnsq_conf *c)
 {
 	const char *p = buf, *end = buf + len;
@@ -31,26 +42,14 @@ size_t dnsq_resolvconf(const char *buf, size_t len, struct dnsq_conf *c)
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end, *w;
-		size_t n;
+		size_t n = word(&p, e, &w);
 
-		while (p < e && space(*p))
-			p++;
-		w = p;
-		while (p < e && !space(*p))
-			p++;
-		n = (size_t)(p - w);
 		if (n == 10 && !memcmp(w, "nameserver", 10)) {
 			char tmp[64];
-			const char *a;
-			while (p < e && space(*p))
-				p++;
-			a = p;
-			while (p < e && !space(*p))
-				p++;
-			/* "ADDR" or "ADDR%iface"; no port in resolv.conf. */
-			n = (size_t)(p - a);
+			/* "ADDR"; no port in resolv.conf. */
+			n = word(&p, e, &w);
 			if (n && n < sizeof tmp && c->nserv < DNS_SERVERS_MAX) {
-				memcpy(tmp, a, n);
+				memcpy(tmp, w, n);
 				tmp[n] = 0;
 				if (ip46_parse(tmp, n, &c->serv[c->nserv].ip)) {
 					c->serv[c->nserv].port = 53;
@@ -58,13 +57,7 @@ size_t dnsq_resolvconf(const char *buf, size_t len, struct dnsq_conf *c)
 				}
 			}
 		} else if (n == 7 && !memcmp(w, "options", 7)) {
-			while (p < e) {
-				while (p < e && space(*p))
-					p++;
-				w = p;
-				while (p < e && !space(*p))
-					p++;
-				n = (size_t)(p - w);
+			while ((n = word(&p, e, &w))) {
 				opt_value(w, n, "timeout:", &c->timeout);
 				opt_value(w, n, "attempts:", &c->tries);
 			}

@@ -13,7 +13,7 @@ import time
 
 from dnslib import DNSRecord, QTYPE, RCODE, RR
 
-from harness import free_port, tmpdir
+from harness import free_port, stop_process, tmpdir
 
 
 def query(port, name, qtype="A", host="127.0.0.1", timeout=1.0):
@@ -92,13 +92,7 @@ class Nsd:
         return "--resolver=%s:%d" % (self.host, self.port)
 
     def stop(self):
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
+        stop_process(self.p)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):

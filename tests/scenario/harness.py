@@ -48,6 +48,17 @@ def wait_port(port, host="127.0.0.1", timeout=15):
     raise AssertionError("server on port %d did not come up" % port)
 
 
+def stop_process(p, timeout=10):
+    """Terminates p and waits for it; kills it when it does not end."""
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
 def tmpdir():
     return tempfile.mkdtemp(prefix="smtprc-test-")
 
@@ -91,12 +102,7 @@ class SmtpSink:
         return tuple(now[i] - self.base[i] for i in range(3))
 
     def stop(self):
-        self.p.terminate()
-        try:
-            self.p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
+        stop_process(self.p)
 
     def __enter__(self):
         return self
