@@ -26,7 +26,6 @@ static struct {
 	struct dnsq_answer scratch;
 	struct sockaddr_storage tcp_serv; /* the first server, for TCP */
 	socklen_t tcp_len;
-	unsigned timeout;
 	struct {
 		struct dnsq_answer *a;
 		enum dnsq_type t;
@@ -275,7 +274,6 @@ int dnsq_open(const struct dnsq_conf *c)
 		dns_set_opt(g.ctx, DNS_OPT_TIMEOUT, (int)c->timeout);
 	if (c->tries)
 		dns_set_opt(g.ctx, DNS_OPT_NTRIES, (int)c->tries);
-	g.timeout = (unsigned)dns_set_opt(g.ctx, DNS_OPT_TIMEOUT, -1);
 	dns_set_dbgfn(g.ctx, on_packet);
 	if (dns_open(g.ctx) < 0)
 		return E_SYS;

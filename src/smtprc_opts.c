@@ -63,23 +63,33 @@ static void usage(FILE *f)
 	      "  --version\n", f);
 }
 
+/* Every capacity of config.h.in, with its unit. */
+#define CAP(name, unit) { #name, (long)(name), unit }
+static const struct {
+	const char *name;
+	long value;
+	const char *unit;
+} capacities[] = {
+	CAP(SMTP_REPLY_LINE_SIZE, "bytes"), CAP(SMTP_REPLY_LINES_MAX, "lines"),
+	CAP(SMTP_DIAG_SIZE, "bytes"), CAP(SMTP_PATH_SIZE, "bytes"),
+	CAP(SMTP_DOMAIN_SIZE, "bytes"), CAP(RCPT_PER_LIST_MAX, "recipients"),
+	CAP(RCPTLIST_SIZE, "bytes"), CAP(QUEUE_ID_SIZE, "bytes"),
+	CAP(BODY_CHUNK_SIZE, "bytes"), CAP(SMTP_OUT_SIZE, "bytes"),
+	CAP(SMTP_IN_SIZE, "bytes"), CAP(BOUNCE_ORIG_SIZE, "bytes"),
+	CAP(RELAY_HOSTS_MAX, "hosts"), CAP(RELAY_ADDRS_PER_HOST_MAX, "addresses"),
+	CAP(RELAY_ADDRS_MAX, "addresses"), CAP(RELAY_CONNECT_FIRST_S, "seconds"),
+	CAP(DNS_RR_MAX, "records"), CAP(DNS_SERVERS_MAX, "resolvers"),
+	CAP(ARENA_SIZE, "bytes"), CAP(SELF_ADDRS_MAX, "addresses"),
+};
+
 static void version(void)
 {
-	printf("smtprc %s (board %s)\n"
-	       "CONFIG_IPV6=%d CONFIG_TLS=%d CONFIG_LOG=%d\n"
-	       "SMTP_REPLY_LINE_SIZE=%d bytes\nSMTP_REPLY_LINES_MAX=%d lines\n"
-	       "SMTP_DIAG_SIZE=%d bytes\nSMTP_PATH_SIZE=%d bytes\n"
-	       "SMTP_DOMAIN_SIZE=%d bytes\nRCPT_PER_LIST_MAX=%d recipients\n"
-	       "RCPTLIST_SIZE=%d bytes\nQUEUE_ID_SIZE=%d bytes\n"
-	       "BODY_CHUNK_SIZE=%d bytes\nSMTP_OUT_SIZE=%d bytes\n"
-	       "SMTP_IN_SIZE=%d bytes\nBOUNCE_ORIG_SIZE=%d bytes\n"
-	       "RELAY_ADDRS_MAX=%d addresses\nSELF_ADDRS_MAX=%d addresses\n",
-	       SMTPRC_VERSION, SMTPRC_BOARD, CONFIG_IPV6, CONFIG_TLS,
-	       CONFIG_LOG, SMTP_REPLY_LINE_SIZE, SMTP_REPLY_LINES_MAX,
-	       SMTP_DIAG_SIZE, SMTP_PATH_SIZE, SMTP_DOMAIN_SIZE,
-	       RCPT_PER_LIST_MAX, RCPTLIST_SIZE, QUEUE_ID_SIZE,
-	       BODY_CHUNK_SIZE, SMTP_OUT_SIZE, SMTP_IN_SIZE,
-	       BOUNCE_ORIG_SIZE, RELAY_ADDRS_MAX, SELF_ADDRS_MAX);
+	size_t i;
+	printf("smtprc %s (board %s)\nCONFIG_IPV6=%d CONFIG_TLS=%d CONFIG_LOG=%d\n",
+	       SMTPRC_VERSION, SMTPRC_BOARD, CONFIG_IPV6, CONFIG_TLS, CONFIG_LOG);
+	for (i = 0; i < sizeof capacities / sizeof capacities[0]; i++)
+		printf("%s=%ld %s\n", capacities[i].name, capacities[i].value,
+		       capacities[i].unit);
 }
 
 void smtprc_usage_error(const char *arg, const char *why)

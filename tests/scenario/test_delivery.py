@@ -117,6 +117,15 @@ def version_prints_configuration():
     for k in ("CONFIG_IPV6=", "CONFIG_TLS=", "CONFIG_LOG=",
               "SMTP_REPLY_LINE_SIZE=512 bytes", "RCPT_PER_LIST_MAX=100"):
         assert k in out, (k, out)
+    # Every capacity named in config.h.in is printed with its value.
+    import re
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    text = open(os.path.join(top, "config.h.in")).read()
+    caps = [n for n in re.findall(r"^#define ([A-Z0-9_]+) ", text, re.M)
+            if not n.startswith(("CONFIG_", "SMTPRC_"))]
+    assert len(caps) >= 20, caps
+    missing = [n for n in caps if n + "=" not in out]
+    assert not missing, missing
     assert ("CONFIG_LOG=%d" % CONFIG_LOG) in out
 
 
