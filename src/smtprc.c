@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "arena.h"
 #include "body.h"
 #include "bounce.h"
 #include "err.h"
@@ -417,6 +418,13 @@ int smtprc_main(int argc, char **argv)
 					 located.fail.diag);
 			else if (log_verbose)
 				log_servers(argv[first], &located);
+			if (log_verbose) {
+				struct arena_stats as;
+				arena_stats(&as);
+				log_line("DNS heap: peak %zu of %d bytes, %lu "
+					 "allocations, %lu refused", as.peak,
+					 ARENA_SIZE, as.allocs, as.failures);
+			}
 			if (located_ok && relay_open(&relay, &c.relay, &located) < 0 &&
 			    located.self_cut) {
 				/* Better servers than this system remained, and
