@@ -117,7 +117,7 @@ $(UNIT): $(UNIT_SRCS) $(LIB_OBJS) tests/unit/unit.h
 # `make fuzz FUZZ_RUNS=N` runs each for N inputs (make check runs a few
 # thousand; a long run is a manual job).
 FUZZ_RUNS ?= 200000
-FUZZ      := reply ehlo rcptlist body session dns
+FUZZ      := reply ehlo rcptlist body session dns config
 FUZZ_SRC_reply    := src/smtp_reply.c src/err.c
 FUZZ_SRC_ehlo     := src/smtp_ehlo.c
 FUZZ_SRC_rcptlist := src/rcptlist.c
@@ -130,6 +130,10 @@ UDNS_SRCS := $(addprefix build/src/udns/,udns_dn.c udns_dntosp.c udns_parse.c \
 	udns_rr_naptr.c udns_codes.c udns_jran.c)
 FUZZ_SRC_dns      := src/dnsq_udns.c src/loop.c src/log.c src/err.c src/net.c \
 	$(UDNS_SRCS) -include $(DEPS)/obj/udns6/config.h -Ibuild/src/udns -w \
+	-U_GNU_SOURCE -D_DEFAULT_SOURCE
+FUZZ_SRC_config   := src/resolvconf.c src/opt.c src/net.c src/err.c \
+	src/dnsq_udns.c src/loop.c src/log.c $(UDNS_SRCS) \
+	-include $(DEPS)/obj/udns6/config.h -Ibuild/src/udns -w \
 	-U_GNU_SOURCE -D_DEFAULT_SOURCE
 FUZZ_BINS := $(FUZZ:%=$(O)/fuzz/fuzz_%)
 
