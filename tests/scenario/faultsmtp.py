@@ -28,15 +28,17 @@ DEFAULT = {
 
 
 class FaultServer:
-    def __init__(self, rules=None, host="127.0.0.1", family=socket.AF_INET):
+    def __init__(self, rules=None, host="127.0.0.1", port=0):
+        """port 0: any free port; the family follows the host address."""
         self.rules = dict(rules or {})
         self.sessions = 0
         self.messages = []      # (mail_from, [rcpt], data bytes)
         self.commands = []      # every command line received
         self.lock = threading.Lock()
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.sock = socket.socket(family, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((host, 0))
+        self.sock.bind((host, port))
         self.sock.listen(64)
         self.port = self.sock.getsockname()[1]
         self.stopping = False

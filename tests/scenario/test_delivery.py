@@ -99,11 +99,10 @@ def ipv6_literal():
     if not CONFIG_IPV6:
         raise Skip("IPv6 not built in")
     from faultsmtp import FaultServer
-    import socket
     q = qlib.make_queue(tmpdir())
     lst = qlib.add_message(q, "example.com", "alice@example.org",
                            ["bob@example.com"], msg("v6"))
-    with FaultServer(host="::1", family=socket.AF_INET6) as srv:
+    with FaultServer(host="::1") as srv:
         rc, err = smtprc(q, "[IPv6:::1]:%d" % srv.port, [lst])
         assert rc == 0, (rc, err)
         assert len(srv.messages) == 1

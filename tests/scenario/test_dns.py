@@ -43,6 +43,16 @@ def status_of(m):
     return [b["Status"] for b in m.get_payload()[1].get_payload()[1:]]
 
 
+MX_HOSTS = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
+
+
+def servers_on(hosts):
+    """One FaultServer on each loopback address, all at one port (MX
+    records carry no port: the test passes it as --smtp-port)."""
+    port = port_on_all(hosts)
+    return port, [FaultServer(host=h, port=port) for h in hosts]
+
+
 def port_on_all(hosts):
     """A port free on every one of the given loopback addresses."""
     for _ in range(50):
@@ -133,9 +143,7 @@ def srv_dot_means_no_smtp():
 
 @test
 def mx_order_and_shuffle():
-    hosts = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
-    port = port_on_all(hosts)
-    servers = [bind_fault(h, port) for h in hosts]
+    port, servers = servers_on(MX_HOSTS)
     try:
         z = zone("mx MX 10 mx1", "mx MX 10 mx2", "mx MX 20 mx3",
                  "mx1 A 127.0.0.2", "mx2 A 127.0.0.3", "mx3 A 127.0.0.4")
@@ -158,28 +166,6 @@ def mx_order_and_shuffle():
     finally:
         for s in servers:
             s.stop()
-
-
-def bind_fault(host, port, rules=None):
-    """A FaultServer on an exact host and port."""
-    s = FaultServer.__new__(FaultServer)
-    import threading
-    s.rules = dict(rules or {})
-    s.sessions = 0
-    s.messages = []
-    s.commands = []
-    s.lock = threading.Lock()
-    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-    s.sock = socket.socket(fam, socket.SOCK_STREAM)
-    s.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.sock.bind((host, port))
-    s.sock.listen(64)
-    s.port = port
-    s.stopping = False
-    s.conns = []
-    s.thread = threading.Thread(target=s._accept, daemon=True)
-    s.thread.start()
-    return s
 
 
 @test
@@ -235,9 +221,7 @@ def nxdomain_bounces_servfail_defers():
 
 @test
 def self_at_best_middle_and_only():
-    hosts = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
-    port = port_on_all(hosts)
-    servers = [bind_fault(h, port) for h in hosts]
+    port, servers = servers_on(MX_HOSTS)
     try:
         z = zone("self MX 10 mx1", "self MX 20 mx2", "self MX 30 mx3",
                  "mx1 A 127.0.0.2", "mx2 A 127.0.0.3", "mx3 A 127.0.0.4",
@@ -279,8 +263,7 @@ def self_at_best_middle_and_only():
 
 @test
 def ipv6_only_target():
-    port = free_port("::1")
-    srv = bind_fault("::1", port)
+    port, (srv,) = servers_on(["::1"])
     try:
         z = zone("v6 MX 10 mx6", "mx6 AAAA ::1")
         with Nsd({"smtprc.test": z}) as ns:
