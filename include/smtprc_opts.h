@@ -21,6 +21,9 @@ struct smtprc_conf {
 	struct relay_conf relay;
 	struct dnsq_conf dns;     /* --resolver (else /etc/resolv.conf) */
 	unsigned timeout_dns;     /* seconds for all look-ups of a run */
+	const char *routes[ROUTES_MAX]; /* "DOMAIN TARGET" (route.h) */
+	size_t nroutes;
+	const char *target;       /* the domain's route's target, or NULL */
 	char helo_buf[SMTP_DOMAIN_SIZE + 1];
 };
 

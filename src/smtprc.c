@@ -346,9 +346,11 @@ int smtprc_main(int argc, char **argv)
 #if CONFIG_LOG
 	log_verbose = c.verbose;
 #endif
-	lq.domain = argv[first];
-	lq.clientip = c.clientip;
-	lq.clientport = c.clientport;
+	/* A route's target stands for the domain; the lists stay checked
+	 * against the domain itself. */
+	lq.domain = c.target ? c.target : argv[first];
+	lq.clientip = c.target ? 1 : c.clientip;
+	lq.clientport = c.target ? 1 : c.clientport;
 	lq.smtp_port = c.smtp_port;
 	lq.self = c.self;
 	lq.nself = c.nself;
@@ -365,9 +367,11 @@ int smtprc_main(int argc, char **argv)
 	dns_tries(&c.dns, c.timeout_dns);
 	form = locate_parse(&lq, &hl, &port, &why);
 	if (form < 0) {
-		smtprc_usage_error(argv[first], why);
+		smtprc_usage_error(lq.domain, why);
 		return EX_USAGE_;
 	}
+	if (c.target)
+		log_line("%s: routed to %s", argv[first], c.target);
 	if (queue_open(&q, c.queue) < 0)
 		err_fatal(EX_IOERR_, 1, "unable to open queue %s", c.queue);
 	queue_sweep(&q);
@@ -378,7 +382,8 @@ int smtprc_main(int argc, char **argv)
 		const char *path = argv[i];
 		int rc, msgfd;
 
-		rc = job_load(path, argv[first], form == LOCATE_HOSTPORT, &why);
+		rc = job_load(path, argv[first],
+			      !c.target && form == LOCATE_HOSTPORT, &why);
 		if (rc == E_SYS) {
 			err_warn(1, "unable to read recipient list %s", path);
 			st.ioerr = 1;

@@ -1,17 +1,21 @@
 /* smtprc_opts.c: see smtprc_opts.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "conf.h"
 #include "err.h"
 #include "opt.h"
 #include "rcptlist.h"
+#include "route.h"
 #include "smtprc_opts.h"
 
 enum {
 	O_SRV_SUPER, O_SRV_SELF, O_IMPLICIT, O_IP6, O_CLIENTIP, O_CLIENTPORT,
 	O_V, O_HELO, O_TRIGGER, O_SELF, O_HELO_NAME, O_T_CONNECT, O_T_GREETING,
 	O_T_HELLO, O_T_MAIL, O_T_RCPT, O_T_DATA, O_T_BLOCK, O_T_DOT, O_T_QUIT,
-	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS
+	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
+	O_ROUTE, O_CONFIG, O_PD_SEM
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -45,7 +49,11 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_VERSION, OPT_BOOL, 0, "version" },
 	{ O_RESOLVER, OPT_STR, 0, "resolver" },
 	{ O_T_DNS, OPT_STR, 0, "timeout-dns" },
+	{ O_ROUTE, OPT_STR, 0, "route" },
+	{ O_CONFIG, OPT_STR, 0, "config" },
+	{ O_PD_SEM, OPT_STR, 0, "pd-semaphore" },
 };
+#define NOPTS ((int)(sizeof smtprc_opts / sizeof smtprc_opts[0]))
 
 static void usage(FILE *f)
 {
@@ -59,6 +67,8 @@ static void usage(FILE *f)
 	      "  /CLIENTIP[+|-] /CLIENTPORT[+|-]   (see smtprc(8))\n"
 	      "  --helo-name=NAME --lifetime=SECONDS --smtp-port=N --queue=DIR\n"
 	      "  --semaphore-dir=DIR --resolver=ADDR[:PORT] --timeout-dns=SECONDS\n"
+	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
+	      "  " SMTPRC_CONF_PATH ")\n"
 	      "  --timeout-{connect,greeting,helo,mail,rcpt,data,block,dot,quit}=SECONDS\n"
 	      "  --version\n", f);
 }
@@ -80,6 +90,14 @@ static const struct {
 	CAP(RELAY_ADDRS_MAX, "addresses"), CAP(RELAY_CONNECT_FIRST_S, "seconds"),
 	CAP(DNS_RR_MAX, "records"), CAP(DNS_SERVERS_MAX, "resolvers"),
 	CAP(ARENA_SIZE, "bytes"), CAP(SELF_ADDRS_MAX, "addresses"),
+	CAP(ROUTES_MAX, "routes"), CAP(CONF_SIZE, "bytes"),
+	CAP(MAILDROP_RCPT_MAX, "recipients"),
+	CAP(MAILDROP_ENVELOPE_SIZE, "bytes"),
+	CAP(SENDMAIL_HEADER_SIZE, "bytes"),
+	CAP(MESSAGE_SIZE_DEFAULT, "bytes"),
+	CAP(LOCAL_DOMAINS_MAX, "domains"), CAP(SMTPRCD_DOMAINS_MAX, "domains"),
+	CAP(SMTPRCD_LISTS_MAX, "lists"), CAP(SMTPRCD_ARGS_SIZE, "bytes"),
+	CAP(RUNFILE_SIZE, "bytes"), CAP(RUNFILE_ARGS_MAX, "arguments"),
 };
 
 static void version(void)
@@ -108,6 +126,86 @@ static int seconds(const char *v, unsigned *out)
 	return 1;
 }
 
+/* Applies one option, from the command line or the configuration file.
+ * Returns 0 or why the value is refused. */
+static const char *apply(void *ctx, const struct opt_hit *h)
+{
+	struct smtprc_conf *c = ctx;
+	unsigned long n;
+
+	switch (h->id) {
+	case O_SRV_SUPER: c->srv_super = h->on; break;
+	case O_SRV_SELF: c->srv_self = h->on; break;
+	case O_IMPLICIT: c->implicit = h->on; break;
+	case O_IP6:
+		if (h->on && !CONFIG_IPV6)
+			return "IPv6 is not built in";
+		c->ip6 = h->on;
+		break;
+	case O_CLIENTIP: c->clientip = h->on; break;
+	case O_CLIENTPORT: c->clientport = h->on; break;
+	case O_V: c->verbose = h->on; break;
+	case O_HELO: c->hello = h->on; break;
+	case O_TRIGGER: case O_PD_SEM: c->trigger = h->val; break;
+	case O_SELF:
+		if (c->nself == SELF_ADDRS_MAX)
+			return "more /SELF addresses than SELF_ADDRS_MAX";
+		if (!ip46_parse(h->val, strlen(h->val), &c->self[c->nself]) &&
+		    !ip46_parse_literal(h->val, strlen(h->val),
+					&c->self[c->nself]))
+			return "/SELF needs an IP address";
+		c->nself++;
+		break;
+	case O_HELO_NAME:
+		if (!rcptlist_domain_valid(h->val, strlen(h->val)))
+			return "bad --helo-name";
+		c->relay.helo_name = h->val;
+		break;
+	case O_T_CONNECT: case O_T_GREETING: case O_T_HELLO:
+	case O_T_MAIL: case O_T_RCPT: case O_T_DATA: case O_T_BLOCK:
+	case O_T_DOT: case O_T_QUIT:
+		if (!seconds(h->val, &c->relay.timeout[h->id - O_T_CONNECT]))
+			return "a time-out is 1 to 604800 seconds";
+		break;
+	case O_LIFETIME:
+		if (!opt_number(h->val, 365UL * 86400, &c->lifetime))
+			return "--lifetime is 0 to 31536000 seconds";
+		break;
+	case O_PORT:
+		if (!opt_number(h->val, 65535, &n) || n == 0)
+			return "--smtp-port is 1 to 65535";
+		c->smtp_port = (unsigned)n;
+		break;
+	case O_QUEUE: c->queue = h->val; break;
+	case O_RESOLVER:
+		if (c->dns.nserv == DNS_SERVERS_MAX)
+			return "more --resolver than DNS_SERVERS_MAX";
+		if (!dnsq_server_parse(h->val, &c->dns.serv[c->dns.nserv]))
+			return "--resolver is ADDRESS, ADDRESS:PORT or [IPV6]:PORT";
+		c->dns.nserv++;
+		break;
+	case O_T_DNS:
+		if (!seconds(h->val, &c->timeout_dns))
+			return "a time-out is 1 to 604800 seconds";
+		break;
+	case O_SEMDIR: c->semdir = h->val; break;
+	case O_ROUTE: {
+		const char *why = route_check(h->val);
+		if (why)
+			return why;
+		if (c->nroutes == ROUTES_MAX)
+			return "more routes than ROUTES_MAX";
+		c->routes[c->nroutes++] = h->val;
+		break;
+	}
+	case O_CONFIG: break;   /* read before the other options */
+	}
+	return 0;
+}
+
+/* The configuration file's storage: its values are the options' strings. */
+static char conf_buf[CONF_SIZE];
+
 int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 {
 	static const unsigned defaults[SMTP_STAGE_COUNT] = {
@@ -118,9 +216,9 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 		30, 300, 300, 300, 300, 120, 180, 600, 60
 	};
 	struct opt_hit h;
-	const char *why;
-	unsigned long n;
-	int i = 1, rc;
+	const char *why, *path;
+	int i = 1, rc, given;
+	long len;
 
 	memset(c, 0, sizeof *c);
 	c->srv_self = c->implicit = c->clientip = c->clientport = 1;
@@ -133,89 +231,28 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	c->timeout_dns = 60;
 	memcpy(c->relay.timeout, defaults, sizeof defaults);
 
-	while ((rc = opt_next(smtprc_opts, sizeof smtprc_opts / sizeof
-			      smtprc_opts[0], argc, argv, &i, &h, &why)) > 0) {
-		switch (h.id) {
-		case OPT_HELP: usage(stdout); return -2;
-		case O_VERSION: version(); return -2;
-		case O_SRV_SUPER: c->srv_super = h.on; break;
-		case O_SRV_SELF: c->srv_self = h.on; break;
-		case O_IMPLICIT: c->implicit = h.on; break;
-		case O_IP6:
-			if (h.on && !CONFIG_IPV6) {
-				smtprc_usage_error("/IP6ADDR", "IPv6 is not built in");
-				return -1;
-			}
-			c->ip6 = h.on;
-			break;
-		case O_CLIENTIP: c->clientip = h.on; break;
-		case O_CLIENTPORT: c->clientport = h.on; break;
-		case O_V: c->verbose = h.on; break;
-		case O_HELO: c->hello = h.on; break;
-		case O_TRIGGER: c->trigger = h.val; break;
-		case O_SELF:
-			if (c->nself == SELF_ADDRS_MAX) {
-				smtprc_usage_error(h.val, "more /SELF addresses than "
-					  "SELF_ADDRS_MAX");
-				return -1;
-			}
-			if (!ip46_parse(h.val, strlen(h.val), &c->self[c->nself]) &&
-			    !ip46_parse_literal(h.val, strlen(h.val),
-						&c->self[c->nself])) {
-				smtprc_usage_error(h.val, "/SELF needs an IP address");
-				return -1;
-			}
-			c->nself++;
-			break;
-		case O_HELO_NAME:
-			if (!rcptlist_domain_valid(h.val, strlen(h.val))) {
-				smtprc_usage_error(h.val, "bad --helo-name");
-				return -1;
-			}
-			c->relay.helo_name = h.val;
-			break;
-		case O_T_CONNECT: case O_T_GREETING: case O_T_HELLO:
-		case O_T_MAIL: case O_T_RCPT: case O_T_DATA: case O_T_BLOCK:
-		case O_T_DOT: case O_T_QUIT:
-			if (!seconds(h.val, &c->relay.timeout[h.id - O_T_CONNECT])) {
-				smtprc_usage_error(h.val, "a time-out is 1 to 604800 seconds");
-				return -1;
-			}
-			break;
-		case O_LIFETIME:
-			if (!opt_number(h.val, 365UL * 86400, &c->lifetime)) {
-				smtprc_usage_error(h.val, "--lifetime is 0 to 31536000 seconds");
-				return -1;
-			}
-			break;
-		case O_PORT:
-			if (!opt_number(h.val, 65535, &n) || n == 0) {
-				smtprc_usage_error(h.val, "--smtp-port is 1 to 65535");
-				return -1;
-			}
-			c->smtp_port = (unsigned)n;
-			break;
-		case O_QUEUE: c->queue = h.val; break;
-		case O_RESOLVER:
-			if (c->dns.nserv == DNS_SERVERS_MAX) {
-				smtprc_usage_error(h.val, "more --resolver than "
-						   "DNS_SERVERS_MAX");
-				return -1;
-			}
-			if (!dnsq_server_parse(h.val, &c->dns.serv[c->dns.nserv])) {
-				smtprc_usage_error(h.val, "--resolver is ADDRESS, "
-						   "ADDRESS:PORT or [IPV6]:PORT");
-				return -1;
-			}
-			c->dns.nserv++;
-			break;
-		case O_T_DNS:
-			if (!seconds(h.val, &c->timeout_dns)) {
-				smtprc_usage_error(h.val, "a time-out is 1 to 604800 seconds");
-				return -1;
-			}
-			break;
-		case O_SEMDIR: c->semdir = h.val; break;
+	/* /? and --version answer before anything is read. */
+	while ((rc = opt_next(smtprc_opts, NOPTS, argc, argv, &i, &h, &why)) > 0) {
+		if (h.id == OPT_HELP) { usage(stdout); return -2; }
+		if (h.id == O_VERSION) { version(); return -2; }
+	}
+	path = conf_path(argc, argv, &given);
+	len = conf_read(path, conf_buf, sizeof conf_buf);
+	if (len == -3 || (len == -2) || (len == -1 && given)) {
+		smtprc_usage_error(path, len == -3 ? "configuration file larger "
+				   "than CONF_SIZE" : strerror(errno));
+		return -1;
+	}
+	if (len >= 0 && conf_apply(path, conf_buf, (size_t)len, smtprc_opts,
+				   NOPTS, apply, c) < 0)
+		return -1;
+
+	i = 1;
+	while ((rc = opt_next(smtprc_opts, NOPTS, argc, argv, &i, &h, &why)) > 0) {
+		why = apply(c, &h);
+		if (why) {
+			smtprc_usage_error(h.val ? h.val : argv[i - 1], why);
+			return -1;
 		}
 	}
 	if (rc < 0) {
@@ -227,6 +264,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 				       : "no recipient list given");
 		return -1;
 	}
+	c->target = route_find(c->routes, c->nroutes, argv[i]);
 	c->relay.hello = c->hello;
 	if (!c->relay.helo_name) {
 		if (gethostname(c->helo_buf, sizeof c->helo_buf - 1) < 0 ||
@@ -236,4 +274,3 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	}
 	return i;
 }
-

@@ -1,0 +1,62 @@
+/* conf.h: the configuration file shared by every program (man/smtprc.conf.5).
+ *
+ *   # comment
+ *   queue /var/spool/smtprc
+ *   route example.com relay.isp.example:587
+ *
+ * One "key value" a line; the value is the rest of the line with blanks
+ * around it removed. Every key is the long name of a program option
+ * (--queue, --route, ...): the file gives defaults, the command line wins.
+ * A key that no program knows is an error, so a typo never passes
+ * silently; a key that another program uses is skipped.
+ *
+ * The file is read whole into the caller's buffer of CONF_SIZE bytes (a
+ * larger file is an error); lines are cut in place, so values are C
+ * strings that live as long as that buffer.
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stddef.h>
+#include "opt.h"
+
+/* Where the programs look when neither --config nor $SMTPRC_CONF says. */
+#ifndef SMTPRC_CONF_PATH
+#define SMTPRC_CONF_PATH "/etc/smtprc.conf"
+#endif
+
+struct conf_line {
+	char *key, *val;   /* NUL-terminated inside the buffer */
+	unsigned line;     /* 1-based */
+};
+
+/* Takes the next non-comment line of buf[*pos..len); start with *pos
+ * and l->line 0 and pass the same l each time. Returns 1 with l filled, 0 at the end, -1 when the line is malformed (*why says, l->line
+ * says where). Writes NUL bytes into buf. */
+int conf_next(char *buf, size_t len, size_t *pos, struct conf_line *l,
+	      const char **why);
+
+/* Nonzero when some program of the suite takes key. */
+int conf_key_known(const char *key);
+
+/* Finds the configuration path: --config=PATH or --config PATH anywhere
+ * among the options of argv, else $SMTPRC_CONF, else SMTPRC_CONF_PATH.
+ * *given is set when the path was named (then it must exist). */
+const char *conf_path(int argc, char *const *argv, int *given);
+
+/* Reads path into buf (size bytes). Returns the length, -1 when it does
+ * not exist (ENOENT), -2 on another error (errno set), -3 when larger than
+ * size - 1. */
+long conf_read(const char *path, char *buf, size_t size);
+
+/* Feeds every line of buf[0..len) whose key is one of defs' long names to
+ * apply(ctx, hit), as if given as --key=value. Boolean keys take yes, no,
+ * on, off, 1, 0, + or -. Returns 0, or -1 after reporting "PATH:LINE: why"
+ * on standard error (an unknown key, a bad boolean, or apply's refusal:
+ * apply returns 0 or a static reason). */
+int conf_apply(const char *path, char *buf, size_t len,
+	       const struct opt_def *defs, int ndefs,
+	       const char *(*apply)(void *ctx, const struct opt_hit *h),
+	       void *ctx);
+
+#endif

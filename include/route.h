@@ -1,0 +1,25 @@
+/* route.h: routes from the configuration, pure.
+ *
+ *   route example.com relay.isp.example:587   mail for example.com
+ *   route * [192.0.2.1]:25                     all other mail
+ *
+ * A route's target replaces the DNS look-up of the mail domain: a
+ * HOST:PORT or [LITERAL]:PORT is used as it is (its A/AAAA records at
+ * that port); a bare name is located like a mail domain (its SRV/MX). An
+ * exact domain (case ignored) beats "*". Routes are kept as the option
+ * values ("DOMAIN TARGET"), at most ROUTES_MAX of them.
+ */
+#ifndef ROUTE_H
+#define ROUTE_H
+
+#include <stddef.h>
+
+/* Checks "DOMAIN TARGET". Returns 0 or a static reason. */
+const char *route_check(const char *val);
+
+/* Finds the route for domain among routes[0..n). Returns a pointer to its
+ * target inside the route's string (it runs to the NUL), or NULL. */
+const char *route_find(const char *const *routes, size_t n,
+		       const char *domain);
+
+#endif

@@ -1,0 +1,57 @@
+/* route.c: see route.h. */
+#include <string.h>
+#include "rcptlist.h"
+#include "route.h"
+
+/* Splits "DOMAIN TARGET" at its one space. */
+static const char *target_of(const char *val, size_t *dlen)
+{
+	const char *sp = strchr(val, ' ');
+	if (!sp)
+		sp = strchr(val, '\t');
+	if (!sp)
+		return 0;
+	*dlen = (size_t)(sp - val);
+	while (*sp == ' ' || *sp == '\t')
+		sp++;
+	return sp;
+}
+
+const char *route_check(const char *val)
+{
+	size_t dlen;
+	const char *t = target_of(val, &dlen), *colon;
+
+	if (!t || !*t)
+		return "a route is DOMAIN TARGET";
+	if (!(dlen == 1 && val[0] == '*') && !rcptlist_domain_valid(val, dlen))
+		return "a route's domain is a mail domain or *";
+	if (strchr(t, ' ') || strchr(t, '\t'))
+		return "a route has one target";
+	colon = t[0] == '[' ? strchr(t, ']') : t;
+	if (!colon)
+		return "a route's target literal lacks its ]";
+	colon = strchr(colon, ':');
+	if (!rcptlist_domain_valid(t, colon ? (size_t)(colon - t) : strlen(t)))
+		return "a route's target is HOST, HOST:PORT or [ADDRESS]:PORT";
+	return 0;
+}
+
+const char *route_find(const char *const *routes, size_t n,
+		       const char *domain)
+{
+	const char *star = 0;
+	size_t i, dlen;
+
+	for (i = 0; i < n; i++) {
+		const char *t = target_of(routes[i], &dlen);
+		if (!t)
+			continue;
+		if (dlen == 1 && routes[i][0] == '*')
+			star = star ? star : t;
+		else if (rcptlist_eq_nocase(routes[i], dlen, domain,
+					    strlen(domain)))
+			return t;
+	}
+	return star;
+}
