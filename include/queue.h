@@ -1,6 +1,7 @@
 /* queue.h: the one module that writes queue files (docs/queue.md).
  *
- * The queue is a directory holding maildrop/ mess/ remote/ done/ tmp/.
+ * The queue is a directory holding maildrop/ mess/ remote/ done/ tmp/
+ * local/.
  * Every new or changed file is written under tmp/, fsynced, and renamed
  * into place; a state change is one rename. Directories changed by a run
  * are fsynced before smtprc reports success (queue_sync), and maildrop/
@@ -14,7 +15,7 @@
 #include "config.h"
 
 enum { QUEUE_MAILDROP, QUEUE_MESS, QUEUE_REMOTE, QUEUE_DONE, QUEUE_TMP,
-       QUEUE_DIRS };
+       QUEUE_LOCAL, QUEUE_DIRS };
 
 struct queue {
 	int fd[QUEUE_DIRS];    /* open directories */

@@ -18,4 +18,10 @@ int trigger_path(const char *name, const char *semdir, char *out, size_t size);
  * errno set (no such FIFO, not a FIFO, ...). Never blocks. */
 int trigger_signal(const char *path);
 
+/* The same with a chosen byte: TRIGGER_FLUSH asks smtprcd to try every
+ * domain now, ignoring its retry schedule (sendmail -q); any other byte
+ * means "look again". */
+#define TRIGGER_FLUSH 'q'
+int trigger_signal_byte(const char *path, char byte);
+
 #endif

@@ -1,5 +1,8 @@
 /* maildrop.c: see maildrop.h. */
+#include <string.h>
+#include "err.h"
 #include "maildrop.h"
+#include "rcptlist.h"
 
 void maildrop_put_envelope(struct wbuf *w, const char *sender,
 			   size_t sender_len, const char *const *rcpt,
@@ -15,4 +18,84 @@ void maildrop_put_envelope(struct wbuf *w, const char *sender,
 		wbuf_puts(w, ">\n");
 	}
 	wbuf_puts(w, "\n");
+}
+
+/* "<...>" up to the line end: printable ASCII, no angle brackets inside. */
+static int bracketed(const char *s, size_t n, struct maildrop_addr *a)
+{
+	size_t i;
+	if (n < 2 || s[0] != '<' || s[n - 1] != '>' || n - 2 > SMTP_PATH_SIZE - 3)
+		return 0;
+	for (i = 1; i + 1 < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 127 ||
+		    s[i] == '<' || s[i] == '>')
+			return 0;
+	a->addr = s + 1;
+	a->len = n - 2;
+	return 1;
+}
+
+int maildrop_parse(struct maildrop_env *e, const char *buf, size_t len)
+{
+	static const char head[] = "smtprc-maildrop 1\n";
+	size_t pos = sizeof head - 1;
+	int have_sender = 0;
+
+	e->nrcpt = 0;
+	e->err = 0;
+	if (len < pos || memcmp(buf, head, pos)) {
+		e->err = "not a maildrop entry (first line)";
+		return E_LIST;
+	}
+	for (;;) {
+		const char *s = buf + pos;
+		const char *nl = memchr(s, '\n', len - pos);
+		size_t n;
+		if (!nl) {
+			e->err = "envelope without its empty line (or larger than "
+				 "MAILDROP_ENVELOPE_SIZE)";
+			return E_LIST;
+		}
+		n = (size_t)(nl - s);
+		pos += n + 1;
+		if (n == 0)
+			break;
+		if (!have_sender) {
+			if (n < 7 || memcmp(s, "sender ", 7)) {
+				e->err = "second line is not \"sender <...>\"";
+				return E_LIST;
+			}
+			if (n == 9 && !memcmp(s + 7, "<>", 2)) {
+				e->sender.addr = s + 8;
+				e->sender.len = 0;
+			} else if (!bracketed(s + 7, n - 7, &e->sender) ||
+				   !rcptlist_addr_valid(e->sender.addr,
+							e->sender.len)) {
+				e->err = "malformed sender address";
+				return E_LIST;
+			}
+			have_sender = 1;
+			continue;
+		}
+		if (n < 5 || memcmp(s, "rcpt ", 5)) {
+			e->err = "a line other than \"rcpt <...>\"";
+			return E_LIST;
+		}
+		if (e->nrcpt == MAILDROP_RCPT_MAX) {
+			e->err = "more recipients than MAILDROP_RCPT_MAX";
+			return E_LIST;
+		}
+		if (!bracketed(s + 5, n - 5, &e->rcpt[e->nrcpt]) ||
+		    !e->rcpt[e->nrcpt].len) {
+			e->err = "malformed recipient address";
+			return E_LIST;
+		}
+		e->nrcpt++;
+	}
+	if (!have_sender || !e->nrcpt) {
+		e->err = "no sender or no recipient";
+		return E_LIST;
+	}
+	e->msg_off = pos;
+	return 0;
 }

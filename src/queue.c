@@ -12,7 +12,7 @@
 #include "queue.h"
 
 static const char *const dir_names[QUEUE_DIRS] = {
-	"maildrop", "mess", "remote", "done", "tmp"
+	"maildrop", "mess", "remote", "done", "tmp", "local"
 };
 
 int queue_open(struct queue *q, const char *path)

@@ -34,6 +34,11 @@ int trigger_path(const char *name, const char *semdir, char *out, size_t size)
 
 int trigger_signal(const char *path)
 {
+	return trigger_signal_byte(path, '!');
+}
+
+int trigger_signal_byte(const char *path, char byte)
+{
 	struct stat st;
 	int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 
@@ -45,7 +50,7 @@ int trigger_signal(const char *path)
 		return -1;
 	}
 	/* EAGAIN: the FIFO is full, so the reader is already woken. */
-	if (write(fd, "!", 1) < 0 && errno != EAGAIN) {
+	if (write(fd, &byte, 1) < 0 && errno != EAGAIN) {
 		int e = errno;
 		close(fd);
 		errno = e;

@@ -1,0 +1,36 @@
+/* daemon.h: what smtppd and smtprcd share: one instance per queue, the
+ * semaphore FIFO they wait on, signals, and the wait itself.
+ *
+ * Signals are blocked except inside daemon_wait (ppoll), so a signal is
+ * never lost between a check and the wait. SIGTERM and SIGINT set
+ * daemon_term, SIGHUP daemon_hup, SIGCHLD daemon_chld.
+ */
+#ifndef DAEMON_H
+#define DAEMON_H
+
+#include <signal.h>
+#include <stddef.h>
+
+extern volatile sig_atomic_t daemon_term, daemon_hup, daemon_chld;
+
+/* Takes the lock file name (in the working directory, the queue) for this
+ * program, so that a second copy on the same queue refuses to start. The
+ * lock goes with the process, even with kill -9. Returns the fd (kept open,
+ * close-on-exec) or -1 (errno EWOULDBLOCK when another copy holds it). */
+int daemon_lock(const char *name);
+
+/* Maps the semaphore sem to a FIFO under semdir (trigger.h), creating the
+ * directories and the FIFO when missing, and opens it for reading without
+ * ever seeing end-of-file (it holds a writer itself). Returns the fd or -1
+ * with errno; path receives the FIFO's path. */
+int daemon_fifo(const char *sem, const char *semdir, char *path, size_t size);
+
+/* Installs the handlers and blocks the signals (see above). */
+void daemon_signals(void);
+
+/* Waits up to timeout_ms (-1: no limit) for the FIFO (fd may be -1) or a
+ * signal. Empties the FIFO. Returns 1 when it was signalled (*flush set
+ * when a TRIGGER_FLUSH byte was among the bytes), 0 otherwise. */
+int daemon_wait(int fd, long timeout_ms, int *flush);
+
+#endif

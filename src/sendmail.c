@@ -1,0 +1,561 @@
+/* sendmail.c: the injector (man/sendmail.8).
+ *
+ *   sendmail [-t] [-i] [-f sender] [-F name] [options] [recipient...]
+ *
+ * Reads a message on standard input and puts it in the maildrop as one
+ * entry (docs/queue.md): written in tmp/, fsynced, renamed, maildrop/
+ * fsynced; then signals the posting office. Exit 0 only then. Any failure
+ * removes what was written and exits non-zero (sysexits) with the reason.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "bounce.h"
+#include "conf.h"
+#include "err.h"
+#include "header.h"
+#include "maildrop.h"
+#include "opt.h"
+#include "programs.h"
+#include "queue.h"
+#include "rcptlist.h"
+#include "trigger.h"
+#include "wbuf.h"
+
+enum { S_QUEUE, S_SEMDIR, S_PD, S_RD, S_ORIGIN, S_HELO, S_MAXSIZE, S_CONFIG };
+
+static const struct opt_def sendmail_keys[] = {
+	{ S_QUEUE, OPT_STR, 0, "queue" },
+	{ S_SEMDIR, OPT_STR, 0, "semaphore-dir" },
+	{ S_PD, OPT_STR, 0, "pd-semaphore" },
+	{ S_RD, OPT_STR, 0, "rd-semaphore" },
+	{ S_ORIGIN, OPT_STR, 0, "origin" },
+	{ S_HELO, OPT_STR, 0, "helo-name" },
+	{ S_MAXSIZE, OPT_STR, 0, "max-message-size" },
+	{ S_CONFIG, OPT_STR, 0, "config" },
+};
+
+static struct {
+	const char *queue, *semdir, *pd, *rd, *origin, *helo;
+	unsigned long maxsize;
+} cf;
+
+static const char *apply(void *ctx, const struct opt_hit *h)
+{
+	(void)ctx;
+	switch (h->id) {
+	case S_QUEUE: cf.queue = h->val; break;
+	case S_SEMDIR: cf.semdir = h->val; break;
+	case S_PD: cf.pd = h->val; break;
+	case S_RD: cf.rd = h->val; break;
+	case S_ORIGIN: case S_HELO:
+		if (!rcptlist_domain_valid(h->val, strlen(h->val)))
+			return "not a domain name";
+		if (h->id == S_ORIGIN)
+			cf.origin = h->val;
+		else
+			cf.helo = h->val;
+		break;
+	case S_MAXSIZE:
+		if (!opt_number(h->val, 1UL << 30, &cf.maxsize))
+			return "max-message-size is 0 to 1073741824 bytes";
+		break;
+	}
+	return 0;
+}
+
+static char conf_buf[CONF_SIZE];
+
+/* Reads the configuration (--config, $SMTPRC_CONF or the default). */
+static void load_conf(int argc, char **argv)
+{
+	int given;
+	const char *path = conf_path(argc, argv, &given);
+	long len = conf_read(path, conf_buf, sizeof conf_buf);
+
+	cf.queue = "/var/spool/smtprc";
+	cf.semdir = "/run/smtprc";
+	cf.pd = "\\SEM32\\IU\\SMTP\\PD";
+	cf.rd = "\\SEM32\\IU\\SMTP\\RD";
+	cf.maxsize = MESSAGE_SIZE_DEFAULT;
+	if (len == -3)
+		err_fatal(EX_USAGE_, 0, "configuration file %s larger than "
+			  "CONF_SIZE", path);
+	if (len == -2 || (len == -1 && given))
+		err_fatal(EX_USAGE_, 1, "unable to read configuration %s", path);
+	if (len >= 0 && conf_apply(path, conf_buf, (size_t)len, sendmail_keys,
+				   sizeof sendmail_keys / sizeof sendmail_keys[0],
+				   apply, 0) < 0)
+		exit(EX_USAGE_);
+}
+
+static void usage(void)
+{
+	fputs("usage: sendmail [-t] [-i] [-f sender] [-F name] [-v] "
+	      "[--config=FILE] [recipient...] < message\n"
+	      "       sendmail -bp        list the queue (mailq)\n"
+	      "       sendmail -q         ask smtprcd to try every domain now\n"
+	      "  -t  also take recipients from To, Cc and Bcc (Bcc is removed)\n"
+	      "  -i, -oi  a line of a single dot does not end the message\n"
+	      "  -o*, -od*, -B, -N, -R, -V, -X, -L, -h, -U, -n, -e*, -m: accepted "
+	      "and ignored\n", stderr);
+}
+
+static _Noreturn void usage_error(const char *arg, const char *why)
+{
+	fprintf(stderr, "%s: usage error: %s%s%s\n", err_prog, arg ? arg : "",
+		arg ? ": " : "", why);
+	usage();
+	exit(EX_USAGE_);
+}
+
+/* --- standard input, with the classic end at a line of one dot --- */
+
+static struct {
+	int dot_ends;     /* no -i */
+	int eof;
+	int bol;          /* at the start of a line */
+	int dot;          /* 1: a '.' at the start of a line is held back;
+			     2: ".\r" held back */
+	char raw[4096];
+} in = { 1, 0, 1, 0, { 0 } };
+
+/* Reads up to size (at least 2 more than the raw chunk... any size >= 3)
+ * bytes of the message into out. Returns the count, 0 at the end, -1 on a
+ * read error. */
+static ssize_t in_read(char *out, size_t size)
+{
+	size_t n = 0;
+	while (n == 0 && !in.eof) {
+		size_t room = size - 2 < sizeof in.raw ? size - 2 : sizeof in.raw;
+		ssize_t r = read(0, in.raw, room);
+		size_t i;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			in.eof = 1;
+			if (in.dot) {          /* "." or ".\r" at EOF: text */
+				out[n++] = '.';
+				if (in.dot == 2)
+					out[n++] = '\r';
+			}
+			break;
+		}
+		for (i = 0; i < (size_t)r; i++) {
+			char c = in.raw[i];
+			if (in.dot_ends && in.bol && !in.dot && c == '.') {
+				in.dot = 1;
+				continue;
+			}
+			if (in.dot == 1 && c == '\r') {
+				in.dot = 2;
+				continue;
+			}
+			if (in.dot && c == '\n') {
+				in.eof = 1;     /* the end; the rest is ignored */
+				break;
+			}
+			if (in.dot) {
+				out[n++] = '.';
+				if (in.dot == 2)
+					out[n++] = '\r';
+				in.dot = 0;
+			}
+			out[n++] = c;
+			in.bol = c == '\n';
+		}
+	}
+	return (ssize_t)n;
+}
+
+/* --- recipients --- */
+
+static struct {
+	char addr[MAILDROP_RCPT_MAX][SMTP_PATH_SIZE];
+	const char *ptr[MAILDROP_RCPT_MAX];
+	size_t len[MAILDROP_RCPT_MAX];
+	size_t n;
+} rc;
+
+/* Adds one address, qualified with the origin when it has no domain.
+ * Returns 0 or a static reason. */
+static const char *rcpt_add(const char *a, const char *origin)
+{
+	char q[SMTP_PATH_SIZE];
+	size_t i, len;
+	int quoted = 0, at = 0;
+
+	for (i = 0; a[i]; i++) {
+		if (a[i] == '"')
+			quoted = !quoted;
+		else if (a[i] == '@' && !quoted)
+			at = 1;
+	}
+	if (at)
+		len = (size_t)snprintf(q, sizeof q, "%s", a);
+	else
+		len = (size_t)snprintf(q, sizeof q, "%s@%s", a, origin);
+	if (len >= sizeof q || !rcptlist_addr_valid(q, len))
+		return "not a valid address";
+	for (i = 0; i < rc.n; i++)
+		if (rc.len[i] == len && !memcmp(rc.addr[i], q, len))
+			return 0;  /* named twice: sent once */
+	if (rc.n == MAILDROP_RCPT_MAX)
+		return "more recipients than MAILDROP_RCPT_MAX";
+	memcpy(rc.addr[rc.n], q, len + 1);
+	rc.ptr[rc.n] = rc.addr[rc.n];
+	rc.len[rc.n] = len;
+	rc.n++;
+	return 0;
+}
+
+/* Adds every address of an address list. Returns 0 or a reason; *bad
+ * points at the offending address. */
+static const char *rcpt_list(const char *s, size_t len, const char *origin,
+			     char *bad, size_t badsize)
+{
+	size_t pos = 0;
+	int r;
+	while ((r = header_addr_next(s, len, &pos, bad, badsize)) > 0) {
+		const char *why = rcpt_add(bad, origin);
+		if (why)
+			return why;
+	}
+	if (r < 0) {
+		snprintf(bad, badsize, "%.*s", (int)(len > 60 ? 60 : len), s);
+		return "malformed address list";
+	}
+	return 0;
+}
+
+/* --- the message --- */
+
+static char hdr[SENDMAIL_HEADER_SIZE];
+static char wb[16384];
+static char chunk[BODY_CHUNK_SIZE];
+
+struct msg {
+	struct queue q;
+	struct queue_tmp t;
+	struct wbuf w;
+	unsigned long size;
+	int verbose;
+};
+
+/* Removes what was written, reports and exits. */
+static _Noreturn void fail(struct msg *m, int status, int with_errno,
+			   const char *why)
+{
+	int e = errno;
+	if (m->t.fd >= 0)
+		queue_tmp_abort(&m->q, &m->t);
+	errno = e;
+	err_fatal(status, with_errno, "message not queued: %s", why);
+}
+
+/* Writes part of the message, checking the size limit and the disk. */
+static void put(struct msg *m, const char *s, size_t n)
+{
+	m->size += n;
+	if (cf.maxsize && m->size > cf.maxsize) {
+		char why[96];
+		snprintf(why, sizeof why, "larger than max-message-size "
+			 "(%lu bytes)", cf.maxsize);
+		fail(m, EX_DATAERR_, 0, why);
+	}
+	wbuf_put(&m->w, s, n);
+	if (m->w.err) {
+		errno = m->w.err;
+		fail(m, errno == ENOSPC || errno == EDQUOT ? EX_TEMPFAIL_
+							   : EX_IOERR_, 1,
+		     "unable to write to the queue");
+	}
+}
+
+static void puts_(struct msg *m, const char *s) { put(m, s, strlen(s)); }
+
+/* A display name as a quoted string when it is not all atext. */
+static void put_name(struct msg *m, const char *name)
+{
+	const char *p;
+	for (p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == ' ' || *p == '-' ||
+		      *p == '.'))
+			break;
+	if (!*p) {
+		puts_(m, name);
+		return;
+	}
+	puts_(m, "\"");
+	for (p = name; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			puts_(m, "\\");
+		if ((unsigned char)*p >= ' ')
+			put(m, p, 1);
+	}
+	puts_(m, "\"");
+}
+
+/* The submitting user for the default sender: $LOGNAME or $USER when it
+ * is a plain local part, else root for uid 0. (The password database is
+ * not read: musl's getpwuid would link its nscd client, ~10 KB.) */
+static const char *login_name(void)
+{
+	static char uid[24];
+	const char *v = getenv("LOGNAME");
+	if (!v || !*v)
+		v = getenv("USER");
+	if (v && *v && strlen(v) < 64 && strspn(v, "abcdefghijklmnopqrstuvwxyz"
+						"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						"0123456789._-") == strlen(v))
+		return v;
+	if (geteuid() == 0)
+		return "root";
+	snprintf(uid, sizeof uid, "uid%lu", (unsigned long)geteuid());
+	return uid;
+}
+
+int sendmail_main(int argc, char **argv)
+{
+	struct msg m;
+	const char *from = 0, *fullname = 0, *origin, *why;
+	char sender[SMTP_PATH_SIZE], hostbuf[SMTP_DOMAIN_SIZE + 1];
+	char bad[SMTP_PATH_SIZE], id[QUEUE_ID_SIZE], date[40];
+	int extract = 0, flush = 0, list = 0, i;
+	int have_date = 0, have_msgid = 0, have_from = 0, blank;
+	size_t hlen = 0, hdr_end, body_off, pos;
+	struct header_field f;
+	const char *user;
+
+	memset(&m, 0, sizeof m);
+	m.t.fd = -1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+		if (a[0] != '-' || !a[1])
+			break;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (!strncmp(a, "--config", 8)) {
+			if (!a[8] && ++i >= argc)
+				usage_error(a, "needs a file");
+			continue;   /* conf_path reads it */
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-?")) {
+			usage();
+			return 0;
+		}
+		switch (a[1]) {
+		case 't': if (a[2]) goto unknown; extract = 1; break;
+		case 'i': if (a[2]) goto unknown; in.dot_ends = 0; break;
+		case 'v': m.verbose = 1; break;
+		case 'o':   /* -oi, -oem, -odb, -oQ...: only -oi matters */
+			if (!strcmp(a, "-oi"))
+				in.dot_ends = 0;
+			else if (!a[2])
+				goto unknown;
+			break;
+		case 'U': case 'n': case 'e': case 'm': case 'G': break;
+		case 'b':
+			if (!strcmp(a, "-bp"))
+				list = 1;
+			else if (strcmp(a, "-bm"))
+				usage_error(a, "only -bm (the default) and -bp "
+					    "are supported");
+			break;
+		case 'q': flush = 1; break;
+		case 'f': case 'r': case 'F': case 'B': case 'N': case 'R':
+		case 'V': case 'X': case 'L': case 'h': case 'C':
+			v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : 0);
+			if (!v)
+				usage_error(a, "needs a value");
+			if (a[1] == 'f' || a[1] == 'r')
+				from = v;
+			else if (a[1] == 'F')
+				fullname = v;
+			else if (a[1] == 'C')
+				setenv("SMTPRC_CONF", v, 1);
+			break;
+		default:
+		unknown:
+			usage_error(a, "unknown option");
+		}
+	}
+	if (list)
+		return mailq_main(argc, argv);
+	load_conf(argc, argv);
+	if (flush) {
+		char fifo[1024];
+		if (trigger_path(cf.rd, cf.semdir, fifo, sizeof fifo) < 0 ||
+		    trigger_signal_byte(fifo, TRIGGER_FLUSH) < 0)
+			err_fatal(EX_UNAVAILABLE_, 1, "unable to signal smtprcd "
+				  "at %s", cf.rd);
+		return 0;
+	}
+
+	origin = cf.origin ? cf.origin : cf.helo;
+	if (!origin) {
+		if (gethostname(hostbuf, sizeof hostbuf - 1) < 0 ||
+		    !rcptlist_domain_valid(hostbuf, strlen(hostbuf)))
+			strcpy(hostbuf, "localhost");
+		origin = hostbuf;
+	}
+	user = login_name();
+	if (!from || !*from || !strcmp(from, "<>")) {
+		if (from) {
+			sender[0] = 0;
+		} else {
+			snprintf(sender, sizeof sender, "%s@%s", user, origin);
+		}
+	} else {
+		size_t n = strlen(from);
+		if (from[0] == '<' && n > 1 && from[n - 1] == '>') {
+			from++;
+			n -= 2;
+		}
+		if (n >= sizeof sender)
+			usage_error(from, "sender address too long");
+		memcpy(sender, from, n);
+		sender[n] = 0;
+		if (!memchr(sender, '@', n) &&
+		    (size_t)snprintf(sender + n, sizeof sender - n, "@%s",
+				     origin) >= sizeof sender - n)
+			usage_error(from, "sender address too long");
+	}
+	if (sender[0] && !rcptlist_addr_valid(sender, strlen(sender)))
+		usage_error(sender, "not a valid sender address");
+	for (; i < argc; i++) {
+		why = rcpt_list(argv[i], strlen(argv[i]), origin, bad, sizeof bad);
+		if (why)
+			usage_error(bad, why);
+	}
+
+	/* The header section, whole, before anything is written. */
+	for (;;) {
+		ssize_t n;
+		if (header_scan(hdr, hlen, in.eof, &hdr_end, &body_off, &blank))
+			break;
+		if (sizeof hdr - hlen < 3)
+			err_fatal(EX_DATAERR_, 0, "message not queued: its header "
+				  "section is larger than SENDMAIL_HEADER_SIZE "
+				  "(%d bytes)", SENDMAIL_HEADER_SIZE);
+		n = in_read(hdr + hlen, sizeof hdr - hlen);
+		if (n < 0)
+			err_fatal(EX_IOERR_, 1, "message not queued: unable to "
+				  "read standard input");
+		hlen += (size_t)n;
+	}
+	for (pos = 0; header_next(hdr, hdr_end, &pos, &f);) {
+		if (header_is(hdr, &f, "Date"))
+			have_date = 1;
+		else if (header_is(hdr, &f, "Message-ID"))
+			have_msgid = 1;
+		else if (header_is(hdr, &f, "From"))
+			have_from = 1;
+		else if (extract && (header_is(hdr, &f, "To") ||
+				     header_is(hdr, &f, "Cc") ||
+				     header_is(hdr, &f, "Bcc"))) {
+			why = rcpt_list(hdr + f.val, f.val_end - f.val, origin,
+					bad, sizeof bad);
+			if (why)
+				err_fatal(EX_DATAERR_, 0, "message not queued: "
+					  "%.*s: %s: %s", (int)f.name_len,
+					  hdr + f.start, bad, why);
+		}
+	}
+	if (!rc.n)
+		err_fatal(extract ? EX_DATAERR_ : EX_USAGE_, 0, "message not "
+			  "queued: no recipients%s", extract ? " in the "
+			  "arguments, To, Cc or Bcc" : " (give them as arguments "
+			  "or use -t)");
+
+	if (queue_open(&m.q, cf.queue) < 0)
+		err_fatal(EX_CANTCREAT_, 1, "message not queued: unable to open "
+			  "the queue %s", cf.queue);
+	if (queue_tmp_open(&m.q, &m.t) < 0) {
+		m.t.fd = -1;
+		fail(&m, errno == ENOSPC ? EX_TEMPFAIL_ : EX_CANTCREAT_, 1,
+		     "unable to create a file in the queue");
+	}
+	queue_new_id(&m.q, id);
+	wbuf_init(&m.w, m.t.fd, wb, sizeof wb);
+	maildrop_put_envelope(&m.w, sender, strlen(sender), rc.ptr, rc.len, rc.n);
+	m.size = 0;
+	for (pos = 0; header_next(hdr, hdr_end, &pos, &f);)
+		if (!header_is(hdr, &f, "Bcc"))
+			put(&m, hdr + f.start, f.end - f.start);
+	if (hdr_end && hdr[hdr_end - 1] != '\n')
+		puts_(&m, "\n");    /* a last field without its line end */
+	if (!have_from) {
+		puts_(&m, "From: ");
+		if (fullname && *fullname) {
+			put_name(&m, fullname);
+			puts_(&m, " ");
+		}
+		puts_(&m, "<");
+		if (sender[0])
+			puts_(&m, sender);
+		else {
+			puts_(&m, "MAILER-DAEMON@");
+			puts_(&m, origin);
+		}
+		puts_(&m, ">\n");
+	}
+	if (!have_date) {
+		bounce_date(time(0), date);
+		puts_(&m, "Date: ");
+		puts_(&m, date);
+		puts_(&m, "\n");
+	}
+	if (!have_msgid) {
+		puts_(&m, "Message-ID: <");
+		puts_(&m, id);
+		puts_(&m, "@");
+		puts_(&m, origin);
+		puts_(&m, ">\n");
+	}
+	puts_(&m, "\n");
+	put(&m, hdr + body_off, hlen - body_off);
+	for (;;) {
+		ssize_t n = in_read(chunk, sizeof chunk);
+		if (n < 0)
+			fail(&m, EX_IOERR_, 1, "unable to read standard input");
+		if (n == 0)
+			break;
+		put(&m, chunk, (size_t)n);
+	}
+	if (wbuf_flush(&m.w) < 0)
+		fail(&m, errno == ENOSPC || errno == EDQUOT ? EX_TEMPFAIL_
+							    : EX_IOERR_, 1,
+		     "unable to write to the queue");
+	if (queue_tmp_commit(&m.q, &m.t, QUEUE_MAILDROP, id, 1) < 0) {
+		/* Not durable: take it back, so that exit status and queue
+		 * agree. */
+		int e = errno;
+		unlinkat(m.q.fd[QUEUE_MAILDROP], id, 0);
+		errno = e;
+		m.t.fd = -1;
+		fail(&m, errno == ENOSPC || errno == EDQUOT ? EX_TEMPFAIL_
+							    : EX_IOERR_, 1,
+		     "unable to commit the message to the queue");
+	}
+	if (m.verbose)
+		fprintf(stderr, "%s: queued as %s: %zu recipient(s), %lu bytes\n",
+			err_prog, id, rc.n, m.size);
+	{
+		char fifo[1024];
+		if ((trigger_path(cf.pd, cf.semdir, fifo, sizeof fifo) < 0 ||
+		     trigger_signal(fifo) < 0) && m.verbose)
+			err_warn(1, "queued, but unable to signal smtppd at %s "
+				 "(it sorts the mail when it next starts)", cf.pd);
+	}
+	queue_close(&m.q);
+	return 0;
+}
