@@ -5,7 +5,9 @@
  *   /?  --help       usage; with /?, everything after it is ignored
  *   --               ends the options
  * Options end at the first argument that is not one; everything after
- * that is positional, even when it starts with '/'.
+ * that is positional, even when it starts with '/'. An argument whose
+ * name part (before + - :) holds a '/' is a path, not an option:
+ * "/var/spool/run" is positional, "/TRIGGER:/run/x" an option.
  */
 #ifndef OPT_H
 #define OPT_H

@@ -141,7 +141,8 @@ int opt_next(const struct opt_def *defs, int ndefs, int argc,
 	}
 	if (a[0] == '-' && a[1] == '-' && a[2])
 		return long_form(defs, ndefs, argc, argv, i, h, why);
-	if (a[0] == '/' && a[1])
+	/* "/NAME...": an option; "/dir/file" (a '/' in the name): a path. */
+	if (a[0] == '/' && a[1] && !memchr(a + 1, '/', strcspn(a + 1, "+-:")))
 		return slash_form(defs, ndefs, argc, argv, i, h, why);
 	if (a[0] == '-' && a[1]) {
 		*why = "unknown option";

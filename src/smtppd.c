@@ -460,8 +460,10 @@ io:
 static void signal_sem(const char *sem)
 {
 	char fifo[1024];
+	/* No FIFO: the other daemon is not running; it looks when it
+	 * starts. */
 	if (trigger_path(sem, cf.semdir, fifo, sizeof fifo) < 0 ||
-	    trigger_signal(fifo) < 0)
+	    (trigger_signal(fifo) < 0 && errno != ENOENT))
 		err_warn(1, "unable to signal %s", sem);
 }
 

@@ -370,7 +370,7 @@ int smtprc_main(int argc, char **argv)
 		smtprc_usage_error(lq.domain, why);
 		return EX_USAGE_;
 	}
-	if (c.target)
+	if (c.target && log_verbose)
 		log_line("%s: routed to %s", argv[first], c.target);
 	if (queue_open(&q, c.queue) < 0)
 		err_fatal(EX_IOERR_, 1, "unable to open queue %s", c.queue);

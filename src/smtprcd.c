@@ -426,7 +426,7 @@ static void signal_sem(const char *sem)
 {
 	char fifo[1024];
 	if (sem && (trigger_path(sem, cf.semdir, fifo, sizeof fifo) < 0 ||
-		    trigger_signal(fifo) < 0))
+		    (trigger_signal(fifo) < 0 && errno != ENOENT)))
 		err_warn(1, "unable to signal %s", sem);
 }
 
