@@ -432,9 +432,15 @@ int sendmail_main(int argc, char **argv)
 	if (sender[0] && !rcptlist_addr_valid(sender, strlen(sender)))
 		usage_error(sender, "not a valid sender address");
 	for (; i < argc; i++) {
-		why = rcpt_list(argv[i], strlen(argv[i]), origin, bad, sizeof bad);
-		if (why)
-			usage_error(bad, why);
+		/* An argument is an address list only when it looks like one;
+		 * a plain address is taken as it is (blanks included). */
+		if (strpbrk(argv[i], "<,(")) {
+			why = rcpt_list(argv[i], strlen(argv[i]), origin, bad,
+					sizeof bad);
+			if (why)
+				usage_error(bad, why);
+		} else if ((why = rcpt_add(argv[i], origin)) != 0)
+			usage_error(argv[i], why);
 	}
 
 	/* The header section, whole, before anything is written. */

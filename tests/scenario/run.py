@@ -5,6 +5,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
+import test_daemons  # noqa: E402,F401
 import test_delivery  # noqa: E402,F401
 import test_dns  # noqa: E402,F401
 import test_faults  # noqa: E402,F401

@@ -1,0 +1,519 @@
+"""The system around smtprc: sendmail, smtppd, smtprcd and mailq, alone
+and together, against nsd and real receiving servers on loopback."""
+import email
+import os
+import random
+import re
+import signal
+import subprocess
+import threading
+import time
+
+from dnsd import Nsd
+from faultsmtp import FaultServer
+from harness import Skip, SmtpSink, PrivatePostfix, free_port, test
+from mts import Mts
+
+
+def entry(m, name=None):
+    """(envelope lines, message bytes) of a maildrop entry."""
+    names = m.files("maildrop")
+    data = open(os.path.join(m.queue, "maildrop", name or names[0]), "rb").read()
+    env, msg = data.split(b"\n\n", 1)
+    return env.decode().split("\n"), msg
+
+
+@test
+def sendmail_writes_one_maildrop_entry():
+    m = Mts()
+    try:
+        long_line = b"x" * 3000
+        msg = (b"Subject: disk failing\nTo: Admin <Admin@Example.COM>, "
+               b"\"Ops, team\" <ops@two.example>\nCc: undisclosed:;\n"
+               b"Bcc: hidden@three.example (secret)\n\n"
+               b"caf\xc3\xa9 8-bit\n" + long_line + b"\n..leading dots\n")
+        rc, err = m.sendmail(msg, "-t", "-F", "NAS \"one\"", "-oi", "-odb",
+                             "extra@four.example")
+        assert rc == 0, err
+        env, stored = entry(m)
+        assert env[0] == "smtprc-maildrop 1"
+        assert env[1].startswith("sender <") and \
+            env[1].endswith("@nas1.smtprc-test.invalid>"), env
+        assert sorted(env[2:]) == sorted([
+            "rcpt <extra@four.example>", "rcpt <Admin@Example.COM>",
+            "rcpt <ops@two.example>", "rcpt <hidden@three.example>"]), env
+        head, body = stored.split(b"\n\n", 1)
+        assert b"Bcc" not in head and b"hidden" not in head, head
+        assert body == b"caf\xc3\xa9 8-bit\n" + long_line + b"\n..leading dots\n"
+        parsed = email.message_from_bytes(stored)
+        assert parsed["From"] == "\"NAS \\\"one\\\"\" <%s>" % env[1][8:-1], parsed["From"]
+        assert re.match(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000$",
+                        parsed["Date"]), parsed["Date"]
+        assert parsed["Message-ID"].endswith("@nas1.smtprc-test.invalid>")
+        assert not m.files("tmp")
+        # Kept as given: From, Date and Message-ID are not added twice.
+        os.unlink(os.path.join(m.queue, "maildrop", m.files("maildrop")[0]))
+        msg = (b"From: me@x.example\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n"
+               b"Message-ID: <a@b>\n\nhi\n")
+        rc, err = m.sendmail(msg, "-f", "<ups@nas1.example>", "root")
+        assert rc == 0, err
+        env, stored = entry(m)
+        assert env[1:] == ["sender <ups@nas1.example>",
+                           "rcpt <root@nas1.smtprc-test.invalid>"], env
+        assert stored == msg, stored
+    finally:
+        m.stop()
+
+
+@test
+def sendmail_dot_line_and_dash_i():
+    m = Mts()
+    try:
+        rc, err = m.sendmail(b"Subject: a\n\nline\n.\nnot part\n", "a@b.example")
+        assert rc == 0, err
+        _, stored = entry(m)
+        assert stored.endswith(b"\n\nline\n") and b"not part" not in stored, stored
+        os.unlink(os.path.join(m.queue, "maildrop", m.files("maildrop")[0]))
+        rc, err = m.sendmail(b"Subject: a\n\nline\n.\nstill part\n.", "-i",
+                             "a@b.example")
+        assert rc == 0, err
+        _, stored = entry(m)
+        assert stored.endswith(b"line\n.\nstill part\n."), stored
+    finally:
+        m.stop()
+
+
+@test
+def sendmail_refuses_clearly_and_writes_nothing():
+    m = Mts(conf_lines=["max-message-size 2000"])
+    try:
+        cases = [
+            ((b"Subject: x\n\nhi\n",), 64, "no recipients"),
+            ((b"Subject: x\n\nhi\n", "-t"), 65, "no recipients"),
+            ((b"Subject: x\n\nhi\n", "bad address@x.example"), 64,
+             "not a valid address"),
+            ((b"To: <open@x.example\n\nhi\n", "-t"), 65, "malformed address list"),
+            ((b"Subject: x\n\n" + b"y" * 3000 + b"\n", "a@b.example"), 65,
+             "larger than max-message-size"),
+            ((b"X: " + b"h" * 70000 + b"\n\nhi\n", "a@b.example"), 65,
+             "SENDMAIL_HEADER_SIZE"),
+            ((b"hi\n", "-bs"), 64, "only -bm"),
+            ((b"hi\n", "-Z"), 64, "unknown option"),
+            ((b"hi\n",) + tuple("r%d@x.example" % i for i in range(101)), 64,
+             "MAILDROP_RCPT_MAX"),
+        ]
+        for args, want, text in cases:
+            rc, err = m.sendmail(*args)
+            assert rc == want and text in err, (args[1:3], rc, err)
+            assert not m.files("maildrop") and not m.files("tmp"), m.pending()
+        # -bp is mailq.
+        rc, out = subprocess.run(m.cmd("sendmail", "-bp"), env=m.env,
+                                 stdout=subprocess.PIPE).returncode, None
+        assert rc == 0
+    finally:
+        m.stop()
+
+
+@test
+def sendmail_twenty_at_once():
+    m = Mts()
+    try:
+        results = [None] * 20
+
+        def one(i):
+            body = ("Subject: n%d\n\n" % i + "line %d\n" % i * 2000).encode()
+            results[i] = m.sendmail(body, "u%d@d%d.example" % (i, i % 3))
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert all(r and r[0] == 0 for r in results), results
+        names = m.files("maildrop")
+        assert len(names) == 20 and not m.files("tmp"), m.pending()
+        seen = set()
+        for n in names:
+            env, msg = entry(m, n)
+            i = int(re.search(rb"Subject: n(\d+)", msg).group(1))
+            assert env[2] == "rcpt <u%d@d%d.example>" % (i, i % 3)
+            assert msg.split(b"\n\n", 1)[1] == ("line %d\n" % i * 2000).encode()
+            seen.add(i)
+        assert seen == set(range(20))
+    finally:
+        m.stop()
+
+
+def mount_tmpfs(path, size):
+    os.makedirs(path, exist_ok=True)
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%s" % size,
+                        "tmpfs", path], stderr=subprocess.PIPE)
+    if p.returncode:
+        raise Skip("cannot mount a tmpfs: " + p.stderr.decode())
+
+
+@test
+def full_disk_during_injection_and_bounces():
+    m = Mts()
+    mount_tmpfs(m.queue, "160k")
+    try:
+        body = b"Subject: big\n\n" + b"z" * 30000 + b"\n"
+        ok = full = 0
+        for i in range(12):
+            rc, err = m.sendmail(body, "to%d@full.example" % i)
+            if rc == 0:
+                ok += 1
+            else:
+                assert rc == 75 and "No space left on device" in err, (rc, err)
+                full += 1
+            # Never a partial file: every entry is whole.
+            assert not m.files("tmp"), m.files("tmp")
+            for n in m.files("maildrop"):
+                assert entry(m, n)[1].endswith(b"z" * 30000 + b"\n")
+        assert ok == len(m.files("maildrop")) and full > 0 and ok > 0, (ok, full)
+        # The posting office on a full disk: an unroutable recipient needs a
+        # bounce that cannot be written; the entry stays, nothing is lost.
+        for n in m.files("maildrop"):
+            os.unlink(os.path.join(m.queue, "maildrop", n))
+        rc, err = m.sendmail(b"Subject: s\n\n" + b"q" * 20000 + b"\n", "-f",
+                             "sender@nas1.example", "x@no-dot-domain")
+        assert rc == 0, err
+        filler = os.path.join(m.queue, "filler")
+        with open(filler, "wb") as f:
+            try:
+                f.write(b"f" * 200000)
+            except OSError:
+                pass
+        p = subprocess.run(m.cmd("smtppd", "--once"), env=m.env,
+                           stderr=subprocess.PIPE, timeout=60)
+        err = p.stderr.decode()
+        assert "unable to sort maildrop entry" in err and \
+            "No space left" in err, err
+        assert len(m.files("maildrop")) == 1 and not m.files("tmp"), m.pending()
+        os.unlink(filler)
+        p = subprocess.run(m.cmd("smtppd", "--once"), env=m.env,
+                           stderr=subprocess.PIPE, timeout=60)
+        # Sorted now: the original is gone, its bounce is sorted for the
+        # sender's domain, with the 5.1.2 report.
+        assert m.files("remote") == [n for n in m.files("remote")
+                                     if n.endswith(".nas1.example")] and \
+            len(m.files("remote")) == 1, m.pending()
+        bounce = open(os.path.join(m.queue, "mess", m.files("mess")[0]), "rb").read()
+        assert b"Status: 5.1.2" in bounce and b"x@no-dot-domain" in bounce, bounce[:800]
+    finally:
+        m.stop()
+        subprocess.run(["umount", m.queue])
+
+
+@test
+def smtppd_sorts_bounces_holds_and_sets_aside():
+    m = Mts(conf_lines=["local nas1.smtprc-test.invalid"])
+    try:
+        rc, err = m.sendmail(b"Subject: s\n\nbody\n", "-f", "me@home.example",
+                             "a@One.Example", "b@one.example", "c@TWO.example",
+                             "d@bad_domain..example", "root")
+        assert rc == 0, err
+        ident = m.files("maildrop")[0]
+        bad = os.path.join(m.queue, "maildrop", "1-1-1")
+        with open(bad, "w") as f:
+            f.write("smtprc-maildrop 1\nsender <x@y.example>\nrcpt nobrackets\n\nhi\n")
+        p = subprocess.run(m.cmd("smtppd", "--once", "/V"), env=m.env,
+                           stderr=subprocess.PIPE, timeout=60)
+        err = p.stderr.decode()
+        assert p.returncode == 0, err
+        assert "malformed maildrop entry 1-1-1" in err and "1-1-1.bad" in err, err
+        assert "held in local/%s.nas1.smtprc-test.invalid" % ident in err, err
+        remote = m.files("remote")
+        assert "%s.one.example" % ident in remote and "%s.two.example" % ident in remote
+        lst = open(os.path.join(m.queue, "remote", "%s.one.example" % ident)).read()
+        assert "rcpt <a@One.Example>\nrcpt <b@one.example>\n" in lst, lst
+        assert "sender <me@home.example>" in lst and "attempts 0" in lst, lst
+        # One inode, one link per domain (the local one included).
+        st = os.stat(os.path.join(m.queue, "mess", "%s.one.example" % ident))
+        assert st.st_nlink == 3, st.st_nlink
+        # The bounce for d@bad_domain..example went to the maildrop and was
+        # sorted for home.example in the same run.
+        bounces = [n for n in remote if n.endswith(".home.example")]
+        assert len(bounces) == 1, remote
+        b = open(os.path.join(m.queue, "mess", bounces[0]), "rb").read()
+        assert b"Final-Recipient: rfc822; d@bad_domain..example" in b and \
+            b"Status: 5.1.2" in b, b[:900]
+        assert m.files("maildrop") == ["1-1-1.bad"], m.files("maildrop")
+        rc, out = m.mailq()
+        assert rc == 0 and "HELD" in out and "SET ASIDE" in out and \
+            "<c@TWO.example>  not tried yet" in out, out
+    finally:
+        m.stop()
+
+
+def zone(domains, ports):
+    """A zone test. with SRV or MX records for each domain: domains maps a
+    name to ("srv", port) or ("mx", None)."""
+    z = ["$ORIGIN test.", "$TTL 60",
+         "@ SOA ns.test. h.test. 1 60 60 60 60", "@ NS ns.test.",
+         "ns A 127.0.0.1", "mx A 127.0.0.1"]
+    for name, (how, port) in domains.items():
+        name = name[:-len(".test")]
+        if how == "srv":
+            z.append("_smtp._tcp.%s SRV 0 0 %d mx.test." % (name, port))
+        else:
+            z.append("%s MX 10 mx.test." % name)
+    return "\n".join(z) + "\n"
+
+
+class Receivers:
+    """Postfix for d00-d09 (by MX) and the sender's own domain, a fault
+    server for d10-d14 and one for d15-d19 that rejects bad-* recipients
+    (both by SRV)."""
+
+    def __init__(self):
+        self.names = ["d%02d.test" % i for i in range(20)]
+        self.postfix = PrivatePostfix(domains=self.names[:10] + ["nas.test"])
+        self.fa = FaultServer()
+        self.fb = FaultServer({"rcpt": lambda a, s: "550 5.1.1 no such user"
+                               if a.startswith("bad-") else None})
+        doms = {n: ("mx", None) for n in self.names[:10] + ["nas.test"]}
+        doms.update({n: ("srv", self.fa.port) for n in self.names[10:15]})
+        doms.update({n: ("srv", self.fb.port) for n in self.names[15:]})
+        self.dns = Nsd({"test": zone(doms, None)})
+        self.conf = ["resolver 127.0.0.1:%d" % self.dns.port,
+                     "smtp-port %d" % self.postfix.port,
+                     "timeout-connect 5"]
+
+    def received(self):
+        """{(message-id, recipient)} over every server."""
+        got = set()
+        path = os.path.join(self.postfix.mail, "all", "new")
+        for n in os.listdir(path) if os.path.isdir(path) else []:
+            msg = email.message_from_bytes(open(os.path.join(path, n), "rb").read())
+            got.add((msg["Message-ID"], msg["Delivered-To"]))
+        for srv in (self.fa, self.fb):
+            with srv.lock:
+                msgs = list(srv.messages)
+            for _, rcpts, body in msgs:
+                mid = re.search(rb"Message-ID: (<[^>]+>)", body).group(1).decode()
+                for r in rcpts:
+                    got.add((mid, r))
+        return got
+
+    def stop(self):
+        for x in (self.postfix, self.fa, self.fb, self.dns):
+            x.stop()
+
+
+def inject_many(m, n, seed, bad_every=50):
+    """n messages of 1-3 recipients over d00-d19; returns the expected
+    (message-id, recipient) pairs and the rejected addresses."""
+    rnd = random.Random(seed)
+    want, rejected = set(), set()
+    for i in range(n):
+        k = rnd.randint(1, 3)
+        rcpts = ["u%d-%d@d%02d.test" % (i, j, rnd.randrange(20)) for j in range(k)]
+        if i % bad_every == 0:
+            rcpts.append("bad-%d@d%02d.test" % (i, rnd.randrange(15, 20)))
+            rejected.add(rcpts[-1])
+        mid = "<m%d.%d@nas.test>" % (seed, i)
+        body = ("From: nas@nas.test\nMessage-ID: %s\nSubject: %d\n\n" % (mid, i) +
+                "line of %d\n" % i * rnd.randint(1, 40)).encode()
+        rc, err = m.sendmail(body, "-f", "nas@nas.test", *rcpts)
+        assert rc == 0, err
+        want |= {(mid, r) for r in rcpts if r not in rejected}
+    return want, rejected
+
+
+def bounces_at_postfix(r):
+    path = os.path.join(r.postfix.mail, "all", "new")
+    out = []
+    for n in os.listdir(path) if os.path.isdir(path) else []:
+        data = open(os.path.join(path, n), "rb").read()
+        if b"Delivered-To: nas@nas.test" in data and b"multipart/report" in data:
+            out.append(data)
+    return out
+
+
+@test
+def pipeline_1000_messages_20_domains():
+    r = Receivers()
+    m = Mts(conf_lines=r.conf + ["retry-first 2", "retry-max 4"])
+    try:
+        m.start()
+        t0 = time.time()
+        want, rejected = inject_many(m, 1000, 1)
+        t1 = time.time()
+        assert m.wait_empty(240), (m.pending(), m.log()[-3000:])
+        t2 = time.time()
+        got = r.received()
+        missing = want - got
+        assert not missing, (len(missing), sorted(missing)[:5])
+        assert not m.overlaps(), m.overlaps()[:3]
+        runs = [x for x in m.runs() if x[0] == "start"]
+        # The rejected recipients' bounces reach the sender's own server.
+        end = time.time() + 60
+        while len(bounces_at_postfix(r)) < len(rejected) and time.time() < end:
+            time.sleep(0.2)
+        b = bounces_at_postfix(r)
+        assert len(b) == len(rejected), (len(b), len(rejected))
+        text = b"".join(b)
+        for a in rejected:
+            assert ("Final-Recipient: rfc822; %s" % a).encode() in text, a
+        print("  1000 messages, %d recipients: injected in %.1f s, delivered "
+              "%.1f s later; %d relay-client runs, %d bounces"
+              % (len(want), t1 - t0, t2 - t1, len(runs), len(b)))
+    finally:
+        m.stop()
+        r.stop()
+
+
+@test
+def down_domain_retried_on_schedule_others_unaffected():
+    port = free_port()    # nobody listens there yet
+    up = SmtpSink()
+    dns = Nsd({"test": zone({"down.test": ("srv", port),
+                             "up.test": ("srv", up.port)}, None)})
+    m = Mts(conf_lines=["resolver 127.0.0.1:%d" % dns.port, "retry-first 1",
+                        "retry-max 4", "timeout-connect 2"])
+    late = None
+    try:
+        m.start()
+        rc, err = m.sendmail(b"Subject: d\n\nx\n", "a@down.test", "b@up.test")
+        assert rc == 0, err
+        end = time.time() + 30
+        while len([x for x in m.runs() if x[0] == "start" and x[1] == "down.test"]) < 5:
+            assert time.time() < end, m.runs()
+            time.sleep(0.1)
+        assert up.stats()[2] == 1, up.stats()
+        starts = [x[3] for x in m.runs() if x[0] == "start" and x[1] == "down.test"]
+        ends = [x[3] for x in m.runs() if x[0] == "end" and x[1] == "down.test"]
+        gaps = [s - e for s, e in zip(starts[1:], ends)]
+        for g, want in zip(gaps, [1, 2, 4, 4]):
+            assert want - 0.3 <= g <= want + 1.5, (gaps, [1, 2, 4, 4])
+        rc, out = m.mailq()
+        assert "a@down.test" in out and "attempts" in out and "4.4" in out, out
+        late = FaultServer(port=port)
+        end = time.time() + 15
+        while not late.messages and time.time() < end:
+            time.sleep(0.1)
+        assert late.messages and late.messages[0][1] == ["a@down.test"], late.messages
+        assert m.wait_empty(10), m.pending()
+        print("  down.test retried after %s s" % ", ".join("%.1f" % g for g in gaps))
+    finally:
+        m.stop()
+        for x in (up, dns) + ((late,) if late else ()):
+            x.stop()
+
+
+@test
+def sendmail_q_tries_now_despite_back_off():
+    port = free_port()
+    dns = Nsd({"test": zone({"later.test": ("srv", port)}, None)})
+    m = Mts(conf_lines=["resolver 127.0.0.1:%d" % dns.port, "retry-first 120",
+                        "timeout-connect 2"])
+    srv = None
+    try:
+        m.start()
+        rc, err = m.sendmail(b"Subject: q\n\nx\n", "a@later.test")
+        end = time.time() + 15
+        while not [x for x in m.runs() if x[0] == "end"]:
+            assert time.time() < end, m.log()
+            time.sleep(0.1)
+        srv = FaultServer(port=port)
+        time.sleep(1)
+        assert not srv.messages      # back-off: 120 s
+        t = time.time()
+        p = subprocess.run(m.cmd("sendmail", "-q"), env=m.env,
+                           stderr=subprocess.PIPE)
+        assert p.returncode == 0, p.stderr
+        while not srv.messages and time.time() < t + 10:
+            time.sleep(0.05)
+        assert srv.messages, m.log()[-2000:]
+        # SIGHUP: a rescan (here a new message for a fresh domain).
+    finally:
+        m.stop()
+        dns.stop()
+        if srv:
+            srv.stop()
+
+
+@test
+def kill_9_of_the_daemons_loses_nothing():
+    r = Receivers()
+    m = Mts(conf_lines=r.conf + ["retry-first 1", "retry-max 2"])
+    rnd = random.Random(7)
+    stop = threading.Event()
+    kills = []
+
+    def killer():
+        while not stop.wait(rnd.uniform(0.3, 1.5)):
+            which = rnd.choice(["pd", "rd", "child"])
+            if which == "child":
+                kids = subprocess.run(["pgrep", "-f", os.path.join(m.bin, "smtprc") + " "],
+                                      stdout=subprocess.PIPE).stdout.split()
+                if kids:
+                    os.kill(int(rnd.choice(kids)), signal.SIGKILL)
+                    kills.append("smtprc")
+                continue
+            m.kill9(which)
+            kills.append(which)
+            time.sleep(rnd.uniform(0, 0.3))
+            (m.start_pd if which == "pd" else m.start_rd)()
+    try:
+        m.start()
+        k = threading.Thread(target=killer)
+        k.start()
+        try:
+            want, rejected = inject_many(m, 1000, 2)
+        finally:
+            time.sleep(3)
+            stop.set()
+            k.join()
+        if m.pd.poll() is not None:
+            m.start_pd()
+        if m.rd.poll() is not None:
+            m.start_rd()
+        assert m.wait_empty(300), (m.pending(), m.log()[-3000:])
+        missing = want - r.received()
+        assert not missing, (len(missing), sorted(missing)[:5])
+        assert not m.overlaps(), m.overlaps()[:3]
+        print("  kills: %d smtppd, %d smtprcd, %d smtprc; nothing lost"
+              % (kills.count("pd"), kills.count("rd"), kills.count("smtprc")))
+    finally:
+        stop.set()
+        m.stop()
+        r.stop()
+
+
+@test
+def smtprcd_sigterm_waits_for_children_and_run_file_errors():
+    srv = FaultServer({"dot": lambda body, s: (time.sleep(2), None)[1]})
+    m = Mts(conf_lines=["route * [127.0.0.1]:%d" % srv.port])
+    try:
+        m.start()
+        rc, err = m.sendmail(b"Subject: t\n\nx\n", "a@slow.example")
+        end = time.time() + 10
+        while not m.runs():
+            assert time.time() < end
+            time.sleep(0.05)
+        m.rd.send_signal(signal.SIGTERM)
+        m.rd.wait(30)
+        assert m.rd.returncode == 0
+        # It waited for the relay client, which delivered.
+        assert srv.messages and [x for x in m.runs() if x[0] == "end"], m.runs()
+        assert "stopping: waiting" in m.log(), m.log()
+        # A bad run file: a clear error, exit 64.
+        bad = os.path.join(m.dir, "bad.run")
+        with open(bad, "w") as f:
+            f.write("program smtprc\nargument smtprc\n")
+        p = subprocess.run(m.cmd("smtprcd", "--once", bad), env=m.env,
+                           stderr=subprocess.PIPE)
+        assert p.returncode == 64 and b"must be an absolute path" in p.stderr, p.stderr
+        with open(bad, "w") as f:
+            f.write("program /bin/true\nrun fast\n")
+        p = subprocess.run(m.cmd("smtprcd", "--once", bad), env=m.env,
+                           stderr=subprocess.PIPE)
+        assert p.returncode == 64 and b":2: not program" in p.stderr, p.stderr
+        # A second smtppd on the same queue refuses to start.
+        p = subprocess.run(m.cmd("smtppd"), env=m.env, stderr=subprocess.PIPE,
+                           timeout=10)
+        assert p.returncode == 75 and b"another smtppd" in p.stderr, p.stderr
+    finally:
+        m.stop()
+        srv.stop()
