@@ -132,8 +132,9 @@ static int show_maildrop(const char *name, void *arg)
 	mq.entries++;
 	age((unsigned long)st.st_mtime, a, sizeof a);
 	if (maildrop_parse(&mq.env, mq.buf, (size_t)n) < 0) {
-		printf("maildrop/%s  %lld bytes  age %s  MALFORMED (%s): left for "
-		       "a human\n", name, (long long)st.st_size, a, mq.env.err);
+		printf("maildrop/%s  %lld bytes  age %s  MALFORMED (%s)%s: left "
+		       "for a human\n", name, (long long)st.st_size, a, mq.env.err,
+		       bad ? ", SET ASIDE by smtppd" : "");
 		return 0;
 	}
 	printf("maildrop/%s  %lld bytes  age %s  from <%.*s>  %s\n", name,
