@@ -449,8 +449,10 @@ def kill_9_of_the_daemons_loses_nothing():
     kills = []
 
     def killer():
-        while not stop.wait(rnd.uniform(0.3, 1.5)):
-            which = rnd.choice(["pd", "rd", "child"])
+        n = 0
+        while not stop.wait(rnd.uniform(0.2, 0.8)):
+            which = ["pd", "rd", "child"][n % 3]
+            n += 1
             if which == "child":
                 kids = subprocess.run(["pgrep", "-f", os.path.join(m.bin, "smtprc") + " "],
                                       stdout=subprocess.PIPE).stdout.split()
@@ -469,7 +471,7 @@ def kill_9_of_the_daemons_loses_nothing():
         try:
             want, rejected = inject_many(m, 1000, 2)
         finally:
-            time.sleep(3)
+            time.sleep(5)      # kills go on into the delivery
             stop.set()
             k.join()
         if m.pd.poll() is not None:
@@ -480,6 +482,7 @@ def kill_9_of_the_daemons_loses_nothing():
         missing = want - r.received()
         assert not missing, (len(missing), sorted(missing)[:5])
         assert not m.overlaps(), m.overlaps()[:3]
+        assert kills.count("pd") >= 3 and kills.count("rd") >= 3, kills
         print("  kills: %d smtppd, %d smtprcd, %d smtprc; nothing lost"
               % (kills.count("pd"), kills.count("rd"), kills.count("smtprc")))
     finally:
