@@ -9,6 +9,7 @@
 #   make BOARD=armhf    a cross build (board/*.mk); make boards: all of them
 #   make check BOARD=mips   the suite on the target under qemu-user
 #   make size       the size table of every board (docs/size.md)
+#   make install DESTDIR=... PREFIX=/usr   into a firmware root file system
 
 BOARD ?= host
 include board/$(BOARD).mk
@@ -65,7 +66,7 @@ LIB_OBJS  := $(filter-out $(O)/obj/main.o,$(OBJS))
 
 BOARDS := host armhf armel arm64 mips mipsel
 
-.PHONY: all check demo bench clean deps packages flags-matrix fuzz boards \
+.PHONY: all check demo bench clean deps packages flags-matrix fuzz boards install \
 	size FORCE
 
 all: $(PROG)
@@ -177,6 +178,33 @@ flags-matrix:
 		printf 'flags-matrix: IPV6=%s TLS=%s LOG=%s ok, %s bytes\n' $$i $$t $$l \
 			$$(wc -c <build/$(BOARD)-matrix/i$$i-t$$t-l$$l/bin/smtprc); \
 	done; done; done
+
+# make install DESTDIR=/path/to/rootfs PREFIX=/usr: the binary, its program
+# links, the manual, a sample configuration and run file (never over an
+# existing one), and the init scripts named by INIT (busybox: S50smtprc,
+# openwrt: a procd script), with PREFIX substituted into their paths.
+PREFIX  ?= /usr
+DESTDIR ?=
+INIT    ?= busybox openwrt
+SBINDIR := $(DESTDIR)$(PREFIX)/sbin
+install: $(PROG)
+	install -d $(SBINDIR) $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)/etc/init.d
+	install -m 755 $(PROG) $(SBINDIR)/smtprc
+	for p in $(LINKS); do ln -sf smtprc $(SBINDIR)/$$p; done
+	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	for f in smtprc.conf smtprc.run; do \
+		[ -e $(DESTDIR)/etc/$$f ] || sed 's|/usr/sbin|$(PREFIX)/sbin|g' \
+			board/files/$$f >$(DESTDIR)/etc/$$f; done
+	chmod 644 $(DESTDIR)/etc/smtprc.run; chmod 644 $(DESTDIR)/etc/smtprc.conf
+	for i in $(INIT); do case $$i in \
+		busybox) t=S50smtprc; s=S50smtprc;; \
+		openwrt) t=smtprc; s=smtprc.openwrt;; \
+		*) echo "INIT: busybox or openwrt, not $$i" >&2; exit 1;; esac; \
+		sed 's|/usr/sbin|$(PREFIX)/sbin|g' board/files/$$s \
+			>$(DESTDIR)/etc/init.d/$$t && chmod 755 $(DESTDIR)/etc/init.d/$$t; \
+	done
 
 clean:
 	rm -rf $(O) build/$(BOARD)-matrix

@@ -41,6 +41,13 @@ void err_fatal(int status, int with_errno, const char *fmt, ...)
 void err_warn(int with_errno, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Writes one line "PROG: TEXT" to standard error or, when the environment
+ * has SMTPRC_SYSLOG=1 (the daemons' --syslog sets it for their relay
+ * clients too), to syslog at /dev/log, facility mail, with severity 3
+ * (error), 4 (warning) or 6 (information); standard error when syslog
+ * cannot be reached. */
+void err_line(int severity, const char *text);
+
 /* sysexits(3) statuses used by the programs. */
 #define EX_OK_ 0
 #define EX_USAGE_ 64

@@ -13,6 +13,8 @@
 static const char *const known[] = {
 	/* every program */
 	"queue", "semaphore-dir", "pd-semaphore", "rd-semaphore", "helo-name",
+	/* the daemons */
+	"syslog",
 	/* smtprc */
 	"self", "resolver", "lifetime", "smtp-port", "route", "timeout-dns",
 	"timeout-connect", "timeout-greeting", "timeout-helo", "timeout-mail",

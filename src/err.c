@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include "err.h"
 
 const char *err_prog = "smtprc";
@@ -32,15 +35,53 @@ const char *err_str(int e)
 	return "unknown error";
 }
 
+/* syslog(3) without the C library's: one datagram to /dev/log, facility
+ * mail, "<PRI>PROG[PID]: TEXT"; no connection state kept. */
+static int to_syslog(int severity, const char *text)
+{
+	struct sockaddr_un sa;
+	char buf[900];
+	int fd, n, ok;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, "/dev/log");
+	n = snprintf(buf, sizeof buf, "<%d>%s[%ld]: %s", 2 * 8 + severity,
+		     err_prog, (long)getpid(), text);
+	if (n < 0)
+		return -1;
+	if (n >= (int)sizeof buf)
+		n = (int)sizeof buf - 1;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	ok = sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&sa, sizeof sa) == n;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+void err_line(int severity, const char *text)
+{
+	static int mode = -1;
+	if (mode < 0) {
+		const char *v = getenv("SMTPRC_SYSLOG");
+		mode = v && *v && *v != '0';
+	}
+	if (mode && to_syslog(severity, text) == 0)
+		return;
+	fprintf(stderr, "%s: %s\n", err_prog, text);
+}
+
 static void say(const char *kind, int with_errno, const char *fmt, va_list ap)
 {
-	char msg[512];
+	char msg[512], line[640];
 	int e = errno;
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (with_errno)
-		fprintf(stderr, "%s: %s: %s: %s\n", err_prog, kind, msg, strerror(e));
+		snprintf(line, sizeof line, "%s: %s: %s", kind, msg, strerror(e));
 	else
-		fprintf(stderr, "%s: %s: %s\n", err_prog, kind, msg);
+		snprintf(line, sizeof line, "%s: %s", kind, msg);
+	err_line(kind[0] == 'f' ? 3 : 4, line);
 }
 
 void err_fatal(int status, int with_errno, const char *fmt, ...)

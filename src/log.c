@@ -21,7 +21,9 @@ void log_wire(char dir, const char *buf, size_t len)
 		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		if (n && p[n - 1] == '\r')
 			n--;
-		fprintf(stderr, "%s: %c %.*s\n", err_prog, dir, (int)n, p);
+		char line[SMTP_REPLY_LINE_SIZE + 8];
+		snprintf(line, sizeof line, "%c %.*s", dir, (int)n, p);
+		err_line(6, line);
 		p = nl ? nl + 1 : end;
 	}
 }
@@ -33,6 +35,6 @@ void log_line(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s\n", err_prog, msg);
+	err_line(6, msg);
 }
 #endif

@@ -35,7 +35,8 @@
 #include "trigger.h"
 
 enum { P_WAITFOR, P_IFREMOTE, P_IFLOCAL, P_LOCAL, P_TIMEOUT, P_FOREVER,
-       P_ONCE, P_QUEUE, P_SEMDIR, P_PD, P_RD, P_HELO, P_CONFIG, P_VERBOSE };
+       P_ONCE, P_QUEUE, P_SEMDIR, P_PD, P_RD, P_HELO, P_CONFIG, P_VERBOSE,
+       P_SYSLOG };
 
 static const struct opt_def smtppd_opts[] = {
 	{ P_WAITFOR, OPT_STR, "WAITFOR", "waitfor" },
@@ -52,6 +53,7 @@ static const struct opt_def smtppd_opts[] = {
 	{ P_HELO, OPT_STR, 0, "helo-name" },
 	{ P_CONFIG, OPT_STR, 0, "config" },
 	{ P_VERBOSE, OPT_BOOL, "V", "verbose" },
+	{ P_SYSLOG, OPT_BOOL, 0, "syslog" },
 };
 #define NOPTS ((int)(sizeof smtppd_opts / sizeof smtppd_opts[0]))
 
@@ -91,6 +93,11 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		cf.helo = h->val;
 		break;
 	case P_VERBOSE: cf.verbose = h->on; break;
+	case P_SYSLOG:
+		/* Read by err_line, here and in the relay clients. */
+		if (h->on)
+			setenv("SMTPRC_SYSLOG", "1", 1);
+		break;
 	}
 	return 0;
 }

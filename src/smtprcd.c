@@ -37,7 +37,8 @@
 
 enum { D_WAITFOR, D_IFCLEAN, D_TRIGGER, D_TIMEOUT, D_FOREVER, D_CONC,
        D_ONCE, D_QUEUE, D_SEMDIR, D_PD, D_RD, D_RFIRST, D_RMAX, D_STOP,
-       D_RUNFILE, D_CONFIG, D_VERBOSE };
+       D_RUNFILE, D_CONFIG, D_VERBOSE,
+       D_SYSLOG };
 
 static const struct opt_def smtprcd_opts[] = {
 	{ D_WAITFOR, OPT_STR, "WAITFOR", "waitfor" },
@@ -57,6 +58,7 @@ static const struct opt_def smtprcd_opts[] = {
 	{ D_RUNFILE, OPT_STR, 0, "run-file" },
 	{ D_CONFIG, OPT_STR, 0, "config" },
 	{ D_VERBOSE, OPT_BOOL, "V", "verbose" },
+	{ D_SYSLOG, OPT_BOOL, 0, "syslog" },
 };
 #define NOPTS ((int)(sizeof smtprcd_opts / sizeof smtprcd_opts[0]))
 
@@ -85,6 +87,11 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 	case D_STOP: n = &cf.stop_wait; max = 3600; break;
 	case D_RUNFILE: cf.runfile = h->val; break;
 	case D_VERBOSE: cf.verbose = h->on; break;
+	case D_SYSLOG:
+		/* Read by err_line, here and in the relay clients. */
+		if (h->on)
+			setenv("SMTPRC_SYSLOG", "1", 1);
+		break;
 	}
 	if (n && (!opt_number(h->val, max, n) || !*n))
 		return "a number out of range (see smtprcd(8))";

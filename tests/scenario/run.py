@@ -9,6 +9,7 @@ import test_daemons  # noqa: E402,F401
 import test_delivery  # noqa: E402,F401
 import test_dns  # noqa: E402,F401
 import test_faults  # noqa: E402,F401
+import test_install  # noqa: E402,F401
 import test_netns  # noqa: E402,F401
 import test_queue  # noqa: E402,F401
 
