@@ -118,7 +118,7 @@ $(UNIT): $(UNIT_SRCS) $(LIB_OBJS) tests/unit/unit.h
 # `make fuzz FUZZ_RUNS=N` runs each for N inputs (make check runs a few
 # thousand; a long run is a manual job).
 FUZZ_RUNS ?= 200000
-FUZZ      := reply ehlo rcptlist body session dns config
+FUZZ      := reply ehlo rcptlist body session dns config submit
 FUZZ_SRC_reply    := src/smtp_reply.c src/err.c
 FUZZ_SRC_ehlo     := src/smtp_ehlo.c
 FUZZ_SRC_rcptlist := src/rcptlist.c
@@ -136,6 +136,8 @@ FUZZ_SRC_config   := src/resolvconf.c src/opt.c src/net.c src/err.c \
 	src/dnsq_udns.c src/loop.c src/log.c $(UDNS_SRCS) \
 	-include $(DEPS)/obj/udns6/config.h -Ibuild/src/udns -w \
 	-U_GNU_SOURCE -D_DEFAULT_SOURCE
+FUZZ_SRC_submit   := src/header.c src/maildrop.c src/rcptlist.c src/runfile.c \
+	src/route.c src/wbuf.c
 FUZZ_BINS := $(FUZZ:%=$(O)/fuzz/fuzz_%)
 
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(O)/config.h $(HDRS) $(SRCS) | $(DEPS)/.built
