@@ -162,9 +162,14 @@ int mailq_main(int argc, char **argv)
 	if (len >= 0 && conf_apply(path, mq.conf, (size_t)len, mailq_opts, 2,
 				   apply, 0) < 0)
 		return EX_USAGE_;
-	for (i = 1; i < argc; i++)
+	for (i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "--queue=", 8))
 			queue_path = argv[i] + 8;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "/?")) {
+			puts("usage: mailq [--config=FILE] [--queue=DIR]");
+			return 0;
+		}
+	}
 	top = open(queue_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0)
 		err_fatal(EX_IOERR_, 1, "unable to open the queue %s", queue_path);

@@ -131,9 +131,16 @@ def version_prints_configuration():
 @test
 def multicall_names():
     d = tmpdir()
-    for name in ("smtprcd", "smtppd", "sendmail", "mailq"):
+    for name in ("smtprcd", "smtppd", "sendmail", "mailq", "smtprc"):
         link = os.path.join(d, name)
         os.symlink(os.path.abspath(PROG), link)
-        p = subprocess.run(RUN + [link], stderr=subprocess.PIPE)
-        assert p.returncode == 69, (name, p.returncode)
-        assert p.stderr.decode().startswith(name + ":"), p.stderr
+        # Each name is its own program, with its own usage.
+        p = subprocess.run(RUN + [link, "--help"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT)
+        assert p.returncode == 0, (name, p.returncode)
+        assert p.stdout.decode().startswith("usage: " + name + " "), p.stdout
+    # Any other name is smtprc.
+    link = os.path.join(d, "relay-client")
+    os.symlink(os.path.abspath(PROG), link)
+    p = subprocess.run(RUN + [link, "--help"], stdout=subprocess.PIPE)
+    assert p.stdout.decode().startswith("usage: smtprc "), p.stdout
