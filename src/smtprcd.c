@@ -362,6 +362,7 @@ static int start(struct dom *e)
 	int fd, k, nlists;
 	pid_t pid;
 
+	e->more = 0;
 	snprintf(lock, sizeof lock, "lock/%s", e->name);
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -489,7 +490,8 @@ static void reap(void)
 }
 
 /* Starts what is due; returns the milliseconds until the next due
- * domain, or -1 when none is waiting. */
+ * domain, or -1 when none is waiting for a time. A due domain waiting only
+ * for a free slot needs no timer: the end of a run (SIGCHLD) wakes us. */
 static long long start_due(void)
 {
 	long long next = -1;
@@ -500,18 +502,21 @@ static long long start_due(void)
 		struct dom *e = &d.dom[i];
 		if (!e->name[0] || e->pid || !e->nlists)
 			continue;
-		if (d.flush || e->more || e->next_ms <= d.now) {
-			if (d.running < cf.concurrency && !daemon_term &&
-			    start(e))
+		if (d.flush)
+			e->next_ms = d.now;
+		if (e->more || e->next_ms <= d.now) {
+			if (daemon_term)
 				continue;
-			if (e->next_ms <= d.now)
-				e->next_ms = d.now + 1000; /* a slot frees */
+			if (d.running >= cf.concurrency)
+				continue;       /* waits for a slot */
+			if (start(e))
+				continue;
 		}
 		if (next < 0 || e->next_ms - d.now < next)
 			next = e->next_ms - d.now;
 	}
 	d.flush = 0;
-	return next;
+	return next < 0 ? -1 : next;
 }
 
 int smtprcd_main(int argc, char **argv)

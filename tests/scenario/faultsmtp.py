@@ -72,6 +72,9 @@ class FaultServer:
                 c, _ = self.sock.accept()
             except OSError:
                 return
+            # Replies go out one by one as the commands arrive; without
+            # this Nagle holds each behind the client's delayed ACK.
+            c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self.lock:
                 self.sessions += 1
                 self.conns.append(c)

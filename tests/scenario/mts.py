@@ -148,6 +148,16 @@ class Mts:
                     bad.append((dom, x, y))
         return bad
 
+    def max_concurrent(self):
+        """The most relay-client runs alive at one time."""
+        ev = sorted((t, 1 if kind == "start" else -1)
+                    for kind, _, _, t, _ in self.runs())
+        n = top = 0
+        for _, d in ev:
+            n += d
+            top = max(top, n)
+        return top
+
     def log(self):
         self.err.flush()
         return open(self.errlog, errors="replace").read()

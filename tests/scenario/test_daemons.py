@@ -13,6 +13,7 @@ from dnsd import Nsd
 from faultsmtp import FaultServer
 from harness import Skip, SmtpSink, PrivatePostfix, free_port, test
 from mts import Mts
+import qlib
 
 
 def entry(m, name=None):
@@ -348,11 +349,16 @@ def pipeline_1000_messages_20_domains():
         t1 = time.time()
         assert m.wait_empty(240), (m.pending(), m.log()[-3000:])
         t2 = time.time()
+        if os.environ.get("DEBUG_RUNS"):
+            for x in m.runs():
+                print("   ", x[0], x[1], "%.2f" % (x[3] - t1), x[4])
         got = r.received()
         missing = want - got
         assert not missing, (len(missing), sorted(missing)[:5])
         assert not m.overlaps(), m.overlaps()[:3]
+        assert 1 < m.max_concurrent() <= 4, m.max_concurrent()
         runs = [x for x in m.runs() if x[0] == "start"]
+        deferred = [x for x in m.runs() if x[0] == "end" and x[4] != 0]
         # The rejected recipients' bounces reach the sender's own server.
         end = time.time() + 60
         while len(bounces_at_postfix(r)) < len(rejected) and time.time() < end:
@@ -363,8 +369,10 @@ def pipeline_1000_messages_20_domains():
         for a in rejected:
             assert ("Final-Recipient: rfc822; %s" % a).encode() in text, a
         print("  1000 messages, %d recipients: injected in %.1f s, delivered "
-              "%.1f s later; %d relay-client runs, %d bounces"
-              % (len(want), t1 - t0, t2 - t1, len(runs), len(b)))
+              "%.1f s later; %d relay-client runs (%d not settling all, at "
+              "most %d at once), %d bounces"
+              % (len(want), t1 - t0, t2 - t1, len(runs), len(deferred),
+                 m.max_concurrent(), len(b)))
     finally:
         m.stop()
         r.stop()
@@ -527,3 +535,39 @@ def smtprcd_sigterm_waits_for_children_and_run_file_errors():
     finally:
         m.stop()
         srv.stop()
+
+
+@test
+def smtprcd_rescans_on_sighup_and_fifo_and_follows_routes():
+    a, b = FaultServer(), FaultServer()
+    m = Mts(conf_lines=["route * [127.0.0.1]:%d" % a.port,
+                        "route Special.Example [127.0.0.1]:%d" % b.port])
+    try:
+        qlib.make_queue(m.queue)
+        m.start_rd("/FOREVER")
+        m.fifo_ready("RD")
+        time.sleep(0.5)
+        qlib.add_message(m.queue, "special.example", "x@y.example",
+                         ["s@special.example"], "Subject: hup\n\nx\n")
+        time.sleep(1)
+        assert not b.messages and not a.messages   # /FOREVER: no rescan yet
+        m.rd.send_signal(signal.SIGHUP)
+        end = time.time() + 10
+        while not b.messages and time.time() < end:
+            time.sleep(0.05)
+        assert b.messages and b.messages[0][1] == ["s@special.example"], m.log()
+        qlib.add_message(m.queue, "other.example", "x@y.example",
+                         ["o@other.example"], "Subject: fifo\n\nx\n")
+        fd = os.open(os.path.join(m.sem, "IU", "SMTP", "RD"),
+                     os.O_WRONLY | os.O_NONBLOCK)
+        os.write(fd, b"!")
+        os.close(fd)
+        end = time.time() + 10
+        while not a.messages and time.time() < end:
+            time.sleep(0.05)
+        assert a.messages and a.messages[0][1] == ["o@other.example"], m.log()
+        assert len(b.messages) == 1
+    finally:
+        m.stop()
+        a.stop()
+        b.stop()
