@@ -11,7 +11,7 @@ import time
 
 from dnsd import Nsd
 from faultsmtp import FaultServer
-from harness import Skip, SmtpSink, PrivatePostfix, free_port, test
+from harness import CONFIG_LOG, Skip, SmtpSink, PrivatePostfix, free_port, test
 from mts import Mts
 import qlib
 
@@ -515,7 +515,8 @@ def smtprcd_sigterm_waits_for_children_and_run_file_errors():
         assert m.rd.returncode == 0
         # It waited for the relay client, which delivered.
         assert srv.messages and [x for x in m.runs() if x[0] == "end"], m.runs()
-        assert "stopping: waiting" in m.log(), m.log()
+        if CONFIG_LOG:
+            assert "stopping: waiting" in m.log(), m.log()
         # A bad run file: a clear error, exit 64.
         bad = os.path.join(m.dir, "bad.run")
         with open(bad, "w") as f:
