@@ -153,9 +153,9 @@ def kill_nine_never_loses_mail():
     lists = plain(q, n, rcpts=("bob@example.com", "carol@example.com"))
     rng = random.Random(int(os.environ.get("KILL_SEED", "4711")))
     kills = runs = 0
-    # 2 ms per message: a whole run takes about half a second, so the kills
+    # 4 ms per message: a whole run takes about a second, so the kills
     # below land in the middle of it.
-    slow = {"dot": lambda body, s: (time.sleep(0.002), None)[1]}
+    slow = {"dot": lambda body, s: (time.sleep(0.004), None)[1]}
     with FaultServer(slow) as srv:
         for attempt in range(200):
             left = [l for l in lists if os.path.exists(l)]
