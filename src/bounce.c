@@ -8,6 +8,35 @@
 #include "maildrop.h"
 #include "wbuf.h"
 
+/* UTC calendar fields of t without gmtime_r, whose musl version pulls in
+ * the time-zone reader and its allocator (about 6 KB): days since the
+ * epoch to a civil date by the usual era arithmetic (400-year cycles of
+ * 146097 days, years starting in March). */
+static void utc(time_t t, struct tm *tm)
+{
+	long long secs = (long long)t, days = secs / 86400, rem = secs % 86400;
+	long long era, doe, yoe, y, doy, mp;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	tm->tm_hour = (int)(rem / 3600);
+	tm->tm_min = (int)(rem / 60 % 60);
+	tm->tm_sec = (int)(rem % 60);
+	tm->tm_wday = (int)((days % 7 + 11) % 7);     /* 1970-01-01: Thursday */
+	days += 719468;                                /* from 0000-03-01 */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	tm->tm_mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+	tm->tm_mon = (int)(mp < 10 ? mp + 2 : mp - 10);
+	tm->tm_year = (int)(y + (tm->tm_mon <= 1) - 1900);
+}
+
 void bounce_date(time_t t, char *out)
 {
 	static const char days[] = "SunMonTueWedThuFriSat";
@@ -16,7 +45,7 @@ void bounce_date(time_t t, char *out)
 	size_t n = 0;
 	int y;
 
-	gmtime_r(&t, &tm);
+	utc(t, &tm);
 	memcpy(out + n, days + 3 * tm.tm_wday, 3); n += 3;
 	out[n++] = ','; out[n++] = ' ';
 	out[n++] = (char)('0' + tm.tm_mday / 10);
