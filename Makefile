@@ -137,7 +137,7 @@ FUZZ_SRC_config   := src/resolvconf.c src/opt.c src/net.c src/err.c \
 	-include $(DEPS)/obj/udns6/config.h -Ibuild/src/udns -w \
 	-U_GNU_SOURCE -D_DEFAULT_SOURCE
 FUZZ_SRC_submit   := src/header.c src/maildrop.c src/rcptlist.c src/runfile.c \
-	src/route.c src/wbuf.c
+	src/route.c src/wbuf.c src/conf.c src/err.c
 FUZZ_BINS := $(FUZZ:%=$(O)/fuzz/fuzz_%)
 
 $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(O)/config.h $(HDRS) $(SRCS) | $(DEPS)/.built

@@ -23,7 +23,23 @@
 /* Where the programs look when neither --config nor $SMTPRC_CONF says. */
 #ifndef SMTPRC_CONF_PATH
 #define SMTPRC_CONF_PATH "/etc/smtprc.conf"
+/* The whole sequence every program runs before its command line: finds
+ * the file (conf_path), reads it into buf and applies it (conf_apply). A
+ * missing default file is no error; a named one must exist. Returns 0, or
+ * -1 after reporting on standard error (the caller exits 64). *path and
+ * *given, when not NULL, receive what conf_path found. */
+int conf_load(int argc, char *const *argv, char *buf, size_t size,
+	      const struct opt_def *defs, int ndefs,
+	      const char *(*apply)(void *ctx, const struct opt_hit *h),
+	      void *ctx, const char **path, int *given);
+
 #endif
+
+/* The defaults every program shares, in one place. */
+#define CONF_QUEUE_DEFAULT "/var/spool/smtprc"
+#define CONF_SEMDIR_DEFAULT "/run/smtprc"
+#define CONF_PD_DEFAULT "\\SEM32\\IU\\SMTP\\PD"
+#define CONF_RD_DEFAULT "\\SEM32\\IU\\SMTP\\RD"
 
 struct conf_line {
 	char *key, *val;   /* NUL-terminated inside the buffer */
@@ -58,5 +74,15 @@ int conf_apply(const char *path, char *buf, size_t len,
 	       const struct opt_def *defs, int ndefs,
 	       const char *(*apply)(void *ctx, const struct opt_hit *h),
 	       void *ctx);
+
+/* The whole sequence every program runs before its command line: finds
+ * the file (conf_path), reads it into buf and applies it (conf_apply). A
+ * missing default file is no error; a named one must exist. Returns 0, or
+ * -1 after reporting on standard error (the caller exits 64). *path and
+ * *given, when not NULL, receive what conf_path found. */
+int conf_load(int argc, char *const *argv, char *buf, size_t size,
+	      const struct opt_def *defs, int ndefs,
+	      const char *(*apply)(void *ctx, const struct opt_hit *h),
+	      void *ctx, const char **path, int *given);
 
 #endif

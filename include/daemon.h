@@ -10,6 +10,8 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
+#include "opt.h"
 
 extern volatile sig_atomic_t daemon_term, daemon_hup, daemon_chld;
 
@@ -32,5 +34,20 @@ void daemon_signals(void);
  * signal. Empties the FIFO. Returns 1 when it was signalled (*flush set
  * when a TRIGGER_FLUSH byte was among the bytes), 0 otherwise. */
 int daemon_wait(int fd, long timeout_ms, int *flush);
+
+/* Signals the semaphore sem (NULL: none). A missing FIFO means the other
+ * daemon is not running (it looks when it starts): no warning then. */
+void daemon_signal(const char *sem, const char *semdir);
+
+/* A daemon's options: /? or --help prints usage(stdout) and exits 0;
+ * then the configuration file (conf_load into conf_buf; a named file is
+ * exported as SMTPRC_CONF, so relay clients read the same one), then the
+ * command line, all through apply. Takes at most max_args positional
+ * arguments and returns the index of the first. On any error prints it
+ * with usage(stderr) and exits 64. */
+int daemon_options(int argc, char **argv, const struct opt_def *defs,
+		   int ndefs, const char *(*apply)(void *, const struct opt_hit *),
+		   void (*usage)(FILE *), char *conf_buf, size_t size,
+		   int max_args);
 
 #endif

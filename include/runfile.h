@@ -25,8 +25,9 @@ struct runfile {
 	const char *err;
 };
 
-/* Parses buf[0..len) (writes NUL bytes into it); path is the file's own
- * name, used for an executable file. Returns 0 or -1 with err set. */
+/* Parses buf[0..len) (writes NUL bytes into it, buf[len] too: one byte
+ * more is needed, as for conf_next); path is the file's own name, used
+ * for an executable file. Returns 0 or -1 with err and err_line set. */
 int runfile_parse(struct runfile *r, char *buf, size_t len, const char *path);
 
 #endif

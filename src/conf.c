@@ -63,11 +63,8 @@ int conf_next(char *buf, size_t len, size_t *pos, struct conf_line *l,
 		k = s;
 		while (s < e && !blank(*s))
 			s++;
-		if (s == e) {
-			*why = "a key without a value";
-			return -1;
-		}
-		*s++ = 0;
+		if (s < e)
+			*s++ = 0;
 		while (s < e && blank(*s))
 			s++;
 		*e = 0;
@@ -153,6 +150,10 @@ int conf_apply(const char *path, char *buf, size_t len,
 	l.line = 0;
 	while ((rc = conf_next(buf, len, &pos, &l, &why)) > 0) {
 		struct opt_hit h;
+		if (!*l.val) {
+			why = "a key without a value";
+			goto bad;
+		}
 		if (!conf_key_known(l.key)) {
 			why = "unknown key";
 			goto bad;
@@ -179,4 +180,27 @@ bad:
 	fprintf(stderr, "%s: configuration error: %s:%u: %s%s%s\n", err_prog,
 		path, l.line, rc > 0 ? l.key : "", rc > 0 ? ": " : "", why);
 	return -1;
+}
+
+int conf_load(int argc, char *const *argv, char *buf, size_t size,
+	      const struct opt_def *defs, int ndefs,
+	      const char *(*apply)(void *ctx, const struct opt_hit *h),
+	      void *ctx, const char **path, int *given)
+{
+	int named;
+	const char *p = conf_path(argc, argv, &named);
+	long len = conf_read(p, buf, size);
+
+	if (path)
+		*path = p;
+	if (given)
+		*given = named;
+	if (len == -1 && !named)
+		return 0;
+	if (len < 0) {
+		fprintf(stderr, "%s: configuration error: %s: %s\n", err_prog, p,
+			len == -3 ? "larger than CONF_SIZE" : strerror(errno));
+		return -1;
+	}
+	return conf_apply(p, buf, (size_t)len, defs, ndefs, apply, ctx);
 }

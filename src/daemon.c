@@ -2,12 +2,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "conf.h"
 #include "daemon.h"
+#include "err.h"
 #include "trigger.h"
 
 volatile sig_atomic_t daemon_term, daemon_hup, daemon_chld;
@@ -130,4 +133,45 @@ int daemon_wait(int fd, long timeout_ms, int *flush)
 		}
 	}
 	return got;
+}
+
+void daemon_signal(const char *sem, const char *semdir)
+{
+	char fifo[1024];
+	if (sem && (trigger_path(sem, semdir, fifo, sizeof fifo) < 0 ||
+		    (trigger_signal(fifo) < 0 && errno != ENOENT)))
+		err_warn(1, "unable to signal %s", sem);
+}
+
+int daemon_options(int argc, char **argv, const struct opt_def *defs,
+		   int ndefs, const char *(*apply)(void *, const struct opt_hit *),
+		   void (*usage)(FILE *), char *conf_buf, size_t size,
+		   int max_args)
+{
+	struct opt_hit h;
+	const char *why = 0, *path;
+	int i = 1, rc, given;
+
+	while ((rc = opt_next(defs, ndefs, argc, argv, &i, &h, &why)) > 0)
+		if (h.id == OPT_HELP) {
+			usage(stdout);
+			exit(0);
+		}
+	if (conf_load(argc, argv, conf_buf, size, defs, ndefs, apply, 0, &path,
+		      &given) < 0)
+		exit(EX_USAGE_);
+	if (given)
+		setenv("SMTPRC_CONF", path, 1);
+	i = 1;
+	while ((rc = opt_next(defs, ndefs, argc, argv, &i, &h, &why)) > 0)
+		if ((why = apply(0, &h)) != 0)
+			break;
+	if (rc < 0 || why || argc - i > max_args) {
+		fprintf(stderr, "%s: usage error: %s: %s\n", err_prog,
+			rc < 0 ? argv[i] : why ? h.val : argv[i + max_args],
+			rc < 0 || why ? why : "too many arguments");
+		usage(stderr);
+		exit(EX_USAGE_);
+	}
+	return i;
 }

@@ -30,7 +30,7 @@ static const struct opt_def mailq_opts[] = {
 	{ M_CONFIG, OPT_STR, 0, "config" },
 };
 
-static const char *queue_path = "/var/spool/smtprc";
+static const char *queue_path = CONF_QUEUE_DEFAULT;
 
 static const char *apply(void *ctx, const struct opt_hit *h)
 {
@@ -152,15 +152,10 @@ int mailq_main(int argc, char **argv)
 {
 	static const char *const dirs[] = { "maildrop", "mess", "remote",
 					    "done", "tmp", "local" };
-	int given, top, i;
-	const char *path = conf_path(argc, argv, &given);
-	long len = conf_read(path, mq.conf, sizeof mq.conf);
+	int top, i;
 
-	if (len == -3 || len == -2 || (len == -1 && given))
-		err_fatal(EX_USAGE_, len != -3, "unable to read configuration %s%s",
-			  path, len == -3 ? ": larger than CONF_SIZE" : "");
-	if (len >= 0 && conf_apply(path, mq.conf, (size_t)len, mailq_opts, 2,
-				   apply, 0) < 0)
+	if (conf_load(argc, argv, mq.conf, sizeof mq.conf, mailq_opts, 2, apply,
+		      0, 0, 0) < 0)
 		return EX_USAGE_;
 	for (i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "--queue=", 8))

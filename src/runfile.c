@@ -1,12 +1,13 @@
 /* runfile.c: see runfile.h. */
 #include <string.h>
+#include "conf.h"
 #include "runfile.h"
-
-static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 int runfile_parse(struct runfile *r, char *buf, size_t len, const char *path)
 {
+	struct conf_line l;
 	size_t pos = 0;
+	int rc;
 
 	memset(r, 0, sizeof *r);
 	if ((len >= 2 && buf[0] == '#' && buf[1] == '!') ||
@@ -16,33 +17,10 @@ int runfile_parse(struct runfile *r, char *buf, size_t len, const char *path)
 		r->argv[r->argc++] = path;
 		return 0;
 	}
-	while (pos < len) {
-		char *s = buf + pos, *e = memchr(s, '\n', len - pos), *k, *v;
-		size_t n = e ? (size_t)(e - s) : len - pos;
-		pos += n + (e ? 1 : 0);
-		r->err_line++;
-		e = s + n;
-		while (s < e && blank(*s))
-			s++;
-		while (e > s && blank(e[-1]))
-			e--;
-		if (s == e || *s == '#')
-			continue;
-		if (memchr(s, 0, (size_t)(e - s))) {
-			r->err = "a NUL byte";
-			return -1;
-		}
-		k = s;
-		while (s < e && !blank(*s))
-			s++;
-		v = s;
-		if (s < e) {
-			*s++ = 0;
-			while (s < e && blank(*s))
-				s++;
-			v = s;
-		}
-		*e = 0;
+	l.line = 0;
+	while ((rc = conf_next(buf, len, &pos, &l, &r->err)) > 0) {
+		const char *k = l.key, *v = l.val;
+		r->err_line = l.line;
 		if (!strcmp(k, "program")) {
 			if (r->program) {
 				r->err = "a second program line";
@@ -70,7 +48,12 @@ int runfile_parse(struct runfile *r, char *buf, size_t len, const char *path)
 			return -1;
 		}
 	}
+	if (rc < 0) {
+		r->err_line = l.line;
+		return -1;
+	}
 	if (!r->program) {
+		r->err_line = 0;
 		r->err = "no program line";
 		return -1;
 	}

@@ -72,23 +72,14 @@ static char conf_buf[CONF_SIZE];
 /* Reads the configuration (--config, $SMTPRC_CONF or the default). */
 static void load_conf(int argc, char **argv)
 {
-	int given;
-	const char *path = conf_path(argc, argv, &given);
-	long len = conf_read(path, conf_buf, sizeof conf_buf);
-
-	cf.queue = "/var/spool/smtprc";
-	cf.semdir = "/run/smtprc";
-	cf.pd = "\\SEM32\\IU\\SMTP\\PD";
-	cf.rd = "\\SEM32\\IU\\SMTP\\RD";
+	cf.queue = CONF_QUEUE_DEFAULT;
+	cf.semdir = CONF_SEMDIR_DEFAULT;
+	cf.pd = CONF_PD_DEFAULT;
+	cf.rd = CONF_RD_DEFAULT;
 	cf.maxsize = MESSAGE_SIZE_DEFAULT;
-	if (len == -3)
-		err_fatal(EX_USAGE_, 0, "configuration file %s larger than "
-			  "CONF_SIZE", path);
-	if (len == -2 || (len == -1 && given))
-		err_fatal(EX_USAGE_, 1, "unable to read configuration %s", path);
-	if (len >= 0 && conf_apply(path, conf_buf, (size_t)len, sendmail_keys,
-				   sizeof sendmail_keys / sizeof sendmail_keys[0],
-				   apply, 0) < 0)
+	if (conf_load(argc, argv, conf_buf, sizeof conf_buf, sendmail_keys,
+		      sizeof sendmail_keys / sizeof sendmail_keys[0], apply, 0,
+		      0, 0) < 0)
 		exit(EX_USAGE_);
 }
 

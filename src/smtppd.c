@@ -124,40 +124,13 @@ static char conf_buf[CONF_SIZE];
 
 static void options(int argc, char **argv)
 {
-	struct opt_hit h;
-	const char *why, *path;
-	int i = 1, rc, given;
-	long len;
-
-	cf.waitfor = "\\SEM32\\IU\\SMTP\\PD";
-	cf.ifremote = "\\SEM32\\IU\\SMTP\\RD";
-	cf.queue = "/var/spool/smtprc";
-	cf.semdir = "/run/smtprc";
+	cf.waitfor = CONF_PD_DEFAULT;
+	cf.ifremote = CONF_RD_DEFAULT;
+	cf.queue = CONF_QUEUE_DEFAULT;
+	cf.semdir = CONF_SEMDIR_DEFAULT;
 	cf.timeout = 60;
-	while ((rc = opt_next(smtppd_opts, NOPTS, argc, argv, &i, &h, &why)) > 0)
-		if (h.id == OPT_HELP) {
-			usage(stdout);
-			exit(0);
-		}
-	path = conf_path(argc, argv, &given);
-	len = conf_read(path, conf_buf, sizeof conf_buf);
-	if (len == -3 || len == -2 || (len == -1 && given))
-		err_fatal(EX_USAGE_, len != -3, "unable to read configuration %s%s",
-			  path, len == -3 ? ": larger than CONF_SIZE" : "");
-	if (len >= 0 && conf_apply(path, conf_buf, (size_t)len, smtppd_opts,
-				   NOPTS, apply, 0) < 0)
-		exit(EX_USAGE_);
-	i = 1;
-	while ((rc = opt_next(smtppd_opts, NOPTS, argc, argv, &i, &h, &why)) > 0)
-		if ((why = apply(0, &h)) != 0)
-			break;
-	if (rc < 0 || why || i < argc) {
-		fprintf(stderr, "%s: usage error: %s: %s\n", err_prog,
-			i < argc ? argv[i] : h.val, rc < 0 || why ? why
-				: "smtppd takes no arguments");
-		usage(stderr);
-		exit(EX_USAGE_);
-	}
+	daemon_options(argc, argv, smtppd_opts, NOPTS, apply, usage, conf_buf,
+		       sizeof conf_buf, 0);
 }
 
 /* --- one maildrop entry --- */
@@ -464,16 +437,6 @@ io:
 	return daemon_term;
 }
 
-static void signal_sem(const char *sem)
-{
-	char fifo[1024];
-	/* No FIFO: the other daemon is not running; it looks when it
-	 * starts. */
-	if (trigger_path(sem, cf.semdir, fifo, sizeof fifo) < 0 ||
-	    (trigger_signal(fifo) < 0 && errno != ENOENT))
-		err_warn(1, "unable to signal %s", sem);
-}
-
 int smtppd_main(int argc, char **argv)
 {
 	struct queue q;
@@ -518,9 +481,9 @@ int smtppd_main(int argc, char **argv)
 		if (queue_sync(&q) < 0)
 			err_warn(1, "unable to sync the queue directories");
 		if (ps.remote)
-			signal_sem(cf.ifremote);
+			daemon_signal(cf.ifremote, cf.semdir);
 		if (ps.local && cf.iflocal)
-			signal_sem(cf.iflocal);
+			daemon_signal(cf.iflocal, cf.semdir);
 		if (daemon_term || cf.once)
 			break;
 		daemon_wait(fifofd, ps.failed ? 5000L : cf.forever ? -1L

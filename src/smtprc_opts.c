@@ -216,9 +216,8 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 		30, 300, 300, 300, 300, 120, 180, 600, 60
 	};
 	struct opt_hit h;
-	const char *why, *path;
-	int i = 1, rc, given;
-	long len;
+	const char *why;
+	int i = 1, rc;
 
 	memset(c, 0, sizeof *c);
 	c->srv_self = c->implicit = c->clientip = c->clientport = 1;
@@ -227,7 +226,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	c->lifetime = 5 * 86400;
 	c->smtp_port = 25;
 	c->queue = ".";
-	c->semdir = "/run/smtprc";
+	c->semdir = CONF_SEMDIR_DEFAULT;
 	c->timeout_dns = 60;
 	memcpy(c->relay.timeout, defaults, sizeof defaults);
 
@@ -236,15 +235,8 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 		if (h.id == OPT_HELP) { usage(stdout); return -2; }
 		if (h.id == O_VERSION) { version(); return -2; }
 	}
-	path = conf_path(argc, argv, &given);
-	len = conf_read(path, conf_buf, sizeof conf_buf);
-	if (len == -3 || (len == -2) || (len == -1 && given)) {
-		smtprc_usage_error(path, len == -3 ? "configuration file larger "
-				   "than CONF_SIZE" : strerror(errno));
-		return -1;
-	}
-	if (len >= 0 && conf_apply(path, conf_buf, (size_t)len, smtprc_opts,
-				   NOPTS, apply, c) < 0)
+	if (conf_load(argc, argv, conf_buf, sizeof conf_buf, smtprc_opts, NOPTS,
+		      apply, c, 0, 0) < 0)
 		return -1;
 
 	i = 1;

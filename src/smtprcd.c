@@ -111,46 +111,23 @@ static char conf_buf[CONF_SIZE];
 
 static void options(int argc, char **argv)
 {
-	struct opt_hit h;
-	const char *why = 0, *path;
-	int i = 1, rc, given;
-	long len;
+	int i;
 
-	cf.waitfor = "\\SEM32\\IU\\SMTP\\RD";
-	cf.queue = "/var/spool/smtprc";
-	cf.semdir = "/run/smtprc";
+	cf.waitfor = CONF_RD_DEFAULT;
+	cf.trigger = CONF_PD_DEFAULT;
+	cf.queue = CONF_QUEUE_DEFAULT;
+	cf.semdir = CONF_SEMDIR_DEFAULT;
 	cf.timeout = 60;
 	cf.concurrency = 4;
 	cf.retry_first = 300;
 	cf.retry_max = 14400;
 	cf.stop_wait = 20;
-	while ((rc = opt_next(smtprcd_opts, NOPTS, argc, argv, &i, &h, &why)) > 0)
-		if (h.id == OPT_HELP) {
-			usage(stdout);
-			exit(0);
-		}
-	path = conf_path(argc, argv, &given);
-	len = conf_read(path, conf_buf, sizeof conf_buf);
-	if (len == -3 || len == -2 || (len == -1 && given))
-		err_fatal(EX_USAGE_, len != -3, "unable to read configuration %s%s",
-			  path, len == -3 ? ": larger than CONF_SIZE" : "");
-	if (len >= 0 && conf_apply(path, conf_buf, (size_t)len, smtprcd_opts,
-				   NOPTS, apply, 0) < 0)
-		exit(EX_USAGE_);
-	/* The relay clients read the same configuration. */
-	if (given)
-		setenv("SMTPRC_CONF", path, 1);
-	i = 1;
-	while ((rc = opt_next(smtprcd_opts, NOPTS, argc, argv, &i, &h, &why)) > 0)
-		if ((why = apply(0, &h)) != 0)
-			break;
-	if (rc >= 0 && !why && i < argc)
-		cf.runfile = argv[i++];
-	if (rc < 0 || why || i < argc || !cf.runfile) {
-		fprintf(stderr, "%s: usage error: %s%s%s\n", err_prog,
-			rc < 0 || why ? (i < argc ? argv[i] : h.val) : "",
-			rc < 0 || why ? ": " : "", rc < 0 || why ? why
-			: i < argc ? "one run file only" : "no run file given");
+	i = daemon_options(argc, argv, smtprcd_opts, NOPTS, apply, usage,
+			   conf_buf, sizeof conf_buf, 1);
+	if (i < argc)
+		cf.runfile = argv[i];
+	if (!cf.runfile) {
+		fprintf(stderr, "%s: usage error: no run file given\n", err_prog);
 		usage(stderr);
 		exit(EX_USAGE_);
 	}
@@ -430,14 +407,6 @@ static int start(struct dom *e)
 	return 1;
 }
 
-static void signal_sem(const char *sem)
-{
-	char fifo[1024];
-	if (sem && (trigger_path(sem, cf.semdir, fifo, sizeof fifo) < 0 ||
-		    (trigger_signal(fifo) < 0 && errno != ENOENT)))
-		err_warn(1, "unable to signal %s", sem);
-}
-
 static void reap(void)
 {
 	int status;
@@ -484,8 +453,8 @@ static void reap(void)
 				 "%lu s", e->name, (long)pid, how, e->failures,
 				 wait);
 		}
-		signal_sem(cf.trigger);
-		signal_sem(cf.ifclean);
+		daemon_signal(cf.trigger, cf.semdir);
+		daemon_signal(cf.ifclean, cf.semdir);
 	}
 }
 
