@@ -158,6 +158,16 @@ class Mts:
             top = max(top, n)
         return top
 
+    def peak_rss_kib(self, which):
+        """VmHWM of a running daemon (under qemu-user: qemu's own)."""
+        p = self.pd if which == "pd" else self.rd
+        try:
+            for line in open("/proc/%d/status" % p.pid):
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        except OSError:
+            return None
+
     def log(self):
         self.err.flush()
         return open(self.errlog, errors="replace").read()

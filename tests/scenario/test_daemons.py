@@ -11,7 +11,7 @@ import time
 
 from dnsd import Nsd
 from faultsmtp import FaultServer
-from harness import CONFIG_LOG, Skip, SmtpSink, PrivatePostfix, free_port, test
+from harness import CONFIG_LOG, RUN, Skip, SmtpSink, PrivatePostfix, free_port, test
 from mts import Mts
 import qlib
 
@@ -370,9 +370,11 @@ def pipeline_1000_messages_20_domains():
             assert ("Final-Recipient: rfc822; %s" % a).encode() in text, a
         print("  1000 messages, %d recipients: injected in %.1f s, delivered "
               "%.1f s later; %d relay-client runs (%d not settling all, at "
-              "most %d at once), %d bounces"
+              "most %d at once), %d bounces; peak RSS%s smtppd %s KiB, "
+              "smtprcd %s KiB"
               % (len(want), t1 - t0, t2 - t1, len(runs), len(deferred),
-                 m.max_concurrent(), len(b)))
+                 m.max_concurrent(), len(b), " (qemu's)" if RUN else "",
+                 m.peak_rss_kib("pd"), m.peak_rss_kib("rd")))
     finally:
         m.stop()
         r.stop()
