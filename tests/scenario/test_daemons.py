@@ -11,7 +11,7 @@ import time
 
 from dnsd import Nsd
 from faultsmtp import FaultServer
-from harness import CONFIG_LOG, RUN, Skip, SmtpSink, PrivatePostfix, free_port, test
+from harness import CONFIG_LOG, RUN, Skip, SmtpSink, PrivatePostfix, free_port, smtprc, test, tmpdir
 from mts import Mts
 import qlib
 
@@ -574,3 +574,36 @@ def smtprcd_rescans_on_sighup_and_fifo_and_follows_routes():
         m.stop()
         a.stop()
         b.stop()
+
+
+@test
+def full_disk_while_smtprc_writes_a_bounce():
+    q = tmpdir()
+    mount_tmpfs(q, "96k")
+    srv = FaultServer({"rcpt": "550 5.1.1 no such user"})
+    try:
+        qlib.make_queue(q)
+        lst = qlib.add_message(q, "x.example", "me@home.example", ["gone@x.example"],
+                               "Subject: b\n\n" + "w" * 20000 + "\n")
+        filler = os.path.join(q, "filler")
+        with open(filler, "wb") as f:
+            try:
+                f.write(b"f" * 200000)
+            except OSError:
+                pass
+        rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst])
+        assert rc == 74 and "bounce not written" in err, (rc, err)
+        # The recipient stays pending (the list could not even be
+        # rewritten with the reason: the old one stands); nothing is
+        # half-written.
+        text = open(lst).read()
+        assert "rcpt <gone@x.example>" in text, text
+        assert not os.listdir(os.path.join(q, "maildrop")) and \
+            not os.listdir(os.path.join(q, "tmp")), os.listdir(os.path.join(q, "tmp"))
+        os.unlink(filler)
+        rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst])
+        assert rc == 0, err
+        assert not os.path.exists(lst) and len(os.listdir(os.path.join(q, "maildrop"))) == 1
+    finally:
+        srv.stop()
+        subprocess.run(["umount", q])
