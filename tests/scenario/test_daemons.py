@@ -466,9 +466,12 @@ def kill_9_of_the_daemons_loses_nothing():
             if which == "child":
                 kids = subprocess.run(["pgrep", "-f", os.path.join(m.bin, "smtprc") + " "],
                                       stdout=subprocess.PIPE).stdout.split()
-                if kids:
-                    os.kill(int(rnd.choice(kids)), signal.SIGKILL)
-                    kills.append("smtprc")
+                try:
+                    if kids:
+                        os.kill(int(rnd.choice(kids)), signal.SIGKILL)
+                        kills.append("smtprc")
+                except ProcessLookupError:
+                    pass           # it finished meanwhile
                 continue
             m.kill9(which)
             kills.append(which)
