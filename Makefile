@@ -43,7 +43,7 @@ WARN    := -Wall -Wextra -Wundef -Wshadow -Wstrict-prototypes \
            -Wno-format-truncation
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(BOARD_CFLAGS) -ffunction-sections \
            -fdata-sections -fno-asynchronous-unwind-tables $(WARN) \
-           -I$(O) -Iinclude -I$(DEPS)/include
+           -I$(O) -Iinclude -isystem $(DEPS)/include
 # noseparate-code: no page-aligned padding between code and read-only
 # data; norelro: no padding to a page boundary before the GOT (a static
 # binary has no dynamic relocations for RELRO to protect). Each saves

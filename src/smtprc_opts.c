@@ -98,6 +98,7 @@ static const struct {
 	CAP(LOCAL_DOMAINS_MAX, "domains"), CAP(SMTPRCD_DOMAINS_MAX, "domains"),
 	CAP(SMTPRCD_LISTS_MAX, "lists"), CAP(SMTPRCD_ARGS_SIZE, "bytes"),
 	CAP(RUNFILE_SIZE, "bytes"), CAP(RUNFILE_ARGS_MAX, "arguments"),
+	CAP(TLS_ANCHORS_MAX, "anchors"), CAP(TLS_ANCHOR_BYTES, "bytes"),
 };
 
 static void version(void)

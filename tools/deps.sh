@@ -17,7 +17,8 @@ UDNS_VERSION=0.4-1
 MUSL_VERSION=1.2.3-1
 
 PACKAGES="musl-tools make gcc file dpkg-dev postfix python3 python3-aiosmtpd
-python3-dnslib nsd time procps psmisc iproute2 nftables clang"
+python3-dnslib nsd time procps psmisc iproute2 nftables clang
+ca-certificates"
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 
