@@ -25,6 +25,8 @@ enum {
 	E_CONNECT = -14,     /* no address could be connected */
 	E_UNEXPECTED = -15,  /* bytes from the server when none were due */
 	E_NODNS = -16,       /* a name needs DNS, not in this build yet */
+	E_TLS = -17,         /* the TLS handshake or a TLS record failed */
+	E_NOTLS = -18,       /* TLS required, STARTTLS not offered or refused */
 };
 
 /* Returns a static English description of an E_* code. */

@@ -12,10 +12,21 @@
 #include "outcome.h"
 #include "smtp_session.h"
 
+/* TLS policy (--tls; man/smtprc.8). */
+enum relay_tls {
+	RELAY_TLS_NONE,     /* never STARTTLS */
+	RELAY_TLS_MAY,      /* STARTTLS when offered, any certificate; a failed
+			       handshake: reconnect and go on in plaintext */
+	RELAY_TLS_ENCRYPT,  /* TLS required, any certificate */
+	RELAY_TLS_VERIFY,   /* TLS required, the chain must reach an anchor
+			       of the CA bundle and name the server */
+};
+
 struct relay_conf {
 	const char *helo_name;
 	int hello;                           /* /HELO */
 	unsigned timeout[SMTP_STAGE_COUNT];  /* seconds per stage */
+	enum relay_tls tls;
 };
 
 struct relay {
@@ -31,6 +42,10 @@ struct relay {
 	size_t out_len;
 	char out[SMTP_OUT_SIZE];
 	struct outcome fail; /* why no session is open: for every recipient */
+	int tls_on;          /* the session runs over TLS */
+	int tls_failed;      /* the last failure was TLS's (E_TLS, E_NOTLS) */
+	char tls_info[96];   /* tls_describe() of the session, or "" */
+	char why[SMTP_DIAG_SIZE]; /* the last local failure's sentence */
 };
 
 /* Connects to the servers of loc in order until one session is ready.

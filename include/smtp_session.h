@@ -15,6 +15,9 @@
  *                    smtp_session_body_done()
  *   SMTP_TXN_DONE    every reply of the message is in its smtp_txn; map
  *                    them (outcome.h), then smtp_session_txn_done()
+ *   SMTP_WANT_TLS    STARTTLS was accepted: make sure nothing else came in
+ *                    plaintext, run the TLS handshake on the connection,
+ *                    then smtp_session_tls_done() (or smtp_session_fail)
  *   SMTP_DONE        send what was emitted and close; error is 0 after a
  *                    clean QUIT, else an E_* code
  *
@@ -25,6 +28,14 @@
  *   GREETING   R 220                          HELLO: C EHLO  (READY: /HELO-)
  *   GREETING   R other                        DONE  E_GREETING, C QUIT
  *   EHLO       R 2xx                          READY (extensions recorded)
+ *   EHLO       R 2xx, TLS wanted, STARTTLS    STARTTLS: C STARTTLS
+ *   EHLO       R 2xx, TLS required, no        DONE  E_NOTLS, C QUIT
+ *              STARTTLS offered
+ *   STARTTLS   R 220                          TLS (caller's handshake)
+ *   STARTTLS   R other                        READY (TLS wanted) or DONE
+ *                                             E_NOTLS, C QUIT (required)
+ *   TLS        tls_done                       EHLO: C EHLO (the old
+ *                                             extensions are forgotten)
  *   EHLO       R 5xx                          HELO: C HELO
  *   EHLO|HELO  R other                        DONE  E_HELLO, C QUIT
  *   HELO       R 2xx                          READY
@@ -89,7 +100,11 @@ enum smtp_want {
 	SMTP_WANT_BODY,
 	SMTP_TXN_DONE,
 	SMTP_DONE,
+	SMTP_WANT_TLS,
 };
+
+/* How much the session wants TLS (smtp_session_set_tls). */
+enum { SMTP_TLS_NO, SMTP_TLS_WANTED, SMTP_TLS_REQUIRED };
 
 /* What a reply is awaited for: picks the RFC 5321 §4.5.3.2 time-out. */
 enum smtp_stage {
@@ -119,11 +134,20 @@ struct smtp_session {
 	size_t emit_next;    /* next of MAIL(0) RCPT(1..n) DATA(n+1) to emit */
 	size_t reply_next;   /* next of those awaiting its reply */
 	size_t rcpt_ok;      /* recipients accepted so far */
+	int tls;             /* SMTP_TLS_*: asked for */
+	int tls_on;          /* the handshake succeeded */
 };
 
 /* Starts a session that waits for the greeting. helo_name must stay valid;
  * hello 0 sends neither EHLO nor HELO. */
 void smtp_session_init(struct smtp_session *s, const char *helo_name, int hello);
+
+/* Before the greeting: SMTP_TLS_WANTED (STARTTLS when offered) or
+ * SMTP_TLS_REQUIRED (no mail without it). Default SMTP_TLS_NO. */
+void smtp_session_set_tls(struct smtp_session *s, int tls);
+
+/* The caller's TLS handshake succeeded: EHLO again, over TLS. */
+void smtp_session_tls_done(struct smtp_session *s);
 
 enum smtp_want smtp_session_want(const struct smtp_session *s);
 

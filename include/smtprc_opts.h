@@ -24,6 +24,7 @@ struct smtprc_conf {
 	const char *routes[ROUTES_MAX]; /* "DOMAIN TARGET" (route.h) */
 	size_t nroutes;
 	const char *target;       /* the domain's route's target, or NULL */
+	const char *tls_ca;       /* --tls-ca-file */
 	char helo_buf[SMTP_DOMAIN_SIZE + 1];
 };
 

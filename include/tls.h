@@ -37,6 +37,42 @@ int tls_anchors_push(const void *buf, size_t len, const char **why);
 /* Ends the bundle: -1 with *why when it ends inside an object, else 0;
  * fills st. */
 int tls_anchors_finish(struct tls_anchor_stats *st, const char **why);
+
+/* Reads the bundle at path into the store. Returns 0 or -1 with a
+ * sentence in why. */
+int tls_anchors_load_file(const char *path, char *why, size_t whysize);
+
+/* --- the client: one TLS connection at a time, over fd (non-blocking),
+ * every wait a poll() bounded by the caller's deadline (loop.h) ---
+ *
+ * Profile: TLS 1.2 only (BearSSL's newest), ECDHE with ChaCha20-Poly1305
+ * and AES-GCM, RSA or ECDSA server keys; SNI is server_name. The engine's
+ * one "mono" buffer of BR_SSL_BUFSIZE_MONO (16709) bytes serves both ways:
+ * SMTP never sends while a reply is unread. */
+
+/* Checks of the server's certificate chain. */
+enum { TLS_CHECK_NONE,     /* any chain; its leaf's key is used */
+       TLS_CHECK_VERIFY }; /* chain to a store anchor, name = server_name */
+
+/* Runs the handshake. Returns 0, or E_TLS (why says what failed, a
+ * certificate's fault included), E_TIMEOUT, E_LOST or E_SYS. */
+int tls_start(int fd, const char *server_name, int check, long long deadline,
+	      char *why, size_t whysize);
+
+/* Sends len bytes. Returns 0 or an E_* code. */
+int tls_send(int fd, const char *buf, size_t len, long long deadline);
+
+/* Receives at most size bytes (at least 1). Returns the count, E_LOST when
+ * the server closed, or another E_* code. */
+long tls_recv(int fd, char *buf, size_t size, long long deadline);
+
+/* Sends close_notify (best effort, bounded by deadline) and forgets the
+ * connection. */
+void tls_end(int fd, long long deadline);
+
+/* "TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256, certificate verified" or
+ * "..., certificate not verified", of the connection just started. */
+void tls_describe(char *out, size_t size);
 #endif
 
 #endif

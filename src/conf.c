@@ -20,7 +20,8 @@ static const char *const known[] = {
 	"timeout-connect", "timeout-greeting", "timeout-helo", "timeout-mail",
 	"timeout-rcpt", "timeout-data", "timeout-block", "timeout-dot",
 	"timeout-quit", "srv-superdomains", "srv-self", "implicit",
-	"ip6addr", "clientip", "clientport", "helo", "verbose",
+	"ip6addr", "clientip", "clientport", "helo", "verbose", "tls",
+	"tls-ca-file",
 	/* smtppd */
 	"local",
 	/* smtprcd */

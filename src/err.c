@@ -31,6 +31,8 @@ const char *err_str(int e)
 	case E_CONNECT: return "no server could be reached";
 	case E_UNEXPECTED: return "protocol error: reply nobody asked for";
 	case E_NODNS: return "DNS look-up is not built in yet";
+	case E_TLS: return "TLS failed";
+	case E_NOTLS: return "TLS is required and the server does not offer it";
 	}
 	return "unknown error";
 }

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "loop.h"
 #include "relay.h"
+#include "tls.h"
 
 static const char *const stage_names[SMTP_STAGE_COUNT] = {
 	"connect", "greeting", "EHLO/HELO", "MAIL", "RCPT", "DATA",
@@ -48,6 +49,7 @@ static void fail(struct relay *r, int e, const char *what)
 		snprintf(why, sizeof why, "%s: %s during %s%s%s", r->peer,
 			 e == E_SYS ? strerror(errno) : err_str(e),
 			 stage_names[st], what ? ": " : "", what ? what : "");
+	memcpy(r->why, why, sizeof why);
 	smtp_session_fail(&r->s, e, why);
 }
 
@@ -56,6 +58,14 @@ static int flush(struct relay *r, enum smtp_stage st)
 	long long deadline = deadline_of(r, st);
 	size_t off = 0;
 
+#if CONFIG_TLS
+	if (r->tls_on) {
+		int rc = tls_send(r->fd, r->out, r->out_len, deadline);
+		if (rc == 0)
+			r->out_len = 0;
+		return rc;
+	}
+#endif
 	while (off < r->out_len) {
 		ssize_t n = send(r->fd, r->out + off, r->out_len - off,
 				 MSG_NOSIGNAL);
@@ -98,6 +108,16 @@ static int read_line(struct relay *r, const char **line, size_t *len)
 			r->in_used = used;
 			return 0;
 		}
+#if CONFIG_TLS
+		if (r->tls_on) {
+			long k = tls_recv(r->fd, r->in + r->in_len,
+					  sizeof r->in - r->in_len, r->deadline);
+			if (k < 0)
+				return (int)k;
+			r->in_len += (size_t)k;
+			continue;
+		}
+#endif
 		n = recv(r->fd, r->in + r->in_len, sizeof r->in - r->in_len, 0);
 		if (n > 0) {
 			r->in_len += (size_t)n;
@@ -164,6 +184,8 @@ static void quit_drain(struct relay *r)
 	long long deadline = deadline_of(r, SMTP_STAGE_QUIT);
 	char buf[512];
 
+	if (r->tls_on)
+		return;      /* the records would need the engine: just close */
 	shutdown(r->fd, SHUT_WR);
 	while (wait_fd(r->fd, POLLIN, deadline) == 0) {
 		ssize_t n = recv(r->fd, buf, sizeof buf, 0);
@@ -174,12 +196,47 @@ static void quit_drain(struct relay *r)
 	}
 }
 
+/* STARTTLS was accepted: the handshake, unless plaintext followed the 220
+ * (a response injection: RFC 3207 §6, CVE-2011-0411 class). */
+static void start_tls(struct relay *r)
+{
+#if CONFIG_TLS
+	char why[SMTP_DIAG_SIZE];
+	const char *sni = r->server && r->server->name[0] &&
+			  r->server->name[0] != '[' ? r->server->name : 0;
+	int rc;
+
+	if (r->in_len > r->in_used) {
+		/* Not E_TLS: no plaintext retry for a connection under
+		 * attack; the recipients are deferred. */
+		fail(r, E_UNEXPECTED, "bytes after the 220 reply to STARTTLS, "
+		     "before TLS (response injection); connection dropped");
+		return;
+	}
+	rc = tls_start(r->fd, sni, r->conf->tls == RELAY_TLS_VERIFY
+		       ? TLS_CHECK_VERIFY : TLS_CHECK_NONE,
+		       deadline_of(r, SMTP_STAGE_HELLO), why, sizeof why);
+	if (rc < 0) {
+		fail(r, rc == E_TIMEOUT ? E_TIMEOUT : E_TLS, why);
+		return;
+	}
+	r->tls_on = 1;
+	r->in_len = r->in_used = 0;
+	tls_describe(r->tls_info, sizeof r->tls_info);
+	if (log_verbose)
+		log_line("%s: %s", r->peer, r->tls_info);
+	smtp_session_tls_done(&r->s);
+#else
+	fail(r, E_TLS, "TLS is not built in");
+#endif
+}
+
 /* Runs the session until it is idle (SMTP_WANT_TXN) or done. */
 static int drive(struct relay *r, int msgfd)
 {
 	for (;;) {
 		enum smtp_want w = smtp_session_want(&r->s);
-		const char *line;
+		const char *line = 0;
 		size_t len, n;
 		int rc;
 
@@ -221,6 +278,13 @@ static int drive(struct relay *r, int msgfd)
 			smtp_session_body_done(&r->s);
 			r->deadline = deadline_of(r, SMTP_STAGE_DOT);
 			break;
+		case SMTP_WANT_TLS:
+			if (r->out_len &&
+			    (rc = flush(r, smtp_session_stage(&r->s))) < 0)
+				fail(r, rc, 0);
+			else
+				start_tls(r);
+			break;
 		case SMTP_WANT_TXN:
 		case SMTP_TXN_DONE:
 			return 0;
@@ -228,6 +292,12 @@ static int drive(struct relay *r, int msgfd)
 			if (r->out_len && flush(r, SMTP_STAGE_QUIT) == 0)
 				quit_drain(r);
 			r->out_len = 0;
+#if CONFIG_TLS
+			if (r->tls_on && !r->s.error)
+				tls_end(r->fd, deadline_of(r, SMTP_STAGE_QUIT));
+#endif
+			r->tls_on = 0;
+			r->tls_failed = r->s.error == E_TLS || r->s.error == E_NOTLS;
 			close(r->fd);
 			r->fd = -1;
 			r->up = 0;
@@ -243,7 +313,7 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 		       unsigned connect_s, char *why, size_t whysize)
 {
 	char ip[IP46_FMT_SIZE];
-	int fd, rc;
+	int fd, rc, tls = r->conf->tls;
 
 	ip46_fmt(&a->ip, ip);
 	if (strcmp(a->name, ip) && !(a->name[0] == '['))
@@ -251,6 +321,7 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 	else
 		snprintf(r->peer, sizeof r->peer, "[%s]:%u", ip, a->port);
 	r->server = a;
+again:
 	fd = net_connect_start(&a->ip, a->port);
 	if (fd < 0) {
 		snprintf(why, whysize, "connect to %s: %s", r->peer, strerror(errno));
@@ -269,12 +340,28 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 		log_line("connected to %s", r->peer);
 	r->fd = fd;
 	r->in_len = r->in_used = r->out_len = 0;
+	r->tls_on = r->tls_failed = 0;
+	r->tls_info[0] = r->why[0] = 0;
 	smtp_session_init(&r->s, r->conf->helo_name, r->conf->hello);
+	smtp_session_set_tls(&r->s, tls == RELAY_TLS_NONE ? SMTP_TLS_NO :
+			     tls == RELAY_TLS_MAY ? SMTP_TLS_WANTED
+						  : SMTP_TLS_REQUIRED);
 	r->deadline = deadline_of(r, SMTP_STAGE_GREETING);
 	rc = drive(r, -1);
 	if (rc == 0)
 		return 0;
-	if (r->s.last.code && (rc == E_GREETING || rc == E_HELLO))
+	if (rc == E_TLS && tls == RELAY_TLS_MAY) {
+		/* Opportunistic TLS failed: never go on over the broken
+		 * connection; a new one, in plaintext. */
+		if (log_verbose)
+			log_line("%s; reconnecting without TLS", r->why);
+		tls = RELAY_TLS_NONE;
+		goto again;
+	}
+	if (rc == E_TLS || rc == E_NOTLS || (rc == E_UNEXPECTED && r->why[0]))
+		snprintf(why, whysize, "%s", rc == E_NOTLS ? err_str(rc) :
+			 r->why);
+	else if (r->s.last.code && (rc == E_GREETING || rc == E_HELLO))
 		snprintf(why, whysize, "%s refused the session: %s", r->peer,
 			 r->s.last.text);
 	else
@@ -323,7 +410,10 @@ int relay_open(struct relay *r, const struct relay_conf *c,
 		if (!nslow)
 			break;
 	}
-	outcome_set(&r->fail, OUTCOME_DEFERRED, "4.4.1", why);
+	/* RFC 3463 / RFC 5248: 4.7.10 encryption needed, 4.7.5 a
+	 * cryptographic failure (handshake, certificate). */
+	outcome_set(&r->fail, OUTCOME_DEFERRED, !r->tls_failed ? "4.4.1" :
+		    r->s.error == E_NOTLS ? "4.7.10" : "4.7.5", why);
 	return E_CONNECT;
 }
 

@@ -5,9 +5,11 @@
 
 enum {
 	ST_GREETING, ST_EHLO, ST_HELO, ST_READY, ST_RSET, ST_TXN, ST_BODY,
-	ST_DOT, ST_DOT_DISCARD, ST_TXN_DONE, ST_QUIT, ST_DONE
+	ST_DOT, ST_DOT_DISCARD, ST_TXN_DONE, ST_QUIT, ST_DONE, ST_STARTTLS,
+	ST_TLS
 };
-enum { EM_NONE, EM_EHLO, EM_HELO, EM_RSET, EM_TXN, EM_DOT, EM_QUIT };
+enum { EM_NONE, EM_EHLO, EM_HELO, EM_RSET, EM_TXN, EM_DOT, EM_QUIT,
+       EM_STARTTLS };
 
 void smtp_session_init(struct smtp_session *s, const char *helo_name, int hello)
 {
@@ -18,6 +20,19 @@ void smtp_session_init(struct smtp_session *s, const char *helo_name, int hello)
 	s->helo_name = helo_name;
 	smtp_ehlo_init(&s->ehlo);
 	smtp_reply_init(&s->reply);
+}
+
+void smtp_session_set_tls(struct smtp_session *s, int tls)
+{
+	s->tls = tls;
+}
+
+void smtp_session_tls_done(struct smtp_session *s)
+{
+	s->tls_on = 1;
+	smtp_ehlo_init(&s->ehlo);
+	s->state = ST_EHLO;
+	s->emit = EM_EHLO;
 }
 
 static int pipelining(const struct smtp_session *s)
@@ -41,6 +56,7 @@ enum smtp_want smtp_session_want(const struct smtp_session *s)
 	case ST_BODY: return SMTP_WANT_BODY;
 	case ST_TXN_DONE: return SMTP_TXN_DONE;
 	case ST_DONE: return SMTP_DONE;
+	case ST_TLS: return SMTP_WANT_TLS;
 	default: return SMTP_WANT_REPLY;
 	}
 }
@@ -49,7 +65,8 @@ enum smtp_stage smtp_session_stage(const struct smtp_session *s)
 {
 	switch (s->state) {
 	case ST_GREETING: return SMTP_STAGE_GREETING;
-	case ST_EHLO: case ST_HELO: return SMTP_STAGE_HELLO;
+	case ST_EHLO: case ST_HELO: case ST_STARTTLS: case ST_TLS:
+		return SMTP_STAGE_HELLO;
 	case ST_TXN:
 		if (s->reply_next == 0)
 			return SMTP_STAGE_MAIL;
@@ -152,6 +169,9 @@ size_t smtp_session_emit(struct smtp_session *s, char *buf, size_t room)
 		break;
 	case EM_QUIT:
 		n = put1(buf, room, "QUIT", 0);
+		break;
+	case EM_STARTTLS:
+		n = put1(buf, room, "STARTTLS", 0);
 		break;
 	case EM_TXN:
 		while (smtp_session_want(s) == SMTP_WANT_WRITE) {
@@ -338,7 +358,15 @@ int smtp_session_line(struct smtp_session *s, const char *line, size_t len)
 			s->state = ST_READY;
 		break;
 	case ST_EHLO:
-		if (is2(r->code))
+		if (is2(r->code) && s->tls && !s->tls_on &&
+		    (s->ehlo.ext & SMTP_EXT_STARTTLS)) {
+			s->state = ST_STARTTLS;
+			s->emit = EM_STARTTLS;
+		} else if (is2(r->code) && s->tls == SMTP_TLS_REQUIRED &&
+			   !s->tls_on)
+			finish(s, E_NOTLS, "the server does not offer STARTTLS",
+			       1);
+		else if (is2(r->code))
 			s->state = ST_READY;
 		else if (r->code >= 500) {
 			smtp_ehlo_init(&s->ehlo);
@@ -347,8 +375,19 @@ int smtp_session_line(struct smtp_session *s, const char *line, size_t len)
 		} else
 			finish(s, E_HELLO, r->text, r->code != 421);
 		break;
+	case ST_STARTTLS:
+		if (r->code == 220)
+			s->state = ST_TLS;
+		else if (s->tls == SMTP_TLS_REQUIRED || r->code == 421)
+			finish(s, E_NOTLS, r->text, r->code != 421);
+		else
+			s->state = ST_READY;     /* on in plaintext */
+		break;
 	case ST_HELO:
-		if (is2(r->code))
+		if (is2(r->code) && s->tls == SMTP_TLS_REQUIRED)
+			finish(s, E_NOTLS, "the server does not offer EHLO, so "
+			       "no STARTTLS", 1);
+		else if (is2(r->code))
 			s->state = ST_READY;
 		else
 			finish(s, E_HELLO, r->text, r->code != 421);

@@ -30,6 +30,7 @@
 #include "rcptlist.h"
 #include "smtprc_opts.h"
 #include "relay.h"
+#include "tls.h"
 #include "trigger.h"
 
 /* Exit statuses in order of precedence: an I/O error needs a human first,
@@ -115,10 +116,13 @@ static int job_load(const char *path, const char *domain, int any_domain,
 
 static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 {
-	log_line("%s <%.*s> %.*s %s%s%s: %s%s%s%s", outcome_name(o->kind),
+	log_line("%s <%.*s> %.*s %s%s%s%s%s%s: %s%s%s%s", outcome_name(o->kind),
 		 (int)r->len, r->addr, (int)job.list.id_len, job.list.id,
 		 relay.peer[0] ? "via " : "", relay.peer,
 		 relay.peer[0] ? "" : "no server",
+		 relay.tls_info[0] ? " (" : relay.peer[0] ? " (plaintext" : "",
+		 relay.tls_info,
+		 relay.tls_info[0] || relay.peer[0] ? ")" : "",
 		 o->from_server ? "" : o->status, o->from_server ? "" : " ",
 		 o->diag, o->dup_risk ? " (possible duplicate)" : "");
 }
@@ -333,7 +337,7 @@ int smtprc_main(int argc, char **argv)
 	struct locate_req lq;
 	struct queue q;
 	struct smtp_txn t;
-	int first, i, opened = 0, located_ok = 0, form;
+	int first, i, opened = 0, located_ok = 0, form, tls_unusable = 0;
 	size_t hl;
 	unsigned port;
 	const char *why;
@@ -378,6 +382,18 @@ int smtprc_main(int argc, char **argv)
 
 	relay.fd = -1;
 	outcome_set(&relay.fail, OUTCOME_DEFERRED, "4.4.1", "no session was opened");
+#if CONFIG_TLS
+	if (c.relay.tls == RELAY_TLS_VERIFY) {
+		/* Without anchors nothing can be verified: every recipient is
+		 * deferred, none is sent in the clear. */
+		char ca[SMTP_DIAG_SIZE];
+		if (tls_anchors_load_file(c.tls_ca, ca, sizeof ca) < 0) {
+			err_warn(0, "%s", ca);
+			outcome_set(&relay.fail, OUTCOME_DEFERRED, "4.7.5", ca);
+			tls_unusable = 1;
+		}
+	}
+#endif
 	for (i = first + 1; i < argc; i++) {
 		const char *path = argv[i];
 		int rc, msgfd;
@@ -414,7 +430,7 @@ int smtprc_main(int argc, char **argv)
 			close(msgfd);
 			continue;
 		}
-		if (!opened) {
+		if (!opened && !tls_unusable) {
 			opened = 1;
 			lq.dns_deadline = loop_now_ms() + c.timeout_dns * 1000LL;
 			located_ok = locate(&lq, &located) == 0;
@@ -448,6 +464,8 @@ int smtprc_main(int argc, char **argv)
 			outcome_set(&o, OUTCOME_DEFERRED, "4.3.0", w);
 			job_all(&o);
 			st.ioerr = 1;
+		} else if (tls_unusable) {
+			job_all(&relay.fail);
 		} else if (!located_ok) {
 			job_all(&located.fail);
 		} else if (!relay.up) {

@@ -15,7 +15,7 @@ enum {
 	O_V, O_HELO, O_TRIGGER, O_SELF, O_HELO_NAME, O_T_CONNECT, O_T_GREETING,
 	O_T_HELLO, O_T_MAIL, O_T_RCPT, O_T_DATA, O_T_BLOCK, O_T_DOT, O_T_QUIT,
 	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
-	O_ROUTE, O_CONFIG, O_PD_SEM
+	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -52,6 +52,8 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_ROUTE, OPT_STR, 0, "route" },
 	{ O_CONFIG, OPT_STR, 0, "config" },
 	{ O_PD_SEM, OPT_STR, 0, "pd-semaphore" },
+	{ O_TLS, OPT_STR, 0, "tls" },
+	{ O_TLS_CA, OPT_STR, 0, "tls-ca-file" },
 };
 #define NOPTS ((int)(sizeof smtprc_opts / sizeof smtprc_opts[0]))
 
@@ -67,6 +69,8 @@ static void usage(FILE *f)
 	      "  /CLIENTIP[+|-] /CLIENTPORT[+|-]   (see smtprc(8))\n"
 	      "  --helo-name=NAME --lifetime=SECONDS --smtp-port=N --queue=DIR\n"
 	      "  --semaphore-dir=DIR --resolver=ADDR[:PORT] --timeout-dns=SECONDS\n"
+	      "  --tls=none|may|encrypt|verify (default may; none without TLS)\n"
+	      "  --tls-ca-file=FILE (verify; default /etc/ssl/certs/ca-certificates.crt)\n"
 	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
 	      "  " SMTPRC_CONF_PATH ")\n"
 	      "  --timeout-{connect,greeting,helo,mail,rcpt,data,block,dot,quit}=SECONDS\n"
@@ -199,6 +203,21 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		c->routes[c->nroutes++] = h->val;
 		break;
 	}
+	case O_TLS: {
+		static const char *const names[] = { "none", "may", "encrypt",
+						     "verify" };
+		size_t k;
+		for (k = 0; k < 4; k++)
+			if (!strcmp(h->val, names[k]))
+				break;
+		if (k == 4)
+			return "--tls is none, may, encrypt or verify";
+		if (k && !CONFIG_TLS)
+			return "TLS is not built in (CONFIG_TLS=0): only --tls=none";
+		c->relay.tls = (enum relay_tls)k;
+		break;
+	}
+	case O_TLS_CA: c->tls_ca = h->val; break;
 	case O_CONFIG: break;   /* read before the other options */
 	}
 	return 0;
@@ -229,6 +248,8 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	c->queue = ".";
 	c->semdir = CONF_SEMDIR_DEFAULT;
 	c->timeout_dns = 60;
+	c->relay.tls = CONFIG_TLS ? RELAY_TLS_MAY : RELAY_TLS_NONE;
+	c->tls_ca = "/etc/ssl/certs/ca-certificates.crt";
 	memcpy(c->relay.timeout, defaults, sizeof defaults);
 
 	/* /? and --version answer before anything is read. */

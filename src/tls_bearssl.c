@@ -1,8 +1,16 @@
 /* tls_bearssl.c: see tls.h. The only file that includes bearssl.h. */
 #include "config.h"
 #if CONFIG_TLS
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <bearssl.h>
+#include "err.h"
+#include "loop.h"
 #include "tls.h"
 
 /* --- the trust store --- */
@@ -178,5 +186,384 @@ int tls_anchors_finish(struct tls_anchor_stats *s, const char **why)
 		return -1;
 	}
 	return 0;
+}
+
+int tls_anchors_load_file(const char *path, char *why, size_t whysize)
+{
+	char buf[4096];
+	const char *w = 0;
+	struct tls_anchor_stats sa;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(why, whysize, "CA bundle %s: %s", path, strerror(errno));
+		return -1;
+	}
+	tls_anchors_reset(0);
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		if (tls_anchors_push(buf, (size_t)n, &w) < 0)
+			break;
+	close(fd);
+	if (n < 0) {
+		snprintf(why, whysize, "CA bundle %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (w || tls_anchors_finish(&sa, &w) < 0 || !sa.anchors) {
+		snprintf(why, whysize, "CA bundle %s: %s", path,
+			 w ? w : "no certificate in it");
+		return -1;
+	}
+	return 0;
+}
+
+/* --- "no check": any chain; the leaf's public key is kept --- */
+
+static struct {
+	const br_x509_class *vtable;
+	br_x509_decoder_context dec;
+	int leaf;                  /* inside the first certificate */
+	int have;                  /* its key was decoded */
+	br_x509_pkey pkey;
+	unsigned char key[520];    /* RSA modulus up to 4096 bits, or EC point */
+	unsigned char exp[8];
+} any;
+
+static void any_start_chain(const br_x509_class **ctx, const char *name)
+{
+	(void)ctx;
+	(void)name;
+	any.leaf = 1;
+	any.have = 0;
+}
+
+static void any_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	(void)ctx;
+	(void)length;
+	if (any.leaf)
+		br_x509_decoder_init(&any.dec, 0, 0);
+}
+
+static void any_append(const br_x509_class **ctx, const unsigned char *buf,
+		       size_t len)
+{
+	(void)ctx;
+	if (any.leaf)
+		br_x509_decoder_push(&any.dec, buf, len);
+}
+
+static void any_end_cert(const br_x509_class **ctx)
+{
+	const br_x509_pkey *pk;
+	(void)ctx;
+	if (!any.leaf)
+		return;
+	any.leaf = 0;
+	pk = br_x509_decoder_get_pkey(&any.dec);
+	if (!pk || br_x509_decoder_last_error(&any.dec))
+		return;
+	any.pkey.key_type = pk->key_type;
+	if (pk->key_type == BR_KEYTYPE_RSA && pk->key.rsa.nlen <= sizeof any.key &&
+	    pk->key.rsa.elen <= sizeof any.exp) {
+		memcpy(any.key, pk->key.rsa.n, pk->key.rsa.nlen);
+		memcpy(any.exp, pk->key.rsa.e, pk->key.rsa.elen);
+		any.pkey.key.rsa.n = any.key;
+		any.pkey.key.rsa.nlen = pk->key.rsa.nlen;
+		any.pkey.key.rsa.e = any.exp;
+		any.pkey.key.rsa.elen = pk->key.rsa.elen;
+		any.have = 1;
+	} else if (pk->key_type == BR_KEYTYPE_EC &&
+		   pk->key.ec.qlen <= sizeof any.key) {
+		memcpy(any.key, pk->key.ec.q, pk->key.ec.qlen);
+		any.pkey.key.ec.curve = pk->key.ec.curve;
+		any.pkey.key.ec.q = any.key;
+		any.pkey.key.ec.qlen = pk->key.ec.qlen;
+		any.have = 1;
+	}
+}
+
+static unsigned any_end_chain(const br_x509_class **ctx)
+{
+	(void)ctx;
+	return any.have ? 0 : BR_ERR_X509_BAD_SERVER_NAME + 100;
+}
+
+static const br_x509_pkey *any_get_pkey(const br_x509_class *const *ctx,
+					unsigned *usages)
+{
+	(void)ctx;
+	if (usages)
+		*usages = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
+	return any.have ? &any.pkey : 0;
+}
+
+static const br_x509_class any_class = {
+	sizeof any, any_start_chain, any_start_cert, any_append, any_end_cert,
+	any_end_chain, any_get_pkey
+};
+
+/* --- the connection --- */
+
+static struct {
+	br_ssl_client_context cc;
+	br_x509_minimal_context xc;
+	unsigned char buf[BR_SSL_BUFSIZE_MONO];
+	int check;
+} conn;
+
+static const uint16_t suites[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+};
+
+static const struct {
+	uint16_t id;
+	const char *name;
+} suite_names[] = {
+	{ BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-ECDSA-CHACHA20-POLY1305" },
+	{ BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-RSA-CHACHA20-POLY1305" },
+	{ BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "ECDHE-ECDSA-AES128-GCM-SHA256" },
+	{ BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "ECDHE-RSA-AES128-GCM-SHA256" },
+	{ BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "ECDHE-ECDSA-AES256-GCM-SHA384" },
+	{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "ECDHE-RSA-AES256-GCM-SHA384" },
+};
+
+/* A sentence for an engine or X.509 error code. */
+static const char *tls_error(int e)
+{
+	switch (e) {
+	case BR_ERR_X509_NOT_TRUSTED: return "certificate chain not trusted "
+		"(no anchor of the CA bundle signs it)";
+	case BR_ERR_X509_BAD_SERVER_NAME: return "certificate is not for "
+		"the server's name";
+	case BR_ERR_X509_EXPIRED: return "certificate expired or not yet "
+		"valid";
+	case BR_ERR_X509_BAD_SIGNATURE: return "certificate signature invalid";
+	case BR_ERR_X509_NOT_CA: return "an intermediate is not a CA";
+	case BR_ERR_X509_FORBIDDEN_KEY_USAGE: return "certificate key usage "
+		"forbids TLS";
+	case BR_ERR_X509_WEAK_PUBLIC_KEY: return "certificate key too weak";
+	case BR_ERR_X509_LIMIT_EXCEEDED: return "certificate chain too long";
+	case BR_ERR_BAD_VERSION: case BR_ERR_UNSUPPORTED_VERSION:
+		return "no common TLS version (TLS 1.2 only)";
+	case BR_ERR_BAD_CIPHER_SUITE: return "no common cipher suite "
+		"(ECDHE with AES-GCM or ChaCha20-Poly1305)";
+	case BR_ERR_BAD_MAC: return "record authentication failed";
+	case BR_ERR_IO: return "connection failed during TLS";
+	case BR_ERR_BAD_PARAM: return "malformed TLS record (plaintext where "
+		"TLS was expected?)";
+	default:
+		if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_RECV_FATAL_ALERT + 256)
+			return "the server sent a fatal alert";
+		if (e >= BR_ERR_SEND_FATAL_ALERT && e < BR_ERR_SEND_FATAL_ALERT + 256)
+			return "handshake refused by this client";
+		if (e >= 32 && e < 64)
+			return "certificate could not be decoded or checked";
+		return "TLS handshake failed";
+	}
+}
+
+static int wait_for(int fd, short ev, long long deadline)
+{
+	struct pollfd p = { fd, ev, 0 };
+	int rc = loop_poll(&p, 1, deadline);
+	return rc > 0 ? 0 : rc == 0 ? E_TIMEOUT : rc;
+}
+
+/* Moves records between the engine and the socket until one of the states
+ * in want is reached. Returns 0 or an E_* code (E_LOST: closed). */
+static int pump(int fd, unsigned want, long long deadline)
+{
+	br_ssl_engine_context *eng = &conn.cc.eng;
+
+	for (;;) {
+		unsigned state = br_ssl_engine_current_state(eng);
+		unsigned char *b;
+		size_t len;
+		ssize_t n;
+		int rc;
+
+		if (state & BR_SSL_CLOSED)
+			return br_ssl_engine_last_error(eng) ? E_TLS : E_LOST;
+		if (state & BR_SSL_SENDREC) {
+			b = br_ssl_engine_sendrec_buf(eng, &len);
+			n = send(fd, b, len, MSG_NOSIGNAL);
+			if (n > 0) {
+				br_ssl_engine_sendrec_ack(eng, (size_t)n);
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && errno != EAGAIN) {
+				return errno == EPIPE || errno == ECONNRESET ? E_LOST
+									     : E_SYS;
+			}
+			if ((rc = wait_for(fd, POLLOUT, deadline)) < 0)
+				return rc;
+			continue;
+		}
+		if (state & want)
+			return 0;
+		if (state & BR_SSL_RECVREC) {
+			b = br_ssl_engine_recvrec_buf(eng, &len);
+			n = recv(fd, b, len, 0);
+			if (n > 0) {
+				br_ssl_engine_recvrec_ack(eng, (size_t)n);
+				continue;
+			}
+			if (n == 0) {
+				return E_LOST;
+			}
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN) {
+				return errno == ECONNRESET ? E_LOST : E_SYS;
+			}
+			if ((rc = wait_for(fd, POLLIN, deadline)) < 0)
+				return rc;
+			continue;
+		}
+		/* Application data waits to be read while we want to send:
+		 * the server said something nobody asked for. */
+		return E_UNEXPECTED;
+	}
+}
+
+int tls_start(int fd, const char *server_name, int check, long long deadline,
+	      char *why, size_t whysize)
+{
+	br_ssl_engine_context *eng = &conn.cc.eng;
+	static const br_hash_class *const hashes[] = {
+		&br_sha1_vtable, &br_sha224_vtable, &br_sha256_vtable,
+		&br_sha384_vtable, &br_sha512_vtable
+	};
+	int id, rc;
+
+	br_ssl_client_zero(&conn.cc);
+	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+	for (id = br_sha1_ID; id <= br_sha512_ID; id++)
+		br_ssl_engine_set_hash(eng, id, hashes[id - br_sha1_ID]);
+	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+	br_ssl_engine_set_default_ec(eng);
+	br_ssl_engine_set_rsavrfy(eng, br_rsa_pkcs1_vrfy_get_default());
+	br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
+	br_ssl_engine_set_default_aes_gcm(eng);
+	br_ssl_engine_set_default_chapol(eng);
+	conn.check = check;
+	if (check == TLS_CHECK_VERIFY) {
+		br_x509_minimal_init(&conn.xc, &br_sha256_vtable, st.ta, st.n);
+		for (id = br_sha1_ID; id <= br_sha512_ID; id++)
+			br_x509_minimal_set_hash(&conn.xc, id,
+						 hashes[id - br_sha1_ID]);
+		br_x509_minimal_set_rsa(&conn.xc, br_rsa_pkcs1_vrfy_get_default());
+		br_x509_minimal_set_ecdsa(&conn.xc, br_ec_get_default(),
+					  br_ecdsa_vrfy_asn1_get_default());
+		br_ssl_engine_set_x509(eng, &conn.xc.vtable);
+	} else {
+		any.vtable = &any_class;
+		br_ssl_engine_set_x509(eng, &any.vtable);
+	}
+	br_ssl_engine_set_buffer(eng, conn.buf, sizeof conn.buf, 0);
+	if (!br_ssl_client_reset(&conn.cc, server_name, 0)) {
+		snprintf(why, whysize, "TLS set-up failed: %s",
+			 tls_error(br_ssl_engine_last_error(eng)));
+		return E_TLS;
+	}
+	rc = pump(fd, BR_SSL_SENDAPP, deadline);
+	if (rc == 0)
+		return 0;
+	if (rc == E_TLS || br_ssl_engine_last_error(eng))
+		snprintf(why, whysize, "TLS handshake failed: %s (BearSSL error "
+			 "%d)", tls_error(br_ssl_engine_last_error(eng)),
+			 br_ssl_engine_last_error(eng));
+	else if (rc == E_TIMEOUT)
+		snprintf(why, whysize, "TLS handshake timed out");
+	else
+		snprintf(why, whysize, "TLS handshake: %s", err_str(rc));
+	return rc == E_LOST ? E_TLS : rc;
+}
+
+int tls_send(int fd, const char *buf, size_t len, long long deadline)
+{
+	br_ssl_engine_context *eng = &conn.cc.eng;
+	int rc;
+
+	while (len) {
+		unsigned char *b;
+		size_t room;
+		rc = pump(fd, BR_SSL_SENDAPP, deadline);
+		if (rc < 0)
+			return rc;
+		b = br_ssl_engine_sendapp_buf(eng, &room);
+		if (room > len)
+			room = len;
+		memcpy(b, buf, room);
+		br_ssl_engine_sendapp_ack(eng, room);
+		buf += room;
+		len -= room;
+	}
+	br_ssl_engine_flush(eng, 0);
+	/* Everything out: wait until no record is left to send. */
+	for (;;) {
+		unsigned state = br_ssl_engine_current_state(eng);
+		if (!(state & BR_SSL_SENDREC))
+			return state & BR_SSL_CLOSED ? E_LOST : 0;
+		rc = pump(fd, 0, deadline);
+		if (rc < 0 && rc != E_UNEXPECTED)
+			return rc;
+		if (rc == E_UNEXPECTED || rc == 0) {
+			if (!(br_ssl_engine_current_state(eng) & BR_SSL_SENDREC))
+				return 0;
+		}
+	}
+}
+
+long tls_recv(int fd, char *buf, size_t size, long long deadline)
+{
+	br_ssl_engine_context *eng = &conn.cc.eng;
+	unsigned char *b;
+	size_t len;
+	int rc = pump(fd, BR_SSL_RECVAPP, deadline);
+
+	if (rc < 0)
+		return rc;
+	b = br_ssl_engine_recvapp_buf(eng, &len);
+	if (len > size)
+		len = size;
+	memcpy(buf, b, len);
+	br_ssl_engine_recvapp_ack(eng, len);
+	return (long)len;
+}
+
+void tls_end(int fd, long long deadline)
+{
+	br_ssl_engine_close(&conn.cc.eng);
+	/* Send our close_notify; do not wait for the server's. */
+	while (br_ssl_engine_current_state(&conn.cc.eng) & BR_SSL_SENDREC)
+		if (pump(fd, BR_SSL_RECVAPP | BR_SSL_CLOSED, deadline) < 0)
+			break;
+}
+
+void tls_describe(char *out, size_t size)
+{
+	br_ssl_session_parameters sp;
+	const char *suite = "unknown suite";
+	unsigned v = br_ssl_engine_get_version(&conn.cc.eng);
+	size_t i;
+
+	br_ssl_engine_get_session_parameters(&conn.cc.eng, &sp);
+	for (i = 0; i < sizeof suite_names / sizeof suite_names[0]; i++)
+		if (suite_names[i].id == sp.cipher_suite)
+			suite = suite_names[i].name;
+	snprintf(out, size, "TLSv1.%u %s, certificate %s", v >= 0x0301 ?
+		 v - 0x0301 : 0, suite, conn.check == TLS_CHECK_VERIFY
+		 ? "verified" : "not verified");
 }
 #endif

@@ -116,8 +116,12 @@ class PrivatePostfix:
     receiving on 127.0.0.1:PORT and storing every message of its domains in
     one Maildir, self.mail/all/ (Delivered-To tells the recipient)."""
 
-    def __init__(self, domains=("example.com",)):
+    def __init__(self, domains=("example.com",), tls=None, more_tls=None):
+        """tls: (certificate file, key file): offer STARTTLS with them.
+        more_tls: {label: (certificate, key)}: one more listener each, on
+        self.ports[label], offering STARTTLS with that certificate."""
         self.dir = tmpdir()
+        self.ports = {}
         self.port = free_port()
         d = self.dir
         self.mail = os.path.join(d, "mail")
@@ -157,6 +161,10 @@ smtputf8_enable = no
 message_size_limit = 20480000
 smtpd_banner = $myhostname ESMTP
 """ % {"d": d, "domains": " ".join(domains)})
+            if tls:
+                f.write("smtpd_tls_cert_file = %s\nsmtpd_tls_key_file = %s\n"
+                        "smtpd_tls_security_level = may\nsmtpd_tls_loglevel = 1\n"
+                        % tls)
         shutil.copy("/etc/postfix/master.cf", os.path.join(d, "etc", "master.cf"))
         mc = open(os.path.join(d, "etc", "master.cf")).read()
         # Listen on our port instead of 25, no chroot anywhere, and a
@@ -172,6 +180,12 @@ smtpd_banner = $myhostname ESMTP
                 line = " ".join(parts)
             lines.append(line)
         mc = "\n".join(lines) + "\n"
+        for label, (crt, key) in (more_tls or {}).items():
+            self.ports[label] = free_port()
+            mc += ("127.0.0.1:%d inet n - n - - smtpd -o smtpd_tls_cert_file=%s "
+                   "-o smtpd_tls_key_file=%s -o smtpd_tls_security_level=may "
+                   "-o smtpd_tls_loglevel=1\n"
+                   % (self.ports[label], crt, key))
         if "postlog" not in mc:
             mc += "postlog unix-dgram n - n - 1 postlogd\n"
         with open(os.path.join(d, "etc", "master.cf"), "w") as f:
@@ -185,6 +199,8 @@ smtpd_banner = $myhostname ESMTP
             # Postfix reports start-up errors only to its log.
             raise AssertionError("postfix start failed: " + self.log()[-1000:])
         wait_port(self.port)
+        for port in self.ports.values():
+            wait_port(port)
 
     def delivered(self, domain, user, wait=10, count=1):
         """The stored messages of user@domain, waiting for count of them."""

@@ -1,0 +1,166 @@
+"""TLS: STARTTLS against a real Postfix with certificates this test makes
+(its own CA; a leaf for the server's name, one for another name, an
+expired one, a self-signed one), every policy against every kind, and the
+faults no real server gives: no STARTTLS, a broken handshake, and a
+response injected after the 220 to STARTTLS."""
+import os
+import shutil
+
+import qlib
+from dnsd import Nsd
+from faultsmtp import FaultServer
+from harness import Skip, PrivatePostfix, smtprc, test, tmpdir
+from tlscerts import Certs
+
+TLS = os.environ.get("CONFIG_TLS", "1") == "1"
+
+
+def need_tls():
+    if not TLS:
+        raise Skip("TLS IS NOT BUILT IN (CONFIG_TLS=0): TLS tests skipped")
+
+
+def one_list(q, n=0):
+    return qlib.add_message(q, "tls.example", "nas@nas.example", ["u%d@tls.example" % n],
+                            "Subject: tls %d\n\nover TLS or not\n" % n)
+
+
+@test
+def every_policy_against_every_certificate():
+    need_tls()
+    d = tmpdir()
+    certs = Certs(d)
+    kinds = {
+        "good": certs.leaf("good", "mx.test"),
+        "wrongname": certs.leaf("wrong", "other.test"),
+        "expired": certs.leaf("expired", "mx.test", expired=True),
+        "selfsigned": certs.leaf("self", "mx.test", self_signed=True),
+        "rsa": certs.leaf("rsa", "mx.test", kind="rsa"),
+    }
+    pf = PrivatePostfix(domains=("tls.example",), more_tls=kinds)
+    plain = FaultServer()           # no STARTTLS offered
+    dns = Nsd({"test": "$ORIGIN test.\n$TTL 60\n@ SOA ns h 1 60 60 60 60\n"
+                       "@ NS ns\nns A 127.0.0.1\nmx A 127.0.0.1\n"})
+    # policy -> kinds that must be delivered (the others deferred)
+    want = {
+        "none": {"good", "wrongname", "expired", "selfsigned", "rsa", "plain"},
+        "may": {"good", "wrongname", "expired", "selfsigned", "rsa", "plain"},
+        "encrypt": {"good", "wrongname", "expired", "selfsigned", "rsa"},
+        "verify": {"good", "rsa"},
+    }
+    why = {"wrongname": "not for the server's name", "expired": "expired",
+           "selfsigned": "not trusted", "plain": "4.7.10"}
+    q = qlib.make_queue(tmpdir())
+    try:
+        n = 0
+        for policy, ok in want.items():
+            for kind in list(kinds) + ["plain"]:
+                n += 1
+                port = plain.port if kind == "plain" else pf.ports[kind]
+                lst = one_list(q, n)
+                rc, err = smtprc(q, "mx.test:%d" % port, [lst], "/V",
+                                 "--resolver=127.0.0.1:%d" % dns.port,
+                                 "--tls=" + policy, "--tls-ca-file=" + certs.ca_file,
+                                 "--timeout-connect=5")
+                case = (policy, kind, rc, err[-1500:])
+                if kind in ok:
+                    assert rc == 0 and not os.path.exists(lst), case
+                    encrypted = policy != "none" and kind != "plain"
+                    assert ("TLSv1.2 ECDHE-" in err) == encrypted, case
+                    if policy == "verify":
+                        assert "certificate verified" in err, case
+                    if kind == "rsa" and encrypted:
+                        assert "ECDHE-RSA-" in err, case
+                else:
+                    assert rc == 75 and os.path.exists(lst), case
+                    text = open(lst).read()
+                    assert why[kind] in err and "deferred" in err, case
+                    assert ("4.7.10" if kind == "plain" else "4.7.5") in text, (case, text)
+                    os.unlink(lst)
+                    os.unlink(os.path.join(q, "mess", os.path.basename(lst)))
+        # Postfix saw the TLS sessions.
+        assert pf.log().count("TLS connection established") >= 12, pf.log()[-2000:]
+    finally:
+        pf.stop()
+        plain.stop()
+        dns.stop()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@test
+def injected_reply_after_starttls_is_not_acted_on():
+    need_tls()
+    # "220 Ready" and a second line in the same write, before any TLS.
+    srv = FaultServer({
+        "ehlo": "250-fault.test\r\n250-PIPELINING\r\n250 STARTTLS",
+        "noop": "220 Ready\r\n250 2.0.0 injected: go on in plaintext",
+    })
+    q = qlib.make_queue(tmpdir())
+    try:
+        lst = one_list(q)
+        rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst], "/V")
+        assert rc == 75 and os.path.exists(lst), (rc, err)
+        assert "response injection" in err, err
+        cmds = [c.split()[0].upper() for c in srv.commands if c]
+        assert "MAIL" not in cmds and "RCPT" not in cmds, srv.commands
+        # Deferred, never sent in plaintext on another connection.
+        assert srv.sessions == 1, srv.sessions
+    finally:
+        srv.stop()
+
+
+@test
+def may_reconnects_in_plaintext_after_a_failed_handshake():
+    need_tls()
+    # The server says 220 to STARTTLS and then answers the ClientHello
+    # with SMTP text: the handshake fails.
+    srv = FaultServer({
+        "ehlo": "250-fault.test\r\n250-PIPELINING\r\n250 STARTTLS",
+        "noop": "220 go ahead",
+    })
+    q = qlib.make_queue(tmpdir())
+    try:
+        lst = one_list(q)
+        rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst], "/V")
+        assert rc == 0 and not os.path.exists(lst), (rc, err)
+        assert "reconnecting without TLS" in err, err
+        assert srv.sessions == 2 and len(srv.messages) == 1, (srv.sessions, srv.messages)
+        # encrypt: the same failure defers, nothing in plaintext.
+        lst = one_list(q, 1)
+        rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst], "--tls=encrypt")
+        assert rc == 75 and os.path.exists(lst) and len(srv.messages) == 1, (rc, err)
+        assert "4.7.5" in open(lst).read()
+    finally:
+        srv.stop()
+
+
+@test
+def ehlo_again_after_starttls_replaces_extensions():
+    need_tls()
+    d = tmpdir()
+    certs = Certs(d)
+    pf = PrivatePostfix(domains=("tls.example",), more_tls={"good": certs.leaf("g", "mx.test")})
+    q = qlib.make_queue(tmpdir())
+    try:
+        lst = one_list(q)
+        rc, err = smtprc(q, "[127.0.0.1]:%d" % pf.ports["good"], [lst], "/V")
+        assert rc == 0, err
+        lines = err.splitlines()
+        ehlo = [i for i, l in enumerate(lines) if "> EHLO " in l]
+        tls = [i for i, l in enumerate(lines) if "TLSv1.2" in l]
+        assert len(ehlo) == 2 and tls and ehlo[0] < tls[0] < ehlo[1], lines
+        # STARTTLS is not offered again inside TLS, and not asked for.
+        assert sum("> STARTTLS" in l for l in lines) == 1, lines
+        assert "(TLSv1.2" in err, err       # the outcome line says so
+    finally:
+        pf.stop()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@test
+def tls_off_build_refuses_tls_options():
+    if TLS:
+        raise Skip("TLS is built in: this checks the CONFIG_TLS=0 build")
+    q = qlib.make_queue(tmpdir())
+    rc, err = smtprc(q, "[127.0.0.1]:25", [one_list(q)], "--tls=may")
+    assert rc == 64 and "TLS is not built in" in err, err
