@@ -27,6 +27,8 @@ struct relay_conf {
 	int hello;                           /* /HELO */
 	unsigned timeout[SMTP_STAGE_COUNT];  /* seconds per stage */
 	enum relay_tls tls;
+	unsigned implicit_port;  /* TLS from the first byte here (465, RFC
+				    8314), whatever the policy; 0: never */
 };
 
 struct relay {

@@ -231,6 +231,33 @@ static void start_tls(struct relay *r)
 #endif
 }
 
+/* Implicit TLS (RFC 8314): the handshake right after the connect, before
+ * the greeting. Returns 0 or E_TLS (r->why says why). */
+static int implicit_tls(struct relay *r)
+{
+#if CONFIG_TLS
+	char why[SMTP_DIAG_SIZE];
+	const char *sni = r->server->name[0] && r->server->name[0] != '['
+			  ? r->server->name : 0;
+	int rc = tls_start(r->fd, sni, r->conf->tls == RELAY_TLS_VERIFY
+			   ? TLS_CHECK_VERIFY : TLS_CHECK_NONE,
+			   deadline_of(r, SMTP_STAGE_GREETING), why, sizeof why);
+	if (rc < 0) {
+		snprintf(r->why, sizeof r->why, "%s: implicit TLS: %s", r->peer, why);
+		return E_TLS;
+	}
+	r->tls_on = 1;
+	tls_describe(r->tls_info, sizeof r->tls_info);
+	if (log_verbose)
+		log_line("%s: %s (implicit TLS)", r->peer, r->tls_info);
+	return 0;
+#else
+	snprintf(r->why, sizeof r->why, "%s: implicit TLS is not built in",
+		 r->peer);
+	return E_TLS;
+#endif
+}
+
 /* Runs the session until it is idle (SMTP_WANT_TXN) or done. */
 static int drive(struct relay *r, int msgfd)
 {
@@ -346,6 +373,16 @@ again:
 	smtp_session_set_tls(&r->s, tls == RELAY_TLS_NONE ? SMTP_TLS_NO :
 			     tls == RELAY_TLS_MAY ? SMTP_TLS_WANTED
 						  : SMTP_TLS_REQUIRED);
+	if (a->port == r->conf->implicit_port) {
+		if (implicit_tls(r) < 0) {
+			close(fd);
+			r->fd = -1;
+			r->tls_failed = 1;
+			snprintf(why, whysize, "%s", r->why);
+			return E_CONNECT;
+		}
+		smtp_session_set_tls(&r->s, SMTP_TLS_NO);  /* no STARTTLS in TLS */
+	}
 	r->deadline = deadline_of(r, SMTP_STAGE_GREETING);
 	rc = drive(r, -1);
 	if (rc == 0)

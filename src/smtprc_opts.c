@@ -15,7 +15,7 @@ enum {
 	O_V, O_HELO, O_TRIGGER, O_SELF, O_HELO_NAME, O_T_CONNECT, O_T_GREETING,
 	O_T_HELLO, O_T_MAIL, O_T_RCPT, O_T_DATA, O_T_BLOCK, O_T_DOT, O_T_QUIT,
 	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
-	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA
+	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA, O_TLS_IMPLICIT
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -54,6 +54,7 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_PD_SEM, OPT_STR, 0, "pd-semaphore" },
 	{ O_TLS, OPT_STR, 0, "tls" },
 	{ O_TLS_CA, OPT_STR, 0, "tls-ca-file" },
+	{ O_TLS_IMPLICIT, OPT_STR, 0, "tls-implicit-port" },
 };
 #define NOPTS ((int)(sizeof smtprc_opts / sizeof smtprc_opts[0]))
 
@@ -71,6 +72,7 @@ static void usage(FILE *f)
 	      "  --semaphore-dir=DIR --resolver=ADDR[:PORT] --timeout-dns=SECONDS\n"
 	      "  --tls=none|may|encrypt|verify (default may; none without TLS)\n"
 	      "  --tls-ca-file=FILE (verify; default /etc/ssl/certs/ca-certificates.crt)\n"
+	      "  --tls-implicit-port=N (TLS from the first byte there; default 465)\n"
 	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
 	      "  " SMTPRC_CONF_PATH ")\n"
 	      "  --timeout-{connect,greeting,helo,mail,rcpt,data,block,dot,quit}=SECONDS\n"
@@ -218,6 +220,11 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		break;
 	}
 	case O_TLS_CA: c->tls_ca = h->val; break;
+	case O_TLS_IMPLICIT:
+		if (!opt_number(h->val, 65535, &n))
+			return "--tls-implicit-port is 0 (never) to 65535";
+		c->relay.implicit_port = (unsigned)n;
+		break;
 	case O_CONFIG: break;   /* read before the other options */
 	}
 	return 0;
@@ -250,6 +257,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	c->timeout_dns = 60;
 	c->relay.tls = CONFIG_TLS ? RELAY_TLS_MAY : RELAY_TLS_NONE;
 	c->tls_ca = "/etc/ssl/certs/ca-certificates.crt";
+	c->relay.implicit_port = 465;
 	memcpy(c->relay.timeout, defaults, sizeof defaults);
 
 	/* /? and --version answer before anything is read. */

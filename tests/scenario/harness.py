@@ -180,12 +180,16 @@ smtpd_banner = $myhostname ESMTP
                 line = " ".join(parts)
             lines.append(line)
         mc = "\n".join(lines) + "\n"
-        for label, (crt, key) in (more_tls or {}).items():
+        for label, cert in (more_tls or {}).items():
+            # (certificate, key) for STARTTLS; a third item "wrapper":
+            # implicit TLS from the first byte (RFC 8314).
             self.ports[label] = free_port()
             mc += ("127.0.0.1:%d inet n - n - - smtpd -o smtpd_tls_cert_file=%s "
-                   "-o smtpd_tls_key_file=%s -o smtpd_tls_security_level=may "
-                   "-o smtpd_tls_loglevel=1\n"
-                   % (self.ports[label], crt, key))
+                   "-o smtpd_tls_key_file=%s -o smtpd_tls_security_level=%s "
+                   "-o smtpd_tls_loglevel=1%s\n"
+                   % (self.ports[label], cert[0], cert[1],
+                      "encrypt" if cert[2:] else "may",
+                      " -o smtpd_tls_wrappermode=yes" if cert[2:] else ""))
         if "postlog" not in mc:
             mc += "postlog unix-dgram n - n - 1 postlogd\n"
         with open(os.path.join(d, "etc", "master.cf"), "w") as f:

@@ -158,6 +158,43 @@ def ehlo_again_after_starttls_replaces_extensions():
 
 
 @test
+def implicit_tls_on_the_submissions_port():
+    need_tls()
+    d = tmpdir()
+    certs = Certs(d)
+    crt, key = certs.leaf("g", "mx.test")
+    pf = PrivatePostfix(domains=("tls.example",),
+                        more_tls={"smtps": (crt, key, "wrapper")})
+    dns = Nsd({"test": "$ORIGIN test.\n$TTL 60\n@ SOA ns h 1 60 60 60 60\n"
+                       "@ NS ns\nns A 127.0.0.1\nmx A 127.0.0.1\n"})
+    q = qlib.make_queue(tmpdir())
+    port = pf.ports["smtps"]
+    try:
+        lst = one_list(q)
+        rc, err = smtprc(q, "mx.test:%d" % port, [lst], "/V", "--tls=verify",
+                         "--tls-ca-file=" + certs.ca_file,
+                         "--resolver=127.0.0.1:%d" % dns.port,
+                         "--tls-implicit-port=%d" % port)
+        assert rc == 0 and not os.path.exists(lst), err
+        lines = err.splitlines()
+        tls = [i for i, l in enumerate(lines) if "(implicit TLS)" in l]
+        greet = [i for i, l in enumerate(lines) if "< 220 " in l]
+        assert tls and greet and tls[0] < greet[0], lines
+        assert "certificate verified" in err and "STARTTLS" not in err, err
+        # Without the port marked implicit, the same server is unreadable
+        # plaintext: deferred, never delivered.
+        lst = one_list(q, 1)
+        rc, err = smtprc(q, "mx.test:%d" % port, [lst],
+                         "--resolver=127.0.0.1:%d" % dns.port,
+                         "--timeout-greeting=2")
+        assert rc == 75 and os.path.exists(lst), err
+    finally:
+        pf.stop()
+        dns.stop()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@test
 def tls_off_build_refuses_tls_options():
     if TLS:
         raise Skip("TLS is built in: this checks the CONFIG_TLS=0 build")
