@@ -21,7 +21,7 @@ static const char *const known[] = {
 	"timeout-rcpt", "timeout-data", "timeout-block", "timeout-dot",
 	"timeout-quit", "srv-superdomains", "srv-self", "implicit",
 	"ip6addr", "clientip", "clientport", "helo", "verbose", "tls",
-	"tls-ca-file", "tls-implicit-port",
+	"tls-ca-file", "tls-implicit-port", "tls-policy", "tls-policy-file",
 	/* smtppd */
 	"local",
 	/* smtprcd */

@@ -15,7 +15,8 @@ enum {
 	O_V, O_HELO, O_TRIGGER, O_SELF, O_HELO_NAME, O_T_CONNECT, O_T_GREETING,
 	O_T_HELLO, O_T_MAIL, O_T_RCPT, O_T_DATA, O_T_BLOCK, O_T_DOT, O_T_QUIT,
 	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
-	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA, O_TLS_IMPLICIT
+	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA, O_TLS_IMPLICIT,
+	O_TLS_POLICY, O_TLS_POLICY_FILE
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -55,6 +56,8 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_TLS, OPT_STR, 0, "tls" },
 	{ O_TLS_CA, OPT_STR, 0, "tls-ca-file" },
 	{ O_TLS_IMPLICIT, OPT_STR, 0, "tls-implicit-port" },
+	{ O_TLS_POLICY, OPT_STR, 0, "tls-policy" },
+	{ O_TLS_POLICY_FILE, OPT_STR, 0, "tls-policy-file" },
 };
 #define NOPTS ((int)(sizeof smtprc_opts / sizeof smtprc_opts[0]))
 
@@ -73,6 +76,7 @@ static void usage(FILE *f)
 	      "  --tls=none|may|encrypt|verify (default may; none without TLS)\n"
 	      "  --tls-ca-file=FILE (verify; default /etc/ssl/certs/ca-certificates.crt)\n"
 	      "  --tls-implicit-port=N (TLS from the first byte there; default 465)\n"
+	      "  --tls-policy='DOMAIN POLICY' --tls-policy-file=FILE (lines DOMAIN POLICY)\n"
 	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
 	      "  " SMTPRC_CONF_PATH ")\n"
 	      "  --timeout-{connect,greeting,helo,mail,rcpt,data,block,dot,quit}=SECONDS\n"
@@ -105,6 +109,7 @@ static const struct {
 	CAP(SMTPRCD_LISTS_MAX, "lists"), CAP(SMTPRCD_ARGS_SIZE, "bytes"),
 	CAP(RUNFILE_SIZE, "bytes"), CAP(RUNFILE_ARGS_MAX, "arguments"),
 	CAP(TLS_ANCHORS_MAX, "anchors"), CAP(TLS_ANCHOR_BYTES, "bytes"),
+	CAP(TLS_POLICIES_MAX, "policies"),
 };
 
 static void version(void)
@@ -133,11 +138,31 @@ static int seconds(const char *v, unsigned *out)
 	return 1;
 }
 
+/* A TLS policy name: its enum relay_tls, or -1 with *why. */
+static int tls_policy(const char *v, size_t len, const char **why)
+{
+	static const char *const names[] = { "none", "may", "encrypt", "verify" };
+	int k;
+	for (k = 0; k < 4; k++)
+		if (strlen(names[k]) == len && !memcmp(v, names[k], len))
+			break;
+	if (k == 4) {
+		*why = "a TLS policy is none, may, encrypt or verify";
+		return -1;
+	}
+	if (k && !CONFIG_TLS) {
+		*why = "TLS is not built in (CONFIG_TLS=0): only the policy none";
+		return -1;
+	}
+	return k;
+}
+
 /* Applies one option, from the command line or the configuration file.
  * Returns 0 or why the value is refused. */
 static const char *apply(void *ctx, const struct opt_hit *h)
 {
 	struct smtprc_conf *c = ctx;
+	const char *why;
 	unsigned long n;
 
 	switch (h->id) {
@@ -197,7 +222,7 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		break;
 	case O_SEMDIR: c->semdir = h->val; break;
 	case O_ROUTE: {
-		const char *why = route_check(h->val);
+		why = route_check(h->val);
 		if (why)
 			return why;
 		if (c->nroutes == ROUTES_MAX)
@@ -206,17 +231,61 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		break;
 	}
 	case O_TLS: {
-		static const char *const names[] = { "none", "may", "encrypt",
-						     "verify" };
-		size_t k;
-		for (k = 0; k < 4; k++)
-			if (!strcmp(h->val, names[k]))
-				break;
-		if (k == 4)
-			return "--tls is none, may, encrypt or verify";
-		if (k && !CONFIG_TLS)
-			return "TLS is not built in (CONFIG_TLS=0): only --tls=none";
+		int k = tls_policy(h->val, strlen(h->val), &why);
+		if (k < 0)
+			return why;
 		c->relay.tls = (enum relay_tls)k;
+		break;
+	}
+	case O_TLS_POLICY: {
+		/* "DOMAIN POLICY": checked now, matched after the domain is
+		 * known. */
+		size_t dl = strcspn(h->val, " \t");
+		const char *v = h->val + dl;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (!*v || (!(dl == 1 && h->val[0] == '*') &&
+			    !rcptlist_domain_valid(h->val, dl)))
+			return "--tls-policy is 'DOMAIN POLICY' (DOMAIN or *)";
+		if (tls_policy(v, strlen(v), &why) < 0)
+			return why;
+		if (c->npolicies == TLS_POLICIES_MAX)
+			return "more TLS policies than TLS_POLICIES_MAX";
+		c->policies[c->npolicies++] = h->val;
+		break;
+	}
+	case O_TLS_POLICY_FILE: {
+		/* Lines "DOMAIN POLICY", as --tls-policy. */
+		static char buf[CONF_SIZE];
+		static char joined[CONF_SIZE];
+		static int loaded;
+		size_t pos = 0, used = 0;
+		struct conf_line l;
+		long len;
+		int rc;
+		if (loaded++)
+			return "only one --tls-policy-file";
+		len = conf_read(h->val, buf, sizeof buf);
+		if (len < 0)
+			return len == -3 ? "TLS policy file larger than CONF_SIZE"
+					 : "TLS policy file cannot be read";
+		l.line = 0;
+		while ((rc = conf_next(buf, (size_t)len, &pos, &l, &why)) > 0) {
+			struct opt_hit p;
+			size_t k = strlen(l.key) + 1 + strlen(l.val) + 1;
+			const char *w;
+			if (used + k > sizeof joined)
+				return "TLS policy file larger than CONF_SIZE";
+			snprintf(joined + used, k, "%s %s", l.key, l.val);
+			p.id = O_TLS_POLICY;
+			p.on = 0;
+			p.val = joined + used;
+			used += k;
+			if ((w = apply(c, &p)) != 0)
+				return w;
+		}
+		if (rc < 0)
+			return why;
 		break;
 	}
 	case O_TLS_CA: c->tls_ca = h->val; break;
@@ -287,6 +356,12 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 		return -1;
 	}
 	c->target = route_find(c->routes, c->nroutes, argv[i]);
+	{
+		/* The domain's own TLS policy beats --tls. */
+		const char *p = route_find(c->policies, c->npolicies, argv[i]);
+		if (p)
+			c->relay.tls = (enum relay_tls)tls_policy(p, strlen(p), &why);
+	}
 	c->relay.hello = c->hello;
 	if (!c->relay.helo_name) {
 		if (gethostname(c->helo_buf, sizeof c->helo_buf - 1) < 0 ||

@@ -195,6 +195,39 @@ def implicit_tls_on_the_submissions_port():
 
 
 @test
+def per_domain_policy_option_and_file():
+    need_tls()
+    srv = FaultServer()          # offers no STARTTLS
+    q = qlib.make_queue(tmpdir())
+    pfile = os.path.join(q, "tls-policy")
+    route = "--route=tls.example [127.0.0.1]:%d" % srv.port
+    try:
+        cases = [
+            ([], 0),                                           # may: plaintext
+            (["--tls-policy=tls.example encrypt"], 75),
+            (["--tls-policy=other.example encrypt"], 0),
+            (["--tls=encrypt", "--tls-policy=tls.example may"], 0),  # domain wins
+            (["--tls-policy=* verify"], 75),
+            (["--tls-policy-file=" + pfile], 75),
+        ]
+        with open(pfile, "w") as f:
+            f.write("# domain policy\n* none\nTLS.example   encrypt\n")
+        for n, (opts, want) in enumerate(cases):
+            lst = one_list(q, n)
+            rc, err = smtprc(q, "tls.example", [lst], route, *opts)
+            assert rc == want, (opts, rc, err)
+            if want:
+                assert "4.7.10" in open(lst).read(), open(lst).read()
+        with open(pfile, "w") as f:
+            f.write("tls.example sometimes\n")
+        rc, err = smtprc(q, "tls.example", [one_list(q, 9)], route,
+                         "--tls-policy-file=" + pfile)
+        assert rc == 64 and "none, may, encrypt or verify" in err, err
+    finally:
+        srv.stop()
+
+
+@test
 def tls_off_build_refuses_tls_options():
     if TLS:
         raise Skip("TLS is built in: this checks the CONFIG_TLS=0 build")
