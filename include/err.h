@@ -27,6 +27,7 @@ enum {
 	E_NODNS = -16,       /* a name needs DNS, not in this build yet */
 	E_TLS = -17,         /* the TLS handshake or a TLS record failed */
 	E_NOTLS = -18,       /* TLS required, STARTTLS not offered or refused */
+	E_AUTH = -19,        /* SMTP AUTH refused or impossible */
 };
 
 /* Returns a static English description of an E_* code. */

@@ -29,6 +29,7 @@ struct relay_conf {
 	enum relay_tls tls;
 	unsigned implicit_port;  /* TLS from the first byte here (465, RFC
 				    8314), whatever the policy; 0: never */
+	const char *auth_user, *auth_pass; /* SMTP AUTH inside TLS, or NULL */
 };
 
 struct relay {

@@ -19,9 +19,13 @@ enum {
 	SMTP_EXT_SMTPUTF8 = 1 << 6,   /* RFC 6531 */
 };
 
+/* SASL mechanisms of the AUTH line that this client can use. */
+enum { SMTP_AUTH_PLAIN = 1 << 0, SMTP_AUTH_LOGIN = 1 << 1 };
+
 struct smtp_ehlo {
 	unsigned ext;           /* SMTP_EXT_* advertised */
 	unsigned long size_max; /* SIZE limit in bytes; 0: none declared */
+	unsigned auth;          /* SMTP_AUTH_* offered on the AUTH line */
 };
 
 void smtp_ehlo_init(struct smtp_ehlo *e);

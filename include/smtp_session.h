@@ -36,6 +36,13 @@
  *                                             E_NOTLS, C QUIT (required)
  *   TLS        tls_done                       EHLO: C EHLO (the old
  *                                             extensions are forgotten)
+ *   EHLO       R 2xx, credentials set, in     AUTH: C AUTH PLAIN <b64>, or
+ *              TLS, PLAIN or LOGIN offered    AUTH LOGIN, 334, user, 334,
+ *                                             password (RFC 4954)
+ *   EHLO       R 2xx, credentials set, not    DONE  E_AUTH, C QUIT (never
+ *              in TLS or no usable mechanism  a password in plaintext)
+ *   AUTH       R 235                          READY
+ *   AUTH       R other                        DONE  E_AUTH, C QUIT
  *   EHLO       R 5xx                          HELO: C HELO
  *   EHLO|HELO  R other                        DONE  E_HELLO, C QUIT
  *   HELO       R 2xx                          READY
@@ -136,6 +143,10 @@ struct smtp_session {
 	size_t rcpt_ok;      /* recipients accepted so far */
 	int tls;             /* SMTP_TLS_*: asked for */
 	int tls_on;          /* the handshake succeeded */
+	const char *auth_user, *auth_pass; /* NUL-terminated, or NULL */
+	int secret;          /* the last emit carried credentials: log it
+				hidden */
+	char why[SMTP_DIAG_SIZE]; /* why the session ended (DONE), or "" */
 };
 
 /* Starts a session that waits for the greeting. helo_name must stay valid;
@@ -148,6 +159,16 @@ void smtp_session_set_tls(struct smtp_session *s, int tls);
 
 /* The caller's TLS handshake succeeded: EHLO again, over TLS. */
 void smtp_session_tls_done(struct smtp_session *s);
+
+/* The connection is TLS from its first byte (implicit TLS, RFC 8314):
+ * no STARTTLS, and AUTH is allowed. Before the greeting. */
+void smtp_session_tls_implicit(struct smtp_session *s);
+
+/* Credentials for SMTP AUTH (PLAIN, else LOGIN), sent only inside TLS;
+ * user and pass are the caller's, at most SMTP_AUTH_FIELD_MAX bytes each.
+ * Before the greeting. */
+void smtp_session_set_auth(struct smtp_session *s, const char *user,
+			   const char *pass);
 
 enum smtp_want smtp_session_want(const struct smtp_session *s);
 

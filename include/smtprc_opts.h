@@ -25,6 +25,7 @@ struct smtprc_conf {
 	size_t nroutes;
 	const char *target;       /* the domain's route's target, or NULL */
 	const char *tls_ca;       /* --tls-ca-file */
+	const char *auth_file;    /* --auth-file */
 	const char *policies[TLS_POLICIES_MAX]; /* "DOMAIN POLICY" */
 	size_t npolicies;
 	char helo_buf[SMTP_DOMAIN_SIZE + 1];

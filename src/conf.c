@@ -22,6 +22,7 @@ static const char *const known[] = {
 	"timeout-quit", "srv-superdomains", "srv-self", "implicit",
 	"ip6addr", "clientip", "clientport", "helo", "verbose", "tls",
 	"tls-ca-file", "tls-implicit-port", "tls-policy", "tls-policy-file",
+	"auth-file",
 	/* smtppd */
 	"local",
 	/* smtprcd */

@@ -32,6 +32,7 @@ const char *err_str(int e)
 	case E_UNEXPECTED: return "protocol error: reply nobody asked for";
 	case E_NODNS: return "DNS look-up is not built in yet";
 	case E_TLS: return "TLS failed";
+	case E_AUTH: return "authentication failed";
 	case E_NOTLS: return "TLS is required and the server does not offer it";
 	}
 	return "unknown error";

@@ -272,7 +272,10 @@ static int drive(struct relay *r, int msgfd)
 			n = smtp_session_emit(&r->s, r->out + r->out_len,
 					      sizeof r->out - r->out_len);
 			if (n) {
-				log_wire('>', r->out + r->out_len, n);
+				if (r->s.secret && log_verbose)
+					log_line("> [AUTH credentials: not logged]");
+				else
+					log_wire('>', r->out + r->out_len, n);
 				r->out_len += n;
 			} else if ((rc = flush(r, smtp_session_stage(&r->s))) < 0)
 				fail(r, rc, 0);
@@ -373,6 +376,9 @@ again:
 	smtp_session_set_tls(&r->s, tls == RELAY_TLS_NONE ? SMTP_TLS_NO :
 			     tls == RELAY_TLS_MAY ? SMTP_TLS_WANTED
 						  : SMTP_TLS_REQUIRED);
+	if (r->conf->auth_user)
+		smtp_session_set_auth(&r->s, r->conf->auth_user,
+				      r->conf->auth_pass);
 	if (a->port == r->conf->implicit_port) {
 		if (implicit_tls(r) < 0) {
 			close(fd);
@@ -381,7 +387,7 @@ again:
 			snprintf(why, whysize, "%s", r->why);
 			return E_CONNECT;
 		}
-		smtp_session_set_tls(&r->s, SMTP_TLS_NO);  /* no STARTTLS in TLS */
+		smtp_session_tls_implicit(&r->s);  /* no STARTTLS in TLS */
 	}
 	r->deadline = deadline_of(r, SMTP_STAGE_GREETING);
 	rc = drive(r, -1);
@@ -395,9 +401,11 @@ again:
 		tls = RELAY_TLS_NONE;
 		goto again;
 	}
-	if (rc == E_TLS || rc == E_NOTLS || (rc == E_UNEXPECTED && r->why[0]))
-		snprintf(why, whysize, "%s", rc == E_NOTLS ? err_str(rc) :
-			 r->why);
+	if (rc == E_AUTH || rc == E_NOTLS)
+		snprintf(why, whysize, "%s: %s: %s", r->peer, err_str(rc),
+			 r->s.why);
+	else if (rc == E_TLS || (rc == E_UNEXPECTED && r->why[0]))
+		snprintf(why, whysize, "%s", r->why);
 	else if (r->s.last.code && (rc == E_GREETING || rc == E_HELLO))
 		snprintf(why, whysize, "%s refused the session: %s", r->peer,
 			 r->s.last.text);
@@ -449,7 +457,8 @@ int relay_open(struct relay *r, const struct relay_conf *c,
 	}
 	/* RFC 3463 / RFC 5248: 4.7.10 encryption needed, 4.7.5 a
 	 * cryptographic failure (handshake, certificate). */
-	outcome_set(&r->fail, OUTCOME_DEFERRED, !r->tls_failed ? "4.4.1" :
+	outcome_set(&r->fail, OUTCOME_DEFERRED, r->s.error == E_AUTH ? "4.7.8" :
+		    !r->tls_failed ? "4.4.1" :
 		    r->s.error == E_NOTLS ? "4.7.10" : "4.7.5", why);
 	return E_CONNECT;
 }

@@ -19,6 +19,7 @@ void smtp_ehlo_init(struct smtp_ehlo *e)
 {
 	e->ext = 0;
 	e->size_max = 0;
+	e->auth = 0;
 }
 
 static int upper(int c)
@@ -62,6 +63,21 @@ void smtp_ehlo_line(struct smtp_ehlo *e, const char *text, size_t len)
 					v = v * 10 + d;
 			}
 			e->size_max = ok ? v : 0;
+		}
+		if (ehlo_keywords[i].bit == SMTP_EXT_AUTH) {
+			/* "AUTH PLAIN LOGIN CRAM-MD5 ...": the words after it. */
+			size_t p = kw, w;
+			while (p < len) {
+				while (p < len && text[p] == ' ')
+					p++;
+				w = p;
+				while (p < len && text[p] != ' ')
+					p++;
+				if (keyword_is(text + w, p - w, "PLAIN"))
+					e->auth |= SMTP_AUTH_PLAIN;
+				else if (keyword_is(text + w, p - w, "LOGIN"))
+					e->auth |= SMTP_AUTH_LOGIN;
+			}
 		}
 		return;
 	}

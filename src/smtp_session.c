@@ -1,15 +1,16 @@
 /* smtp_session.c: see smtp_session.h for the transition table. */
 #include <string.h>
+#include "b64.h"
 #include "err.h"
 #include "smtp_session.h"
 
 enum {
 	ST_GREETING, ST_EHLO, ST_HELO, ST_READY, ST_RSET, ST_TXN, ST_BODY,
 	ST_DOT, ST_DOT_DISCARD, ST_TXN_DONE, ST_QUIT, ST_DONE, ST_STARTTLS,
-	ST_TLS
+	ST_TLS, ST_AUTH, ST_AUTH_LOGIN, ST_AUTH_USER
 };
 enum { EM_NONE, EM_EHLO, EM_HELO, EM_RSET, EM_TXN, EM_DOT, EM_QUIT,
-       EM_STARTTLS };
+       EM_STARTTLS, EM_AUTH_PLAIN, EM_AUTH_LOGIN, EM_AUTH_USER, EM_AUTH_PASS };
 
 void smtp_session_init(struct smtp_session *s, const char *helo_name, int hello)
 {
@@ -34,6 +35,22 @@ void smtp_session_tls_done(struct smtp_session *s)
 	s->state = ST_EHLO;
 	s->emit = EM_EHLO;
 }
+
+void smtp_session_tls_implicit(struct smtp_session *s)
+{
+	s->tls = SMTP_TLS_NO;
+	s->tls_on = 1;
+}
+
+void smtp_session_set_auth(struct smtp_session *s, const char *user,
+			   const char *pass)
+{
+	s->auth_user = user;
+	s->auth_pass = pass;
+}
+
+/* After a successful EHLO: AUTH when credentials are set. */
+static void after_ehlo(struct smtp_session *s);
 
 static int pipelining(const struct smtp_session *s)
 {
@@ -66,6 +83,7 @@ enum smtp_stage smtp_session_stage(const struct smtp_session *s)
 	switch (s->state) {
 	case ST_GREETING: return SMTP_STAGE_GREETING;
 	case ST_EHLO: case ST_HELO: case ST_STARTTLS: case ST_TLS:
+	case ST_AUTH: case ST_AUTH_LOGIN: case ST_AUTH_USER:
 		return SMTP_STAGE_HELLO;
 	case ST_TXN:
 		if (s->reply_next == 0)
@@ -154,6 +172,7 @@ size_t smtp_session_emit(struct smtp_session *s, char *buf, size_t room)
 {
 	size_t n = 0, k;
 
+	s->secret = 0;
 	switch (s->emit) {
 	case EM_EHLO:
 		n = put1(buf, room, "EHLO ", s->helo_name);
@@ -172,6 +191,35 @@ size_t smtp_session_emit(struct smtp_session *s, char *buf, size_t room)
 		break;
 	case EM_STARTTLS:
 		n = put1(buf, room, "STARTTLS", 0);
+		break;
+	case EM_AUTH_PLAIN: case EM_AUTH_USER: case EM_AUTH_PASS: {
+		/* PLAIN: authzid empty, NUL, user, NUL, password. */
+		char raw[2 * SMTP_AUTH_FIELD_MAX + 2];
+		char enc[B64_LEN(sizeof raw) + 1];
+		size_t ul = strlen(s->auth_user), pl = strlen(s->auth_pass), rl = 0;
+		if (s->emit == EM_AUTH_PLAIN) {
+			raw[rl++] = 0;
+			memcpy(raw + rl, s->auth_user, ul);
+			rl += ul;
+			raw[rl++] = 0;
+			memcpy(raw + rl, s->auth_pass, pl);
+			rl += pl;
+		} else if (s->emit == EM_AUTH_USER) {
+			memcpy(raw, s->auth_user, ul);
+			rl = ul;
+		} else {
+			memcpy(raw, s->auth_pass, pl);
+			rl = pl;
+		}
+		b64_encode(raw, rl, enc);
+		n = put1(buf, room, s->emit == EM_AUTH_PLAIN ? "AUTH PLAIN " : "",
+			 enc);
+		memset(raw, 0, sizeof raw);
+		s->secret = n != 0;
+		break;
+	}
+	case EM_AUTH_LOGIN:
+		n = put1(buf, room, "AUTH LOGIN", 0);
 		break;
 	case EM_TXN:
 		while (smtp_session_want(s) == SMTP_WANT_WRITE) {
@@ -220,8 +268,14 @@ static void finish(struct smtp_session *s, int error, const char *why, int quit)
 {
 	if (txn_open(s) && !s->txn->fail.text[0])
 		result_why(&s->txn->fail, why);
-	if (!s->error)
+	if (!s->error) {
+		size_t n = strlen(why);
 		s->error = error;
+		if (n >= sizeof s->why)
+			n = sizeof s->why - 1;
+		memcpy(s->why, why, n);
+		s->why[n] = 0;
+	}
 	s->state = ST_DONE;
 	s->emit = quit ? EM_QUIT : EM_NONE;
 }
@@ -367,7 +421,7 @@ int smtp_session_line(struct smtp_session *s, const char *line, size_t len)
 			finish(s, E_NOTLS, "the server does not offer STARTTLS",
 			       1);
 		else if (is2(r->code))
-			s->state = ST_READY;
+			after_ehlo(s);
 		else if (r->code >= 500) {
 			smtp_ehlo_init(&s->ehlo);
 			s->state = ST_HELO;
@@ -388,9 +442,25 @@ int smtp_session_line(struct smtp_session *s, const char *line, size_t len)
 			finish(s, E_NOTLS, "the server does not offer EHLO, so "
 			       "no STARTTLS", 1);
 		else if (is2(r->code))
-			s->state = ST_READY;
+			after_ehlo(s);
 		else
 			finish(s, E_HELLO, r->text, r->code != 421);
+		break;
+	case ST_AUTH_LOGIN:
+	case ST_AUTH_USER:
+		if (r->code == 334) {
+			s->emit = s->state == ST_AUTH_LOGIN ? EM_AUTH_USER
+							    : EM_AUTH_PASS;
+			s->state = s->state == ST_AUTH_LOGIN ? ST_AUTH_USER
+							     : ST_AUTH;
+		} else
+			finish(s, E_AUTH, r->text, r->code != 421);
+		break;
+	case ST_AUTH:
+		if (r->code == 235)
+			s->state = ST_READY;
+		else
+			finish(s, E_AUTH, r->text, r->code != 421);
 		break;
 	case ST_RSET:
 		if (is2(r->code)) {
@@ -426,4 +496,24 @@ int smtp_session_line(struct smtp_session *s, const char *line, size_t len)
 	}
 	smtp_reply_init(r);
 	return 0;
+}
+
+static void after_ehlo(struct smtp_session *s)
+{
+	if (!s->auth_user) {
+		s->state = ST_READY;
+		return;
+	}
+	if (!s->tls_on)
+		finish(s, E_AUTH, "credentials are sent only inside TLS, and "
+		       "this session is not encrypted", 1);
+	else if (s->ehlo.auth & SMTP_AUTH_PLAIN) {
+		s->state = ST_AUTH;
+		s->emit = EM_AUTH_PLAIN;
+	} else if (s->ehlo.auth & SMTP_AUTH_LOGIN) {
+		s->state = ST_AUTH_LOGIN;
+		s->emit = EM_AUTH_LOGIN;
+	} else
+		finish(s, E_AUTH, "the server offers neither AUTH PLAIN nor "
+		       "AUTH LOGIN", 1);
 }

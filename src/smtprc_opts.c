@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "conf.h"
 #include "err.h"
@@ -16,7 +18,7 @@ enum {
 	O_T_HELLO, O_T_MAIL, O_T_RCPT, O_T_DATA, O_T_BLOCK, O_T_DOT, O_T_QUIT,
 	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
 	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA, O_TLS_IMPLICIT,
-	O_TLS_POLICY, O_TLS_POLICY_FILE
+	O_TLS_POLICY, O_TLS_POLICY_FILE, O_AUTH_FILE
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -58,6 +60,7 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_TLS_IMPLICIT, OPT_STR, 0, "tls-implicit-port" },
 	{ O_TLS_POLICY, OPT_STR, 0, "tls-policy" },
 	{ O_TLS_POLICY_FILE, OPT_STR, 0, "tls-policy-file" },
+	{ O_AUTH_FILE, OPT_STR, 0, "auth-file" },
 };
 #define NOPTS ((int)(sizeof smtprc_opts / sizeof smtprc_opts[0]))
 
@@ -77,6 +80,7 @@ static void usage(FILE *f)
 	      "  --tls-ca-file=FILE (verify; default /etc/ssl/certs/ca-certificates.crt)\n"
 	      "  --tls-implicit-port=N (TLS from the first byte there; default 465)\n"
 	      "  --tls-policy='DOMAIN POLICY' --tls-policy-file=FILE (lines DOMAIN POLICY)\n"
+	      "  --auth-file=FILE (lines TARGET USER PASSWORD; mode 0600)\n"
 	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
 	      "  " SMTPRC_CONF_PATH ")\n"
 	      "  --timeout-{connect,greeting,helo,mail,rcpt,data,block,dot,quit}=SECONDS\n"
@@ -109,7 +113,7 @@ static const struct {
 	CAP(SMTPRCD_LISTS_MAX, "lists"), CAP(SMTPRCD_ARGS_SIZE, "bytes"),
 	CAP(RUNFILE_SIZE, "bytes"), CAP(RUNFILE_ARGS_MAX, "arguments"),
 	CAP(TLS_ANCHORS_MAX, "anchors"), CAP(TLS_ANCHOR_BYTES, "bytes"),
-	CAP(TLS_POLICIES_MAX, "policies"),
+	CAP(TLS_POLICIES_MAX, "policies"), CAP(SMTP_AUTH_FIELD_MAX, "bytes"),
 };
 
 static void version(void)
@@ -294,9 +298,58 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 			return "--tls-implicit-port is 0 (never) to 65535";
 		c->relay.implicit_port = (unsigned)n;
 		break;
+	case O_AUTH_FILE: c->auth_file = h->val; break;
 	case O_CONFIG: break;   /* read before the other options */
 	}
 	return 0;
+}
+
+/* The credentials of the route's target from the auth file: lines
+ * "TARGET USER PASSWORD" (TARGET as the route names it, or *; the
+ * password runs to the line end). The file must be readable by its owner
+ * only. Returns 0 (credentials set, or none for this target) or why. */
+static const char *auth_load(struct smtprc_conf *c)
+{
+	static char buf[CONF_SIZE];
+	struct conf_line l;
+	struct stat st;
+	size_t pos = 0;
+	const char *why;
+	long len;
+	int fd = open(c->auth_file, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return "auth file cannot be opened";
+	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
+		close(fd);
+		return "auth file is readable or writable by group or others "
+		       "(chmod 600)";
+	}
+	close(fd);
+	len = conf_read(c->auth_file, buf, sizeof buf);
+	if (len < 0)
+		return len == -3 ? "auth file larger than CONF_SIZE"
+				 : "auth file cannot be read";
+	l.line = 0;
+	while ((rc = conf_next(buf, (size_t)len, &pos, &l, &why)) > 0) {
+		char *pass = l.val + strcspn(l.val, " \t");
+		if (strcmp(l.key, c->target) && strcmp(l.key, "*"))
+			continue;
+		if (!*pass)
+			return "an auth file line is TARGET USER PASSWORD";
+		*pass++ = 0;
+		while (*pass == ' ' || *pass == '\t')
+			pass++;
+		if (!*l.val || !*pass || strlen(l.val) > SMTP_AUTH_FIELD_MAX ||
+		    strlen(pass) > SMTP_AUTH_FIELD_MAX)
+			return "an auth file line is TARGET USER PASSWORD, each "
+			       "at most SMTP_AUTH_FIELD_MAX bytes";
+		c->relay.auth_user = l.val;
+		c->relay.auth_pass = pass;
+		if (strcmp(l.key, "*"))
+			return 0;     /* an exact target beats "*" */
+	}
+	return rc < 0 ? why : 0;
 }
 
 /* The configuration file's storage: its values are the options' strings. */
@@ -361,6 +414,10 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 		const char *p = route_find(c->policies, c->npolicies, argv[i]);
 		if (p)
 			c->relay.tls = (enum relay_tls)tls_policy(p, strlen(p), &why);
+	}
+	if (c->target && c->auth_file && (why = auth_load(c)) != 0) {
+		smtprc_usage_error(c->auth_file, why);
+		return -1;
 	}
 	c->relay.hello = c->hello;
 	if (!c->relay.helo_name) {

@@ -234,3 +234,61 @@ def tls_off_build_refuses_tls_options():
     q = qlib.make_queue(tmpdir())
     rc, err = smtprc(q, "[127.0.0.1]:25", [one_list(q)], "--tls=may")
     assert rc == 64 and "TLS is not built in" in err, err
+
+
+@test
+def auth_for_a_smarthost_inside_tls_only():
+    need_tls()
+    from authsmtp import AuthServer
+    d = tmpdir()
+    certs = Certs(d)
+    crt, key = certs.leaf("smarthost", "smtp.isp.test")
+    q = qlib.make_queue(tmpdir())
+    auth = os.path.join(d, "auth")
+    plain = FaultServer({"ehlo": "250-fault.test\r\n250 AUTH PLAIN LOGIN"})
+    servers = []
+    try:
+        for mech in (["PLAIN", "LOGIN"], ["LOGIN"]):
+            srv = AuthServer(crt, key, "nas1", "s3cret pass", mechanisms=mech)
+            servers.append(srv)
+            target = "[127.0.0.1]:%d" % srv.port
+            route = "--route=* " + target
+            with open(auth, "w") as f:
+                f.write("# target user password\n* wrong wrong\n%s nas1 s3cret pass\n"
+                        % target)
+            os.chmod(auth, 0o600)
+            lst = one_list(q, len(servers))
+            rc, err = smtprc(q, "tls.example", [lst], route, "/V",
+                             "--auth-file=" + auth)
+            assert rc == 0 and not os.path.exists(lst), (mech, err)
+            assert srv.attempts[-1][0] == mech[0] and srv.attempts[-1][2], srv.attempts
+            assert "s3cret" not in err and "czNjcmV0" not in err, err
+            assert "[AUTH credentials: not logged]" in err, err
+            assert len(srv.messages) == 1, srv.messages
+            # Wrong credentials: deferred with the server's words, never
+            # bounced.
+            with open(auth, "w") as f:
+                f.write("%s nas1 not-it\n" % target)
+            lst = one_list(q, 10 + len(servers))
+            rc, err = smtprc(q, "tls.example", [lst], route, "--auth-file=" + auth)
+            assert rc == 75 and os.path.exists(lst), err
+            text = open(lst).read()
+            assert "4.7.8" in text and "authentication failed" in text, text
+        # A server without STARTTLS never gets the password.
+        with open(auth, "w") as f:
+            f.write("* nas1 s3cret pass\n")
+        lst = one_list(q, 20)
+        rc, err = smtprc(q, "tls.example", [lst], "--route=* [127.0.0.1]:%d" % plain.port,
+                         "--auth-file=" + auth)
+        assert rc == 75 and "only inside TLS" in open(lst).read(), err
+        assert not [c for c in plain.commands if c.upper().startswith("AUTH")], plain.commands
+        # A group- or world-readable credentials file is refused.
+        os.chmod(auth, 0o644)
+        rc, err = smtprc(q, "tls.example", [lst], "--route=* [127.0.0.1]:1",
+                         "--auth-file=" + auth)
+        assert rc == 64 and "chmod 600" in err, err
+    finally:
+        for s in servers:
+            s.stop()
+        plain.stop()
+        shutil.rmtree(d, ignore_errors=True)

@@ -30,6 +30,7 @@ static struct {
 	char out[SMTP_OUT_SIZE];
 	size_t out_len;
 	struct outcome last;
+	char user[SMTP_AUTH_FIELD_MAX + 1], pass[SMTP_AUTH_FIELD_MAX + 1];
 } v;
 
 static int fail_at(const char *file, unsigned line, const char *why)
@@ -104,6 +105,35 @@ static int run_vector(const char *path)
 			started = 1;
 			if (!strncmp(line, "hello ", 6))
 				continue;
+		}
+		/* Set-up before the greeting: "tls wanted|required",
+		 * "auth USER PASS"; "handshake": the caller's TLS succeeded. */
+		if (!strncmp(line, "tls ", 4)) {
+			smtp_session_set_tls(&v.s, !strcmp(arg, "required")
+					     ? SMTP_TLS_REQUIRED : SMTP_TLS_WANTED);
+			continue;
+		}
+		if (!strncmp(line, "auth ", 5)) {
+			char *sp = strchr(arg, ' ');
+			if (!sp)
+				return fail_at(path, ln, "auth USER PASS");
+			*sp = 0;
+			snprintf(v.user, sizeof v.user, "%s", arg);
+			snprintf(v.pass, sizeof v.pass, "%s", sp + 1);
+			smtp_session_set_auth(&v.s, v.user, v.pass);
+			continue;
+		}
+		if (!strcmp(line, "handshake")) {
+			if (smtp_session_want(&v.s) != SMTP_WANT_TLS)
+				return fail_at(path, ln, "session wants no TLS");
+			smtp_session_tls_done(&v.s);
+			continue;
+		}
+		if (!strcmp(line, "secret")) {
+			/* The last client line carried credentials. */
+			if (!v.s.secret)
+				return fail_at(path, ln, "not marked secret");
+			continue;
 		}
 		if (line[0] == 'S' && line[1] == ' ') {
 			if (smtp_session_want(&v.s) != SMTP_WANT_REPLY)
