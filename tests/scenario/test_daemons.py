@@ -323,7 +323,7 @@ def inject_many(m, n, seed, bad_every=50):
         body = ("From: nas@nas.test\nMessage-ID: %s\nSubject: %d\n\n" % (mid, i) +
                 "line of %d\n" % i * rnd.randint(1, 40)).encode()
         rc, err = m.sendmail(body, "-f", "nas@nas.test", *rcpts)
-        assert rc == 0, err
+        assert rc == 0, (i, rc, err)
         want |= {(mid, r) for r in rcpts if r not in rejected}
     return want, rejected
 
@@ -464,8 +464,12 @@ def kill_9_of_the_daemons_loses_nothing():
             which = ["pd", "rd", "child"][n % 3]
             n += 1
             if which == "child":
-                kids = subprocess.run(["pgrep", "-f", os.path.join(m.bin, "smtprc") + " "],
-                                      stdout=subprocess.PIPE).stdout.split()
+                # A relay client: a child of a run script that has started
+                # and not ended (never anything else, e.g. a sendmail).
+                kids = []
+                for sh in m.running_clients():
+                    kids += subprocess.run(["pgrep", "-P", sh],
+                                           stdout=subprocess.PIPE).stdout.split()
                 try:
                     if kids:
                         os.kill(int(rnd.choice(kids)), signal.SIGKILL)
