@@ -26,13 +26,14 @@ BODY = ("From: ups@nas1.example.net\nTo: admin@example.com\nSubject: bench %d\n"
         "Date: Sat, 28 Nov 2026 12:00:00 +0000\n\n" + ("x" * 75 + "\n") * 25)
 
 
-def one_run(sink, base):
+def one_run(sink, base, *opts):
     q = qlib.make_queue(tempfile.mkdtemp(prefix="smtprc-bench-", dir=base))
     lists = [qlib.add_message(q, "example.com", "ups@nas1.example.net",
                               ["admin@example.com"], BODY % i) for i in range(N)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
-    p = subprocess.run([peakrss, prog, "--queue=" + q, "127.0.0.1:%d" % sink.port] + lists,
+    p = subprocess.run([peakrss, prog, "--queue=" + q] + list(opts) +
+                       ["127.0.0.1:%d" % sink.port] + lists,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.monotonic() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -84,4 +85,57 @@ def main():
               % (sess, mesg, RUNS + 1))
 
 
+class AioSink:
+    """aiosmtpd on loopback, with STARTTLS when given a certificate: the
+    same Python server with and without TLS, for a fair comparison."""
+
+    def __init__(self, cert=None):
+        import ssl
+        from aiosmtpd.controller import Controller
+        self.count = 0
+        outer = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                outer.count += 1
+                return "250 2.0.0 ok"
+        ctx = None
+        if cert:
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(*cert)
+        self.port = harness.free_port()
+        self.c = Controller(Handler(), hostname="127.0.0.1", port=self.port,
+                            tls_context=ctx)
+        self.c.start()
+
+    def stop(self):
+        self.c.stop()
+
+
+def tls_figures():
+    from tlscerts import Certs
+    d = tempfile.mkdtemp(prefix="smtprc-bench-certs-")
+    cert = Certs(d).leaf("bench", "localhost")
+    print("\nTLS beside plaintext: the same aiosmtpd server on 127.0.0.1, once "
+          "without and once with STARTTLS (TLS 1.2), %d runs each, interleaved:" % RUNS)
+    res = {"plaintext": [], "TLS": []}
+    for _ in range(RUNS):
+        for label, c, opts in (("plaintext", None, ("--tls=none",)),
+                               ("TLS", cert, ("--tls=encrypt",))):
+            sink = AioSink(c)
+            try:
+                res[label].append(one_run(sink, "/dev/shm", *opts))
+            finally:
+                sink.stop()
+    for label, rows in res.items():
+        print("  %-9s median %5.0f messages/s, %.3f s CPU per %d messages, peak RSS "
+              "%d KiB" % (label, statistics.median(N / r[0] for r in rows),
+                          statistics.median(r[1] for r in rows), N,
+                          statistics.median(r[2] for r in rows)))
+    shutil.rmtree(d, ignore_errors=True)
+
+
 main()
+if b"CONFIG_TLS=1" in subprocess.run([prog, "--version"],
+                                     stdout=subprocess.PIPE).stdout:
+    tls_figures()
