@@ -48,6 +48,14 @@ check "build: the only allocator is the counted arena (src/arena.c)" sh -c \
 	"! readelf -sW '$bin.unstripped' | grep -qE ' (__libc_malloc|__libc_malloc_impl|__simple_malloc|__malloc_context|__expand_heap|opendir)\$' &&
 	 { ! readelf -sW '$bin.unstripped' | grep -qE ' malloc\$' ||
 	   grep -A1 '^ \.text\.malloc' '$bin.map' | grep -q 'arena\.o'; }"
+# CONFIG_TLS=0 removes every byte of BearSSL; CONFIG_TLS=1 links it.
+if [ "${CONFIG_TLS:-1}" = 1 ]; then
+	check "build: TLS built in (BearSSL's engine linked)" sh -c \
+		"readelf -sW '$bin.unstripped' | grep -qE ' br_ssl_engine_sendrec_buf\$'"
+else
+	check "build: CONFIG_TLS=0 links nothing of BearSSL" sh -c \
+		"! readelf -sW '$bin.unstripped' | grep -qE ' (br|_br)_[a-z0-9_]+\$'"
+fi
 for l in smtprcd smtppd sendmail mailq; do
 	check "build: link $l -> smtprc" test "$(readlink "$O/bin/$l")" = smtprc
 done
