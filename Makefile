@@ -123,7 +123,7 @@ FUZZ_SRC_reply    := src/smtp_reply.c src/err.c
 FUZZ_SRC_ehlo     := src/smtp_ehlo.c
 FUZZ_SRC_rcptlist := src/rcptlist.c
 FUZZ_SRC_body     := src/body.c
-FUZZ_SRC_session  := src/smtp_session.c src/smtp_reply.c src/smtp_ehlo.c src/err.c
+FUZZ_SRC_session  := src/smtp_session.c src/smtp_reply.c src/smtp_ehlo.c src/err.c src/b64.c
 # The DNS reply parser with udns itself, compiled here by clang.
 UDNS_SRCS := $(addprefix build/src/udns/,udns_dn.c udns_dntosp.c udns_parse.c \
 	udns_resolver.c udns_init.c udns_misc.c udns_XtoX.c udns_rr_a.c \
