@@ -32,7 +32,17 @@ def listing(q):
     return out
 
 
-pf = harness.PrivatePostfix(domains=("example.com",))
+d = harness.tmpdir()
+tls = b"CONFIG_TLS=1" in subprocess.run([prog, "--version"],
+                                        stdout=subprocess.PIPE).stdout
+cert = None
+if tls:
+    # The receiving MTA offers STARTTLS with a certificate for mx.example.com
+    # from a CA made here; smtprc requires TLS and verifies it with that CA.
+    from tlscerts import Certs  # noqa: E402
+    certs = Certs(d)
+    cert = certs.leaf("mx", "mx.example.com")
+pf = harness.PrivatePostfix(domains=("example.com",), tls=cert)
 # example.com's SRV record names the receiving server and carries its
 # port, so nothing needs port 25.
 zone = """$ORIGIN example.com.
@@ -44,7 +54,6 @@ _smtp._tcp SRV 10 0 %d mx
 mx A 127.0.0.1
 """ % pf.port
 ns = Nsd({"example.com": zone})
-d = harness.tmpdir()
 daemons = []
 rc = 1
 try:
@@ -59,13 +68,15 @@ try:
         f.write("queue %s\nsemaphore-dir %s/run\nhelo-name nas1.example.net\n"
                 "origin nas1.example.net\nresolver 127.0.0.1:%d\n"
                 "retry-first 5\nconcurrency 2\n" % (q, d, ns.port))
+        if tls:
+            f.write("tls verify\ntls-ca-file %s\n" % certs.ca_file)
     run = os.path.join(d, "smtprc.run")
     with open(run, "w") as f:
         f.write("program %s/smtprc\nargument smtprc\nargument /V\n" % bindir)
     env = dict(os.environ, SMTPRC_CONF=conf)
 
-    title("a private Postfix on 127.0.0.1:%d; nsd on 127.0.0.1:%d serves example.com"
-          % (pf.port, ns.port))
+    title("a private Postfix on 127.0.0.1:%d%s; nsd on 127.0.0.1:%d serves example.com"
+          % (pf.port, " offering STARTTLS" if tls else "", ns.port))
     print(zone.strip())
     title("the configuration (%s) and the run file" % conf)
     print(open(conf).read() + "--\n" + open(run).read(), end="")
