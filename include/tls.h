@@ -47,8 +47,8 @@ int tls_anchors_load_file(const char *path, char *why, size_t whysize);
  *
  * Profile: TLS 1.2 only (BearSSL's newest), ECDHE with ChaCha20-Poly1305
  * and AES-GCM, RSA or ECDSA server keys; SNI is server_name. The engine's
- * one "mono" buffer of BR_SSL_BUFSIZE_MONO (16709) bytes serves both ways:
- * SMTP never sends while a reply is unread. */
+ * one "mono" buffer of TLS_IO_SIZE (16709) bytes serves both ways: SMTP
+ * never sends while a reply is unread. */
 
 /* Checks of the server's certificate chain. */
 enum { TLS_CHECK_NONE,     /* any chain; its leaf's key is used */

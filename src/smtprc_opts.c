@@ -114,6 +114,7 @@ static const struct {
 	CAP(RUNFILE_SIZE, "bytes"), CAP(RUNFILE_ARGS_MAX, "arguments"),
 	CAP(TLS_ANCHORS_MAX, "anchors"), CAP(TLS_ANCHOR_BYTES, "bytes"),
 	CAP(TLS_POLICIES_MAX, "policies"), CAP(SMTP_AUTH_FIELD_MAX, "bytes"),
+	CAP(TLS_IO_SIZE, "bytes"),
 };
 
 static void version(void)

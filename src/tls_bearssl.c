@@ -308,9 +308,12 @@ static const br_x509_class any_class = {
 static struct {
 	br_ssl_client_context cc;
 	br_x509_minimal_context xc;
-	unsigned char buf[BR_SSL_BUFSIZE_MONO];
+	unsigned char buf[TLS_IO_SIZE];
 	int check;
 } conn;
+
+_Static_assert(TLS_IO_SIZE >= BR_SSL_BUFSIZE_MONO,
+	       "TLS_IO_SIZE holds at least one whole record");
 
 static const uint16_t suites[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
