@@ -1,8 +1,9 @@
 /* trigger.h: semaphores between the daemons, as named FIFOs.
  *
  * Signalling opens the FIFO for writing without blocking, writes one byte
- * and closes it; a FIFO with no reader (ENXIO) is not an error: the reader
- * rescans the queue when it starts anyway. */
+ * and closes it; a FIFO with no reader (ENXIO at the open, or EPIPE when
+ * the reader dies between open and write, with SIGPIPE ignored meanwhile)
+ * is not an error: the reader rescans the queue when it starts anyway. */
 #ifndef TRIGGER_H
 #define TRIGGER_H
 

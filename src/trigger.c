@@ -1,5 +1,6 @@
 /* trigger.c: see trigger.h. */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,6 +40,8 @@ int trigger_signal(const char *path)
 
 int trigger_signal_byte(const char *path, char byte)
 {
+	struct sigaction ign, old;
+	ssize_t w;
 	struct stat st;
 	int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 
@@ -49,8 +52,18 @@ int trigger_signal_byte(const char *path, char byte)
 		errno = EINVAL;
 		return -1;
 	}
+	/* The reader may die between our open and our write (kill -9 of a
+	 * daemon): that write raises SIGPIPE, which must not kill a sendmail
+	 * whose message is already safe. EPIPE then means "no reader". */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
+	w = write(fd, &byte, 1);
+	if (w < 0 && errno == EPIPE)
+		w = 1;
+	sigaction(SIGPIPE, &old, 0);
 	/* EAGAIN: the FIFO is full, so the reader is already woken. */
-	if (write(fd, &byte, 1) < 0 && errno != EAGAIN) {
+	if (w < 0 && errno != EAGAIN) {
 		int e = errno;
 		close(fd);
 		errno = e;
