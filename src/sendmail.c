@@ -8,6 +8,7 @@
  * removes what was written and exits non-zero (sysexits) with the reason.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,6 +327,7 @@ int sendmail_main(int argc, char **argv)
 
 	memset(&m, 0, sizeof m);
 	m.t.fd = -1;
+	signal(SIGPIPE, SIG_IGN);   /* errors are reported, never a signal */
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
 		if (a[0] != '-' || !a[1])

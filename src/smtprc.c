@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -342,6 +343,9 @@ int smtprc_main(int argc, char **argv)
 	unsigned port;
 	const char *why;
 
+	/* A log reader that went away must not kill a run half-way (sockets
+	 * use MSG_NOSIGNAL; this covers standard error). */
+	signal(SIGPIPE, SIG_IGN);
 	first = smtprc_options(&c, argc, argv);
 	if (first == -2)
 		return 0;
