@@ -379,7 +379,8 @@ static int wait_for(int fd, short ev, long long deadline)
 }
 
 /* Moves records between the engine and the socket until one of the states
- * in want is reached. Returns 0 or an E_* code (E_LOST: closed). */
+ * in want is reached, or, with want 0, until no record is left to send.
+ * Returns 0 or an E_* code (E_LOST: closed). */
 static int pump(int fd, unsigned want, long long deadline)
 {
 	br_ssl_engine_context *eng = &conn.cc.eng;
@@ -410,7 +411,7 @@ static int pump(int fd, unsigned want, long long deadline)
 				return rc;
 			continue;
 		}
-		if (state & want)
+		if (!want || (state & want))
 			return 0;
 		if (state & BR_SSL_RECVREC) {
 			b = br_ssl_engine_recvrec_buf(eng, &len);
@@ -513,19 +514,8 @@ int tls_send(int fd, const char *buf, size_t len, long long deadline)
 		len -= room;
 	}
 	br_ssl_engine_flush(eng, 0);
-	/* Everything out: wait until no record is left to send. */
-	for (;;) {
-		unsigned state = br_ssl_engine_current_state(eng);
-		if (!(state & BR_SSL_SENDREC))
-			return state & BR_SSL_CLOSED ? E_LOST : 0;
-		rc = pump(fd, 0, deadline);
-		if (rc < 0 && rc != E_UNEXPECTED)
-			return rc;
-		if (rc == E_UNEXPECTED || rc == 0) {
-			if (!(br_ssl_engine_current_state(eng) & BR_SSL_SENDREC))
-				return 0;
-		}
-	}
+	/* Everything out: no record left to send. */
+	return pump(fd, 0, deadline);
 }
 
 long tls_recv(int fd, char *buf, size_t size, long long deadline)
@@ -549,9 +539,7 @@ void tls_end(int fd, long long deadline)
 {
 	br_ssl_engine_close(&conn.cc.eng);
 	/* Send our close_notify; do not wait for the server's. */
-	while (br_ssl_engine_current_state(&conn.cc.eng) & BR_SSL_SENDREC)
-		if (pump(fd, BR_SSL_RECVAPP | BR_SSL_CLOSED, deadline) < 0)
-			break;
+	pump(fd, 0, deadline);
 }
 
 void tls_describe(char *out, size_t size)

@@ -87,14 +87,20 @@ def every_policy_against_every_certificate():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def starttls_fault(reply):
+    """A fault server that offers STARTTLS and answers it with reply (the
+    server knows no TLS: STARTTLS reaches it as an unknown command)."""
+    return FaultServer({
+        "ehlo": "250-fault.test\r\n250-PIPELINING\r\n250 STARTTLS",
+        "noop": reply,
+    })
+
+
 @test
 def injected_reply_after_starttls_is_not_acted_on():
     need_tls()
     # "220 Ready" and a second line in the same write, before any TLS.
-    srv = FaultServer({
-        "ehlo": "250-fault.test\r\n250-PIPELINING\r\n250 STARTTLS",
-        "noop": "220 Ready\r\n250 2.0.0 injected: go on in plaintext",
-    })
+    srv = starttls_fault("220 Ready\r\n250 2.0.0 injected: go on in plaintext")
     q = qlib.make_queue(tmpdir())
     try:
         lst = one_list(q)
@@ -114,10 +120,7 @@ def may_reconnects_in_plaintext_after_a_failed_handshake():
     need_tls()
     # The server says 220 to STARTTLS and then answers the ClientHello
     # with SMTP text: the handshake fails.
-    srv = FaultServer({
-        "ehlo": "250-fault.test\r\n250-PIPELINING\r\n250 STARTTLS",
-        "noop": "220 go ahead",
-    })
+    srv = starttls_fault("220 go ahead")
     q = qlib.make_queue(tmpdir())
     try:
         lst = one_list(q)
