@@ -21,19 +21,7 @@
 #include "opt.h"
 
 /* Where the programs look when neither --config nor $SMTPRC_CONF says. */
-#ifndef SMTPRC_CONF_PATH
-#define SMTPRC_CONF_PATH "/etc/smtprc.conf"
-/* The whole sequence every program runs before its command line: finds
- * the file (conf_path), reads it into buf and applies it (conf_apply). A
- * missing default file is no error; a named one must exist. Returns 0, or
- * -1 after reporting on standard error (the caller exits 64). *path and
- * *given, when not NULL, receive what conf_path found. */
-int conf_load(int argc, char *const *argv, char *buf, size_t size,
-	      const struct opt_def *defs, int ndefs,
-	      const char *(*apply)(void *ctx, const struct opt_hit *h),
-	      void *ctx, const char **path, int *given);
-
-#endif
+#define CONF_DEFAULT_PATH "/etc/smtprc.conf"
 
 /* The defaults every program shares, in one place. */
 #define CONF_QUEUE_DEFAULT "/var/spool/smtprc"
@@ -47,8 +35,11 @@ struct conf_line {
 };
 
 /* Takes the next non-comment line of buf[*pos..len); start with *pos
- * and l->line 0 and pass the same l each time. Returns 1 with l filled, 0 at the end, -1 when the line is malformed (*why says, l->line
- * says where). Writes NUL bytes into buf. */
+ * and l->line 0 and pass the same l each time. Returns 1 with l filled
+ * (the value may be empty), 0 at the end, -1 when the line holds a NUL
+ * byte (*why says, l->line says where). Writes NUL bytes into buf,
+ * buf[len] included: the buffer must have that one byte more. Run files
+ * (runfile.h) use the same line format. */
 int conf_next(char *buf, size_t len, size_t *pos, struct conf_line *l,
 	      const char **why);
 
@@ -56,7 +47,7 @@ int conf_next(char *buf, size_t len, size_t *pos, struct conf_line *l,
 int conf_key_known(const char *key);
 
 /* Finds the configuration path: --config=PATH or --config PATH anywhere
- * among the options of argv, else $SMTPRC_CONF, else SMTPRC_CONF_PATH.
+ * among the options of argv, else $SMTPRC_CONF, else CONF_DEFAULT_PATH.
  * *given is set when the path was named (then it must exist). */
 const char *conf_path(int argc, char *const *argv, int *given);
 

@@ -95,7 +95,7 @@ const char *conf_path(int argc, char *const *argv, int *given)
 	if (env && *env)
 		return env;
 	*given = 0;
-	return SMTPRC_CONF_PATH;
+	return CONF_DEFAULT_PATH;
 }
 
 long conf_read(const char *path, char *buf, size_t size)

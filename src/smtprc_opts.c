@@ -82,7 +82,7 @@ static void usage(FILE *f)
 	      "  --tls-policy='DOMAIN POLICY' --tls-policy-file=FILE (lines DOMAIN POLICY)\n"
 	      "  --auth-file=FILE (lines TARGET USER PASSWORD; mode 0600)\n"
 	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
-	      "  " SMTPRC_CONF_PATH ")\n"
+	      "  " CONF_DEFAULT_PATH ")\n"
 	      "  --timeout-{connect,greeting,helo,mail,rcpt,data,block,dot,quit}=SECONDS\n"
 	      "  --version\n", f);
 }
