@@ -29,6 +29,11 @@
 #define CONF_PD_DEFAULT "\\SEM32\\IU\\SMTP\\PD"
 #define CONF_RD_DEFAULT "\\SEM32\\IU\\SMTP\\RD"
 
+/* This host's name for EHLO, bounces and the origin when the
+ * configuration names none: gethostname(), or "localhost" when that is not
+ * a valid domain. Writes buf (size > SMTP_DOMAIN_SIZE) and returns it. */
+char *conf_hostname(char *buf, size_t size);
+
 struct conf_line {
 	char *key, *val;   /* NUL-terminated inside the buffer */
 	unsigned line;     /* 1-based */

@@ -47,6 +47,10 @@ int queue_tmp_commit(struct queue *q, struct queue_tmp *t, int dir,
 		     const char *name, int sync_dir);
 void queue_tmp_abort(struct queue *q, struct queue_tmp *t);
 
+/* Writes all n bytes to fd, retrying short writes and EINTR. Returns 0
+ * or E_SYS. */
+int queue_write_all(int fd, const char *p, size_t n);
+
 /* Writes data to a new file that replaces path (a recipient list). */
 int queue_replace(struct queue *q, const char *path, const char *data,
 		  size_t len);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "conf.h"
 #include "err.h"
+#include "rcptlist.h"
 
 /* Every key of the suite: the long options that make sense in a file.
  * (--config, --version and --help do not.) */
@@ -205,4 +206,15 @@ int conf_load(int argc, char *const *argv, char *buf, size_t size,
 		return -1;
 	}
 	return conf_apply(p, buf, (size_t)len, defs, ndefs, apply, ctx);
+}
+
+char *conf_hostname(char *buf, size_t size)
+{
+	if (gethostname(buf, size - 1) < 0 ||
+	    !rcptlist_domain_valid(buf, strnlen(buf, size - 1))) {
+		strcpy(buf, "localhost");
+		return buf;
+	}
+	buf[size - 1] = 0;
+	return buf;
 }

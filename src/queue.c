@@ -116,7 +116,7 @@ fail:
 	return E_SYS;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+int queue_write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
 		ssize_t w = write(fd, p, n);
@@ -138,7 +138,7 @@ int queue_replace(struct queue *q, const char *path, const char *data,
 
 	if (queue_tmp_open(q, &t) < 0)
 		return E_SYS;
-	if (write_all(t.fd, data, len) < 0) {
+	if (queue_write_all(t.fd, data, len) < 0) {
 		queue_tmp_abort(q, &t);
 		return E_SYS;
 	}

@@ -395,10 +395,7 @@ int sendmail_main(int argc, char **argv)
 
 	origin = cf.origin ? cf.origin : cf.helo;
 	if (!origin) {
-		if (gethostname(hostbuf, sizeof hostbuf - 1) < 0 ||
-		    !rcptlist_domain_valid(hostbuf, strlen(hostbuf)))
-			strcpy(hostbuf, "localhost");
-		origin = hostbuf;
+		origin = conf_hostname(hostbuf, sizeof hostbuf);
 	}
 	user = login_name();
 	if (!from || !*from || !strcmp(from, "<>")) {

@@ -226,21 +226,15 @@ static int copy_message(struct queue *q, int fd, struct queue_tmp *t)
 	if (queue_tmp_open(q, t) < 0)
 		return -1;
 	for (;;) {
-		ssize_t n = pread(fd, e.copy, sizeof e.copy, off), w = 0;
+		ssize_t n = pread(fd, e.copy, sizeof e.copy, off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			goto fail;
 		if (n == 0)
 			break;
-		while (w < n) {
-			ssize_t k = write(t->fd, e.copy + w, (size_t)(n - w));
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0)
-				goto fail;
-			w += k;
-		}
+		if (queue_write_all(t->fd, e.copy, (size_t)n) < 0)
+			goto fail;
 		off += n;
 	}
 	if (fsync(t->fd) < 0)
@@ -302,9 +296,7 @@ static int write_list(struct queue *q, const char *id, size_t k,
 	snprintf(name, sizeof name, "%s.%s", id, e.dom[k]);
 	if (queue_tmp_open(q, &t) < 0)
 		return -1;
-	if (write(t.fd, e.out, len) != (ssize_t)len) {
-		if (errno == 0)
-			errno = ENOSPC;
+	if (queue_write_all(t.fd, e.out, len) < 0) {
 		queue_tmp_abort(q, &t);
 		return -1;
 	}
@@ -316,9 +308,8 @@ static const char *helo_name(void)
 {
 	if (cf.helo)
 		return cf.helo;
-	if (!e.helo[0] && (gethostname(e.helo, sizeof e.helo - 1) < 0 ||
-			   !rcptlist_domain_valid(e.helo, strlen(e.helo))))
-		strcpy(e.helo, "localhost");
+	if (!e.helo[0])
+		conf_hostname(e.helo, sizeof e.helo);
 	return e.helo;
 }
 

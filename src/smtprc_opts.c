@@ -422,10 +422,8 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	}
 	c->relay.hello = c->hello;
 	if (!c->relay.helo_name) {
-		if (gethostname(c->helo_buf, sizeof c->helo_buf - 1) < 0 ||
-		    !rcptlist_domain_valid(c->helo_buf, strlen(c->helo_buf)))
-			strcpy(c->helo_buf, "localhost");
-		c->relay.helo_name = c->helo_buf;
+		c->relay.helo_name = conf_hostname(c->helo_buf,
+						   sizeof c->helo_buf);
 	}
 	return i;
 }
