@@ -15,7 +15,9 @@
 #include "config.h"
 #include "ip46.h"
 
-enum dnsq_type { DNSQ_A, DNSQ_AAAA, DNSQ_MX, DNSQ_SRV };
+/* TLSA (RFC 6698) is asked with EDNS0's DO bit, so that a validating
+ * resolver reports AD; its records are trusted only then (dane.h). */
+enum dnsq_type { DNSQ_A, DNSQ_AAAA, DNSQ_MX, DNSQ_SRV, DNSQ_TLSA };
 
 enum dnsq_status {
 	DNSQ_PENDING = -1, /* not answered yet */
@@ -32,7 +34,16 @@ struct dnsq_rr {
 	unsigned weight;   /* SRV */
 	unsigned port;     /* SRV */
 	struct ip46 ip;    /* A, AAAA */
-	char name[SMTP_DOMAIN_SIZE + 1]; /* SRV/MX target; "" for the root "." */
+	union {           /* C11 anonymous: rr.name, rr.tlsa */
+		char name[SMTP_DOMAIN_SIZE + 1]; /* SRV/MX target; "" for "." */
+		struct {          /* TLSA */
+			unsigned char usage, selector, mtype;
+			unsigned char oversize; /* data over DNS_TLSA_DATA_SIZE:
+						   not kept, unusable */
+			unsigned short len;
+			unsigned char data[DNS_TLSA_DATA_SIZE];
+		} tlsa;
+	};
 };
 
 struct dnsq_answer {
@@ -56,8 +67,8 @@ struct dnsq_conf {
 	unsigned tries;    /* tries per server (udns's default 3) */
 };
 
-/* Opens the resolver with c's servers. Returns 0, or E_SYS, or E_NODNS
- * (no server given). */
+/* Opens the resolver with c's servers (nothing when it is open already).
+ * Returns 0, or E_SYS, or E_NODNS (no server given). */
 int dnsq_open(const struct dnsq_conf *c);
 void dnsq_close(void);
 

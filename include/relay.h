@@ -20,6 +20,11 @@ enum relay_tls {
 	RELAY_TLS_ENCRYPT,  /* TLS required, any certificate */
 	RELAY_TLS_VERIFY,   /* TLS required, the chain must reach an anchor
 			       of the CA bundle and name the server */
+	RELAY_TLS_DANE,     /* per server, by its TLSA records (dane.h):
+			       usable ones make TLS mandatory and checked
+			       against them; a secure set of unusable ones
+			       is "encrypt"; none (or not DNSSEC-validated)
+			       is "may"; a failed look-up skips the server */
 };
 
 struct relay_conf {
@@ -30,6 +35,10 @@ struct relay_conf {
 	unsigned implicit_port;  /* TLS from the first byte here (465, RFC
 				    8314), whatever the policy; 0: never */
 	const char *auth_user, *auth_pass; /* SMTP AUTH inside TLS, or NULL */
+	const struct dnsq_conf *dns;  /* DANE's TLSA look-ups */
+	unsigned dns_timeout;         /* seconds for one of them */
+	const char *nexthop;          /* the mail domain (DANE-TA's second
+					 name), or NULL for a route */
 };
 
 struct relay {
@@ -49,6 +58,12 @@ struct relay {
 	int tls_failed;      /* the last failure was TLS's (E_TLS, E_NOTLS) */
 	char tls_info[96];   /* tls_describe() of the session, or "" */
 	char why[SMTP_DIAG_SIZE]; /* the last local failure's sentence */
+	int tls_check;       /* TLS_CHECK_* of this connection */
+	/* DANE: the TLSA answer of the host named in tlsa_host */
+	char tlsa_host[SMTP_DOMAIN_SIZE + 1];
+	unsigned tlsa_port;
+	int tlsa_state;      /* enum dane_state */
+	struct dnsq_answer tlsa;
 };
 
 /* Connects to the servers of loc in order until one session is ready.

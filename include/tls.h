@@ -16,6 +16,13 @@
 
 #include <stddef.h>
 #include "config.h"
+#include "dnsq.h"
+
+/* Checks of the server's certificate chain. */
+enum { TLS_CHECK_NONE,     /* any chain; its leaf's key is used */
+       TLS_CHECK_VERIFY,   /* chain to a store anchor, name = server_name */
+       TLS_CHECK_DANE };   /* the chain matches a usable TLSA record of
+			      tls_dane_set (dane.h; RFC 7672 §3) */
 
 #if CONFIG_TLS
 struct tls_anchor_stats {
@@ -50,9 +57,11 @@ int tls_anchors_load_file(const char *path, char *why, size_t whysize);
  * one "mono" buffer of TLS_IO_SIZE (16709) bytes serves both ways: SMTP
  * never sends while a reply is unread. */
 
-/* Checks of the server's certificate chain. */
-enum { TLS_CHECK_NONE,     /* any chain; its leaf's key is used */
-       TLS_CHECK_VERIFY }; /* chain to a store anchor, name = server_name */
+/* The TLSA records for the next TLS_CHECK_DANE handshake (the unusable
+ * ones are skipped) and the next-hop domain, the second name a DANE-TA
+ * leaf may carry besides server_name. rr must stay valid until
+ * tls_start returns. */
+void tls_dane_set(const struct dnsq_rr *rr, size_t n, const char *nexthop);
 
 /* Runs the handshake. Returns 0, or E_TLS (why says what failed, a
  * certificate's fault included), E_TIMEOUT, E_LOST or E_SYS. */
@@ -71,7 +80,8 @@ long tls_recv(int fd, char *buf, size_t size, long long deadline);
 void tls_end(int fd, long long deadline);
 
 /* "TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256, certificate verified" or
- * "..., certificate not verified", of the connection just started. */
+ * "..., certificate not verified", or for DANE "..., certificate verified
+ * by DANE-EE(3)" (or DANE-TA(2)), of the connection just started. */
 void tls_describe(char *out, size_t size);
 #endif
 

@@ -34,7 +34,9 @@ static struct {
 	} q[DNSQ_INFLIGHT_MAX];
 } g;
 
-static const int qtypes[] = { DNS_T_A, DNS_T_AAAA, DNS_T_MX, DNS_T_SRV };
+/* udns 0.4 has no name for TLSA (RFC 6698): 52. */
+#define T_TLSA 52
+static const int qtypes[] = { DNS_T_A, DNS_T_AAAA, DNS_T_MX, DNS_T_SRV, T_TLSA };
 
 /* Fills g.scratch from the answer section; type is the wanted RR type. */
 static int parse_into(int type, dnscc_t *qdn, dnscc_t *pkt, dnscc_t *cur,
@@ -72,6 +74,22 @@ static int parse_into(int type, dnscc_t *qdn, dnscc_t *pkt, dnscc_t *cur,
 				return DNS_E_PROTOCOL;
 			memcpy(o->ip.ip, d, 16);
 			o->ip.is6 = 1;
+			break;
+		case T_TLSA:
+			/* usage, selector, matching type, data (RFC 6698 §2.1);
+			 * no data at all is malformed. */
+			if (rr.dnsrr_dsz < 4)
+				return DNS_E_PROTOCOL;
+			o->tlsa.usage = d[0];
+			o->tlsa.selector = d[1];
+			o->tlsa.mtype = d[2];
+			if (rr.dnsrr_dsz - 3 > DNS_TLSA_DATA_SIZE) {
+				o->tlsa.oversize = 1;
+				o->tlsa.len = (unsigned short)(rr.dnsrr_dsz - 3);
+				break;
+			}
+			o->tlsa.len = (unsigned short)(rr.dnsrr_dsz - 3);
+			memcpy(o->tlsa.data, d + 3, o->tlsa.len);
 			break;
 		case DNS_T_MX:
 		case DNS_T_SRV: {
@@ -114,7 +132,9 @@ PARSER(parse_a, DNS_T_A)
 PARSER(parse_aaaa, DNS_T_AAAA)
 PARSER(parse_mx, DNS_T_MX)
 PARSER(parse_srv, DNS_T_SRV)
-static dns_parse_fn *const parsers[] = { parse_a, parse_aaaa, parse_mx, parse_srv };
+PARSER(parse_tlsa, T_TLSA)
+static dns_parse_fn *const parsers[] = { parse_a, parse_aaaa, parse_mx,
+					 parse_srv, parse_tlsa };
 
 static int slot_of(const struct dnsq_answer *a)
 {
@@ -244,6 +264,8 @@ int dnsq_open(const struct dnsq_conf *c)
 {
 	size_t i;
 
+	if (g.open)
+		return 0;
 	memset(&g, 0, sizeof g);
 	g.ctx = &dns_defctx;
 	/* Reads /etc/resolv.conf (open/read, no allocation). */
@@ -310,7 +332,8 @@ int dnsq_submit(enum dnsq_type t, const char *name, struct dnsq_answer *a)
 	g.q[i].t = t;
 	g.q[i].tc = 0;
 	memcpy(g.q[i].name, name, n + 1);
-	if (!dns_submit_p(g.ctx, name, DNS_C_IN, qtypes[t], DNS_NOSRCH,
+	if (!dns_submit_p(g.ctx, name, DNS_C_IN, qtypes[t], DNS_NOSRCH |
+			  (t == DNSQ_TLSA ? DNS_SET_DO : 0),
 			  parsers[t], on_done, a)) {
 		g.q[i].a = 0;
 		a->status = dns_status(g.ctx) == DNS_E_NOMEM ? DNSQ_NOMEM
@@ -379,6 +402,9 @@ static void ask_tcp(int i, long long deadline)
 	pkt[2] = (unsigned char)(loop_now_ms() >> 8); /* query id */
 	pkt[3] = (unsigned char)getpid();
 	pkt[2 + DNS_H_F1] = DNS_HF1_RD;
+	/* No EDNS0 here: AD in the query asks for AD in the reply (RFC 6840
+	 * §5.7), which is all TLSA needs. */
+	pkt[2 + DNS_H_F2] = DNS_HF2_AD;
 	pkt[2 + DNS_H_QDCNT2] = 1;
 	memcpy(pkt + 2 + DNS_HSIZE, dn, (size_t)dnl);
 	dns_put16(pkt + 2 + DNS_HSIZE + dnl, (unsigned)qtypes[g.q[i].t]);

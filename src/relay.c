@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "body.h"
+#include "dane.h"
 #include "err.h"
 #include "log.h"
 #include "loop.h"
@@ -213,8 +214,7 @@ static void start_tls(struct relay *r)
 		     "before TLS (response injection); connection dropped");
 		return;
 	}
-	rc = tls_start(r->fd, sni, r->conf->tls == RELAY_TLS_VERIFY
-		       ? TLS_CHECK_VERIFY : TLS_CHECK_NONE,
+	rc = tls_start(r->fd, sni, r->tls_check,
 		       deadline_of(r, SMTP_STAGE_HELLO), why, sizeof why);
 	if (rc < 0) {
 		fail(r, rc == E_TIMEOUT ? E_TIMEOUT : E_TLS, why);
@@ -239,8 +239,7 @@ static int implicit_tls(struct relay *r)
 	char why[SMTP_DIAG_SIZE];
 	const char *sni = r->server->name[0] && r->server->name[0] != '['
 			  ? r->server->name : 0;
-	int rc = tls_start(r->fd, sni, r->conf->tls == RELAY_TLS_VERIFY
-			   ? TLS_CHECK_VERIFY : TLS_CHECK_NONE,
+	int rc = tls_start(r->fd, sni, r->tls_check,
 			   deadline_of(r, SMTP_STAGE_GREETING), why, sizeof why);
 	if (rc < 0) {
 		snprintf(r->why, sizeof r->why, "%s: implicit TLS: %s", r->peer, why);
@@ -336,6 +335,59 @@ static int drive(struct relay *r, int msgfd)
 	}
 }
 
+/* DANE: the TLSA records of a's host (looked up once per host and port),
+ * and what they make of the policy. Returns the policy for this server,
+ * or -1 when the look-up failed and the server must be skipped (why). */
+static int dane_policy(struct relay *r, const struct locate_addr *a,
+		       char *why, size_t whysize)
+{
+	char qname[SMTP_DOMAIN_SIZE + 16];
+	size_t usable = 0;
+	static const char *const st[] = { "no secure TLSA records",
+		"DNSSEC-validated, none usable", "DNSSEC-validated",
+		"look-up failed" };
+
+	r->tls_check = TLS_CHECK_NONE;
+	/* An address literal has no TLSA base domain. */
+	if (!a->name[0] || a->name[0] == '[' ||
+	    dane_tlsa_name(a->name, a->port, qname, sizeof qname) < 0)
+		return RELAY_TLS_MAY;
+	if (strcmp(r->tlsa_host, a->name) || r->tlsa_port != a->port) {
+		snprintf(r->tlsa_host, sizeof r->tlsa_host, "%s", a->name);
+		r->tlsa_port = a->port;
+		if (dnsq_open(r->conf->dns) < 0 ||
+		    dnsq_submit(DNSQ_TLSA, qname, &r->tlsa) < 0 ||
+		    dnsq_wait(loop_now_ms() + r->conf->dns_timeout * 1000LL) < 0) {
+			if (r->tlsa.status == DNSQ_PENDING || r->tlsa.status == DNSQ_OK)
+				r->tlsa.status = DNSQ_TEMPFAIL;
+		}
+		r->tlsa_state = dane_classify(&r->tlsa, &usable);
+		if (log_verbose || r->tlsa_state == DANE_FAILED)
+			log_line("%s: TLSA %s: %s, %zu of %zu usable%s", a->name,
+				 qname, st[r->tlsa_state], usable, r->tlsa.n,
+				 r->tlsa.dropped ? " (more dropped: DNS_RR_MAX)" : "");
+	}
+	switch (r->tlsa_state) {
+	case DANE_USABLE:
+		r->tls_check = TLS_CHECK_DANE;
+#if CONFIG_TLS
+		tls_dane_set(r->tlsa.rr, r->tlsa.n, r->conf->nexthop);
+#endif
+		return RELAY_TLS_VERIFY;
+	case DANE_UNUSABLE:
+		return RELAY_TLS_ENCRYPT;
+	case DANE_FAILED:
+		snprintf(why, whysize, "%s: DANE: TLSA look-up of %s failed (%s): "
+			 "server not used", a->name, qname,
+			 r->tlsa.status == DNSQ_PROTOCOL ? "malformed answer" :
+			 r->tlsa.status == DNSQ_NOMEM ? "out of memory" :
+			 "SERVFAIL, bogus or no answer");
+		return -1;
+	default:
+		return RELAY_TLS_MAY;
+	}
+}
+
 /* Connects to one address within connect_s seconds and runs the session
  * up to its first idle point. Returns 0, E_TIMEOUT when the connect did
  * not complete in time (worth a second, longer try), or E_CONNECT. */
@@ -351,6 +403,15 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 	else
 		snprintf(r->peer, sizeof r->peer, "[%s]:%u", ip, a->port);
 	r->server = a;
+	r->tls_check = tls == RELAY_TLS_VERIFY ? TLS_CHECK_VERIFY : TLS_CHECK_NONE;
+	if (CONFIG_TLS && tls == RELAY_TLS_DANE) {
+		tls = dane_policy(r, a, why, whysize);
+		if (tls < 0) {
+			r->tls_failed = 1;
+			r->s.error = E_TLS;
+			return E_CONNECT;
+		}
+	}
 again:
 	fd = net_connect_start(&a->ip, a->port);
 	if (fd < 0) {
@@ -425,6 +486,8 @@ int relay_open(struct relay *r, const struct relay_conf *c,
 	r->up = 0;
 	r->server = 0;
 	r->peer[0] = 0;
+	r->tlsa_host[0] = 0;
+	r->tls_failed = 0;
 	/* First pass: a short connect time-out for every address, so a dead
 	 * route (a dropped SYN, a missing IPv6 path) does not stall the
 	 * others. Second pass: the addresses that only timed out, with the

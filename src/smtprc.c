@@ -121,7 +121,8 @@ static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 		 (int)r->len, r->addr, (int)job.list.id_len, job.list.id,
 		 relay.peer[0] ? "via " : "", relay.peer,
 		 relay.peer[0] ? "" : "no server",
-		 relay.tls_info[0] ? " (" : relay.peer[0] ? " (plaintext" : "",
+		 relay.tls_info[0] ? " (" : !relay.peer[0] ? "" :
+		 relay.tls_failed ? " (no TLS session" : " (plaintext",
 		 relay.tls_info,
 		 relay.tls_info[0] || relay.peer[0] ? ")" : "",
 		 o->from_server ? "" : o->status, o->from_server ? "" : " ",
@@ -378,6 +379,8 @@ int smtprc_main(int argc, char **argv)
 		smtprc_usage_error(lq.domain, why);
 		return EX_USAGE_;
 	}
+	if (form != LOCATE_DOMAIN)
+		c.relay.nexthop = 0;   /* a host or a literal: no mail domain */
 	if (c.target && log_verbose)
 		log_line("%s: routed to %s", argv[first], c.target);
 	if (queue_open(&q, c.queue) < 0)

@@ -76,7 +76,7 @@ static void usage(FILE *f)
 	      "  /CLIENTIP[+|-] /CLIENTPORT[+|-]   (see smtprc(8))\n"
 	      "  --helo-name=NAME --lifetime=SECONDS --smtp-port=N --queue=DIR\n"
 	      "  --semaphore-dir=DIR --resolver=ADDR[:PORT] --timeout-dns=SECONDS\n"
-	      "  --tls=none|may|encrypt|verify (default may; none without TLS)\n"
+	      "  --tls=none|may|encrypt|verify|dane (default may; none without TLS)\n"
 	      "  --tls-ca-file=FILE (verify; default /etc/ssl/certs/ca-certificates.crt)\n"
 	      "  --tls-implicit-port=N (TLS from the first byte there; default 465)\n"
 	      "  --tls-policy='DOMAIN POLICY' --tls-policy-file=FILE (lines DOMAIN POLICY)\n"
@@ -114,7 +114,9 @@ static const struct {
 	CAP(RUNFILE_SIZE, "bytes"), CAP(RUNFILE_ARGS_MAX, "arguments"),
 	CAP(TLS_ANCHORS_MAX, "anchors"), CAP(TLS_ANCHOR_BYTES, "bytes"),
 	CAP(TLS_POLICIES_MAX, "policies"), CAP(SMTP_AUTH_FIELD_MAX, "bytes"),
-	CAP(TLS_IO_SIZE, "bytes"),
+	CAP(TLS_IO_SIZE, "bytes"), CAP(DNS_TLSA_DATA_SIZE, "bytes"),
+	CAP(TLS_DANE_CHAIN_SIZE, "bytes"),
+	CAP(TLS_DANE_CERTS_MAX, "certificates"),
 };
 
 static void version(void)
@@ -146,13 +148,15 @@ static int seconds(const char *v, unsigned *out)
 /* A TLS policy name: its enum relay_tls, or -1 with *why. */
 static int tls_policy(const char *v, size_t len, const char **why)
 {
-	static const char *const names[] = { "none", "may", "encrypt", "verify" };
+	/* In enum relay_tls's order. */
+	static const char *const names[] = { "none", "may", "encrypt", "verify",
+					     "dane" };
 	int k;
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < 5; k++)
 		if (strlen(names[k]) == len && !memcmp(v, names[k], len))
 			break;
-	if (k == 4) {
-		*why = "a TLS policy is none, may, encrypt or verify";
+	if (k == 5) {
+		*why = "a TLS policy is none, may, encrypt, verify or dane";
 		return -1;
 	}
 	if (k && !CONFIG_TLS) {
@@ -421,6 +425,11 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 		return -1;
 	}
 	c->relay.hello = c->hello;
+	c->relay.dns = &c->dns;
+	c->relay.dns_timeout = c->timeout_dns;
+	/* DANE-TA's second name: the mail domain; a route's host is the
+	 * TLSA base domain itself. */
+	c->relay.nexthop = c->target ? 0 : argv[i];
 	if (!c->relay.helo_name) {
 		c->relay.helo_name = conf_hostname(c->helo_buf,
 						   sizeof c->helo_buf);

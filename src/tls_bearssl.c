@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <bearssl.h>
+#include "dane.h"
 #include "err.h"
 #include "loop.h"
 #include "tls.h"
@@ -253,16 +254,10 @@ static void any_append(const br_x509_class **ctx, const unsigned char *buf,
 		br_x509_decoder_push(&any.dec, buf, len);
 }
 
-static void any_end_cert(const br_x509_class **ctx)
+/* Keeps a copy of a decoded key as the chain's key (any.pkey). */
+static void keep_key(const br_x509_pkey *pk)
 {
-	const br_x509_pkey *pk;
-	(void)ctx;
-	if (!any.leaf)
-		return;
-	any.leaf = 0;
-	pk = br_x509_decoder_get_pkey(&any.dec);
-	if (!pk || br_x509_decoder_last_error(&any.dec))
-		return;
+	any.have = 0;
 	any.pkey.key_type = pk->key_type;
 	if (pk->key_type == BR_KEYTYPE_RSA && pk->key.rsa.nlen <= sizeof any.key &&
 	    pk->key.rsa.elen <= sizeof any.exp) {
@@ -283,6 +278,18 @@ static void any_end_cert(const br_x509_class **ctx)
 	}
 }
 
+static void any_end_cert(const br_x509_class **ctx)
+{
+	const br_x509_pkey *pk;
+	(void)ctx;
+	if (!any.leaf)
+		return;
+	any.leaf = 0;
+	pk = br_x509_decoder_get_pkey(&any.dec);
+	if (pk && !br_x509_decoder_last_error(&any.dec))
+		keep_key(pk);
+}
+
 static unsigned any_end_chain(const br_x509_class **ctx)
 {
 	(void)ctx;
@@ -301,6 +308,255 @@ static const br_x509_pkey *any_get_pkey(const br_x509_class *const *ctx,
 static const br_x509_class any_class = {
 	sizeof any, any_start_chain, any_start_cert, any_append, any_end_cert,
 	any_end_chain, any_get_pkey
+};
+
+/* --- DANE (RFC 7672): the chain is kept whole (TLS_DANE_CHAIN_SIZE,
+ * TLS_DANE_CERTS_MAX), then matched against the usable TLSA records ---
+ *
+ * DANE-EE(3): the leaf (Cert or SPKI) matches; nothing else is checked, no
+ * name, no dates (RFC 7672 §3.1.1). DANE-TA(2): some certificate of the
+ * chain matches; it becomes the only trust anchor and the certificates
+ * below it are verified by BearSSL's X.509 engine, names and dates
+ * included, the leaf naming the TLSA base domain (the MX host) or the
+ * next-hop domain (§3.2.2). A DANE-TA key that the server does not send
+ * is not supported (RFC 7671 §5.2.2 asks servers to send it). */
+
+static const br_hash_class *const hash_classes[] = {
+	&br_sha1_vtable, &br_sha224_vtable, &br_sha256_vtable,
+	&br_sha384_vtable, &br_sha512_vtable
+};
+
+static struct {
+	const br_x509_class *vtable;
+	const struct dnsq_rr *rr;
+	size_t nrr;
+	const char *name, *nexthop;
+	size_t used, n;
+	size_t off[TLS_DANE_CERTS_MAX], len[TLS_DANE_CERTS_MAX];
+	int over;         /* the chain did not fit */
+	int in;           /* the current certificate is being kept */
+	unsigned usages;
+	const char *how;  /* "DANE-EE(3)" or "DANE-TA(2)" once matched */
+	br_x509_decoder_context dec;
+	br_x509_minimal_context xc;
+	br_x509_trust_anchor ta;
+	unsigned char chain[TLS_DANE_CHAIN_SIZE];
+} dane;
+
+void tls_dane_set(const struct dnsq_rr *rr, size_t n, const char *nexthop)
+{
+	dane.rr = rr;
+	dane.nrr = n;
+	dane.nexthop = nexthop && nexthop[0] ? nexthop : 0;
+}
+
+static void dane_start_chain(const br_x509_class **ctx, const char *name)
+{
+	(void)ctx;
+	dane.name = name;
+	dane.used = dane.n = 0;
+	dane.over = dane.in = 0;
+	dane.how = 0;
+	any.have = 0;
+}
+
+static void dane_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	(void)ctx;
+	dane.in = 0;
+	if (dane.over)
+		return;
+	if (dane.n == TLS_DANE_CERTS_MAX || length > sizeof dane.chain - dane.used) {
+		dane.over = 1;
+		return;
+	}
+	dane.off[dane.n] = dane.used;
+	dane.len[dane.n] = 0;
+	dane.in = 1;
+}
+
+static void dane_append(const br_x509_class **ctx, const unsigned char *buf,
+			size_t len)
+{
+	(void)ctx;
+	if (!dane.in)
+		return;
+	if (len > sizeof dane.chain - dane.used) {
+		dane.over = 1;
+		dane.in = 0;
+		return;
+	}
+	memcpy(dane.chain + dane.used, buf, len);
+	dane.used += len;
+	dane.len[dane.n] += len;
+}
+
+static void dane_end_cert(const br_x509_class **ctx)
+{
+	(void)ctx;
+	if (dane.in)
+		dane.n++;
+	dane.in = 0;
+}
+
+/* Does certificate k match the record? */
+static int dane_match(size_t k, const struct dnsq_rr *rr)
+{
+	const unsigned char *c = dane.chain + dane.off[k];
+	size_t len = dane.len[k];
+	unsigned char h[64];
+
+	if (rr->tlsa.selector == 1) {
+		struct der_span subject, spki;
+		if (der_cert_parts(c, len, &subject, &spki) < 0)
+			return 0;
+		c = spki.p;
+		len = spki.len;
+	}
+	switch (rr->tlsa.mtype) {
+	case 0:
+		return len == rr->tlsa.len && !memcmp(c, rr->tlsa.data, len);
+	case 1: {
+		br_sha256_context hc;
+		br_sha256_init(&hc);
+		br_sha256_update(&hc, c, len);
+		br_sha256_out(&hc, h);
+		return !memcmp(h, rr->tlsa.data, 32);
+	}
+	default: {
+		br_sha512_context hc;
+		br_sha512_init(&hc);
+		br_sha512_update(&hc, c, len);
+		br_sha512_out(&hc, h);
+		return !memcmp(h, rr->tlsa.data, 64);
+	}
+	}
+}
+
+/* DANE-EE: the leaf's key becomes the chain's key. */
+static unsigned dane_ee(void)
+{
+	const br_x509_pkey *pk;
+
+	br_x509_decoder_init(&dane.dec, 0, 0);
+	br_x509_decoder_push(&dane.dec, dane.chain + dane.off[0], dane.len[0]);
+	pk = br_x509_decoder_get_pkey(&dane.dec);
+	if (!pk || br_x509_decoder_last_error(&dane.dec))
+		return BR_ERR_X509_UNSUPPORTED;
+	keep_key(pk);
+	dane.usages = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
+	return any.have ? 0 : BR_ERR_X509_UNSUPPORTED;
+}
+
+/* Verifies the certificates below k (the leaf alone when k is 0) against
+ * certificate k as the only anchor, with name. */
+static unsigned dane_ta_verify(size_t k, const char *name)
+{
+	const br_x509_class *const *vt = &dane.xc.vtable;
+	const br_x509_pkey *pk;
+	size_t i, upto = k ? k : 1;
+	int id;
+	unsigned e;
+
+	br_x509_minimal_init(&dane.xc, &br_sha256_vtable, &dane.ta, 1);
+	for (id = br_sha1_ID; id <= br_sha512_ID; id++)
+		br_x509_minimal_set_hash(&dane.xc, id, hash_classes[id - br_sha1_ID]);
+	br_x509_minimal_set_rsa(&dane.xc, br_rsa_pkcs1_vrfy_get_default());
+	br_x509_minimal_set_ecdsa(&dane.xc, br_ec_get_default(),
+				  br_ecdsa_vrfy_asn1_get_default());
+	(*vt)->start_chain(&dane.xc.vtable, name);
+	for (i = 0; i < upto; i++) {
+		(*vt)->start_cert(&dane.xc.vtable, (uint32_t)dane.len[i]);
+		(*vt)->append(&dane.xc.vtable, dane.chain + dane.off[i], dane.len[i]);
+		(*vt)->end_cert(&dane.xc.vtable);
+	}
+	e = (*vt)->end_chain(&dane.xc.vtable);
+	if (e)
+		return e;
+	pk = (*vt)->get_pkey(vt, &dane.usages);
+	if (!pk)
+		return BR_ERR_X509_UNSUPPORTED;
+	keep_key(pk);
+	return any.have ? 0 : BR_ERR_X509_UNSUPPORTED;
+}
+
+/* DANE-TA: certificate k matched a record. */
+static unsigned dane_ta(size_t k)
+{
+	struct der_span subject, spki;
+	const br_x509_pkey *pk;
+	unsigned e;
+
+	if (der_cert_parts(dane.chain + dane.off[k], dane.len[k], &subject,
+			   &spki) < 0)
+		return BR_ERR_X509_UNSUPPORTED;
+	br_x509_decoder_init(&dane.dec, 0, 0);
+	br_x509_decoder_push(&dane.dec, dane.chain + dane.off[k], dane.len[k]);
+	pk = br_x509_decoder_get_pkey(&dane.dec);
+	if (!pk || br_x509_decoder_last_error(&dane.dec))
+		return BR_ERR_X509_UNSUPPORTED;
+	memset(&dane.ta, 0, sizeof dane.ta);
+	dane.ta.dn.data = (unsigned char *)subject.p;
+	dane.ta.dn.len = subject.len;
+	dane.ta.flags = BR_X509_TA_CA;
+	dane.ta.pkey = *pk;
+	/* An unnamed server would switch the name check off: never. */
+	if (!dane.name && !dane.nexthop)
+		return BR_ERR_X509_BAD_SERVER_NAME;
+	e = dane.name ? dane_ta_verify(k, dane.name) : BR_ERR_X509_BAD_SERVER_NAME;
+	if (e == BR_ERR_X509_BAD_SERVER_NAME && dane.nexthop)
+		e = dane_ta_verify(k, dane.nexthop);
+	return e;
+}
+
+static unsigned dane_end_chain(const br_x509_class **ctx)
+{
+	unsigned err = BR_ERR_X509_NOT_TRUSTED;
+	size_t i, k;
+
+	(void)ctx;
+	if (dane.over)
+		return BR_ERR_X509_LIMIT_EXCEEDED;
+	if (!dane.n)
+		return BR_ERR_X509_EMPTY_CHAIN;
+	for (i = 0; i < dane.nrr; i++) {
+		const struct dnsq_rr *rr = &dane.rr[i];
+		if (!dane_usable(rr))
+			continue;
+		if (rr->tlsa.usage == 3) {
+			if (dane_match(0, rr) && dane_ee() == 0) {
+				dane.how = "DANE-EE(3)";
+				return 0;
+			}
+			continue;
+		}
+		for (k = 0; k < dane.n; k++) {
+			unsigned e;
+			if (!dane_match(k, rr))
+				continue;
+			e = dane_ta(k);
+			if (e == 0) {
+				dane.how = "DANE-TA(2)";
+				return 0;
+			}
+			err = e;  /* matched, but the chain below it fails */
+		}
+	}
+	return err;
+}
+
+static const br_x509_pkey *dane_get_pkey(const br_x509_class *const *ctx,
+					 unsigned *usages)
+{
+	(void)ctx;
+	if (usages)
+		*usages = dane.usages;
+	return dane.how && any.have ? &any.pkey : 0;
+}
+
+static const br_x509_class dane_class = {
+	sizeof dane, dane_start_chain, dane_start_cert, dane_append,
+	dane_end_cert, dane_end_chain, dane_get_pkey
 };
 
 /* --- the connection --- */
@@ -442,10 +698,7 @@ int tls_start(int fd, const char *server_name, int check, long long deadline,
 	      char *why, size_t whysize)
 {
 	br_ssl_engine_context *eng = &conn.cc.eng;
-	static const br_hash_class *const hashes[] = {
-		&br_sha1_vtable, &br_sha224_vtable, &br_sha256_vtable,
-		&br_sha384_vtable, &br_sha512_vtable
-	};
+	const br_hash_class *const *hashes = hash_classes;
 	int id, rc;
 
 	br_ssl_client_zero(&conn.cc);
@@ -470,6 +723,9 @@ int tls_start(int fd, const char *server_name, int check, long long deadline,
 		br_x509_minimal_set_ecdsa(&conn.xc, br_ec_get_default(),
 					  br_ecdsa_vrfy_asn1_get_default());
 		br_ssl_engine_set_x509(eng, &conn.xc.vtable);
+	} else if (check == TLS_CHECK_DANE) {
+		dane.vtable = &dane_class;
+		br_ssl_engine_set_x509(eng, &dane.vtable);
 	} else {
 		any.vtable = &any_class;
 		br_ssl_engine_set_x509(eng, &any.vtable);
@@ -483,7 +739,12 @@ int tls_start(int fd, const char *server_name, int check, long long deadline,
 	rc = pump(fd, BR_SSL_SENDAPP, deadline);
 	if (rc == 0)
 		return 0;
-	if (rc == E_TLS || br_ssl_engine_last_error(eng))
+	if (check == TLS_CHECK_DANE &&
+	    br_ssl_engine_last_error(eng) == BR_ERR_X509_NOT_TRUSTED)
+		snprintf(why, whysize, "TLS handshake failed: the certificate "
+			 "chain matches no usable TLSA record (DANE; BearSSL "
+			 "error %d)", BR_ERR_X509_NOT_TRUSTED);
+	else if (rc == E_TLS || br_ssl_engine_last_error(eng))
 		snprintf(why, whysize, "TLS handshake failed: %s (BearSSL error "
 			 "%d)", tls_error(br_ssl_engine_last_error(eng)),
 			 br_ssl_engine_last_error(eng));
@@ -553,8 +814,10 @@ void tls_describe(char *out, size_t size)
 	for (i = 0; i < sizeof suite_names / sizeof suite_names[0]; i++)
 		if (suite_names[i].id == sp.cipher_suite)
 			suite = suite_names[i].name;
-	snprintf(out, size, "TLSv1.%u %s, certificate %s", v >= 0x0301 ?
-		 v - 0x0301 : 0, suite, conn.check == TLS_CHECK_VERIFY
-		 ? "verified" : "not verified");
+	snprintf(out, size, "TLSv1.%u %s, certificate %s%s%s", v >= 0x0301 ?
+		 v - 0x0301 : 0, suite, conn.check == TLS_CHECK_VERIFY ||
+		 (conn.check == TLS_CHECK_DANE && dane.how) ? "verified" :
+		 "not verified", conn.check == TLS_CHECK_DANE ? " by " : "",
+		 conn.check == TLS_CHECK_DANE ? (dane.how ? dane.how : "?") : "");
 }
 #endif

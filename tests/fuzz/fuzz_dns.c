@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct dnsq_answer a;
 	int t;
 
-	for (t = DNSQ_A; t <= DNSQ_SRV; t++) {
+	for (t = DNSQ_A; t <= DNSQ_TLSA; t++) {
 		int st = dnsq_parse_reply((enum dnsq_type)t, data, size, &a);
 		assert(st == a.status);
 		assert(a.n <= DNS_RR_MAX);

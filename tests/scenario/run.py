@@ -12,6 +12,7 @@ import test_faults  # noqa: E402,F401
 import test_install  # noqa: E402,F401
 import test_netns  # noqa: E402,F401
 import test_queue  # noqa: E402,F401
+import test_dane  # noqa: E402,F401
 import test_tls  # noqa: E402,F401
 
 sys.exit(harness.main(sys.modules))

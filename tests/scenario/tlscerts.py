@@ -43,8 +43,11 @@ class Certs:
                    .sign(self.ca_key, hashes.SHA256()))
         self.ca_file, _ = _write(os.path.join(folder, "ca"), self.ca, self.ca_key)
 
-    def leaf(self, label, name, expired=False, self_signed=False, kind="ec"):
-        """Writes LABEL.crt and LABEL.key for DNS name `name`."""
+    def leaf(self, label, name, expired=False, self_signed=False, kind="ec",
+             chain=False):
+        """Writes LABEL.crt and LABEL.key for DNS name `name`; with chain,
+        LABEL.crt holds the CA's certificate after the leaf's (what a
+        DANE-TA(2) server sends)."""
         now = datetime.datetime.utcnow()
         key = (ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else
                rsa.generate_private_key(public_exponent=65537, key_size=2048))
@@ -59,4 +62,23 @@ class Certs:
              .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), False)
              .add_extension(x509.BasicConstraints(ca=False, path_length=None), True))
         cert = b.sign(key if self_signed else self.ca_key, hashes.SHA256())
-        return _write(os.path.join(self.dir, label), cert, key)
+        out = _write(os.path.join(self.dir, label), cert, key)
+        if chain:
+            with open(out[0], "ab") as f:
+                f.write(self.ca.public_bytes(serialization.Encoding.PEM))
+        return out
+
+
+def der(cert_file):
+    """The DER of the first certificate in a PEM file."""
+    with open(cert_file, "rb") as f:
+        return x509.load_pem_x509_certificate(f.read()).public_bytes(
+            serialization.Encoding.DER)
+
+
+def spki(cert_file):
+    """The DER SubjectPublicKeyInfo of that certificate."""
+    with open(cert_file, "rb") as f:
+        c = x509.load_pem_x509_certificate(f.read())
+    return c.public_key().public_bytes(serialization.Encoding.DER,
+                                       serialization.PublicFormat.SubjectPublicKeyInfo)
