@@ -129,7 +129,7 @@ UDNS_SRCS := $(addprefix build/src/udns/,udns_dn.c udns_dntosp.c udns_parse.c \
 	udns_resolver.c udns_init.c udns_misc.c udns_XtoX.c udns_rr_a.c \
 	udns_rr_ptr.c udns_rr_mx.c udns_rr_txt.c udns_bl.c udns_rr_srv.c \
 	udns_rr_naptr.c udns_codes.c udns_jran.c)
-FUZZ_SRC_dns      := src/dnsq_udns.c src/loop.c src/log.c src/err.c src/net.c \
+FUZZ_SRC_dns      := src/dnsq_udns.c src/dane.c src/loop.c src/log.c src/err.c src/net.c \
 	$(UDNS_SRCS) -include $(DEPS)/obj/udns6/config.h -Ibuild/src/udns -w \
 	-U_GNU_SOURCE -D_DEFAULT_SOURCE
 FUZZ_SRC_config   := src/resolvconf.c src/opt.c src/net.c src/err.c \

@@ -363,8 +363,9 @@ static int dane_policy(struct relay *r, const struct locate_addr *a,
 		}
 		r->tlsa_state = dane_classify(&r->tlsa, &usable);
 		if (log_verbose || r->tlsa_state == DANE_FAILED)
-			log_line("%s: TLSA %s: %s, %zu of %zu usable%s", a->name,
+			log_line("%s: TLSA %s: %s, %zu of %zu usable%s%s", a->name,
 				 qname, st[r->tlsa_state], usable, r->tlsa.n,
+				 r->tlsa.tcp ? " (over TCP)" : "",
 				 r->tlsa.dropped ? " (more dropped: DNS_RR_MAX)" : "");
 	}
 	switch (r->tlsa_state) {

@@ -64,6 +64,10 @@ def dane_against_a_validating_resolver():
         "ee310": ("ee", [tlsa(3, 1, 0, ee)], "EE"),
         # one stale record and one good one: the good one is enough
         "eetwo": ("ee", [tlsa(3, 1, 1, stranger), tlsa(3, 1, 1, ee)], "EE"),
+        # 15 stale 250-byte records and the good one: over unbound's
+        # 1232-byte UDP limit, so truncated and asked again over TCP
+        "eebig": ("ee", ["3 1 0 " + ("%02x" % k) * 250 for k in range(1, 16)] +
+                  [tlsa(3, 1, 1, ee)], "EE"),
         # DANE-EE ignores the dates (RFC 7672 §3.1.1)
         "eeexp": ("eeexp", [tlsa(3, 1, 1, kinds["eeexp"][0])], "EE"),
         "eemiss": ("ee", [tlsa(3, 1, 1, stranger)],
@@ -153,6 +157,7 @@ def dane_against_a_validating_resolver():
             else:
                 assert "(plaintext)" in err, case
         # The bogus server was looked at and skipped, the backup used.
+        assert "16 of 16 usable (over TCP)" in errs["eebig"], errs["eebig"][-2500:]
         err = errs["backup"]
         assert "h-bogus.dane.test" in err and "server not used" in err, err[-2500:]
         # unbound did the validation: it logged the bogus answer.

@@ -27,7 +27,8 @@ static void name(struct pkt *p, const char *s)
 	u8(p, 0);
 }
 
-enum { T_A = 1, T_CNAME = 5, T_MX = 15, T_AAAA = 28, T_SRV = 33 };
+enum { T_A = 1, T_CNAME = 5, T_MX = 15, T_AAAA = 28, T_SRV = 33, T_TLSA = 52,
+       T_RRSIG = 46 };
 
 /* Header and the question; flags2 carries the rcode and AD. */
 static void head(struct pkt *p, unsigned flags1, unsigned flags2, unsigned an,
@@ -163,7 +164,46 @@ static void failures(void)
 	CHECK(dnsq_parse_reply(DNSQ_MX, p.b, p.n, &a) == DNSQ_PROTOCOL);
 }
 
+/* TLSA: usage, selector, matching type and data kept; a record over
+ * DNS_TLSA_DATA_SIZE marked, not kept; RRSIGs beside them skipped; no
+ * data at all is malformed. */
+static void tlsa(void)
+{
+	static struct pkt p;
+	static struct dnsq_answer a;
+	size_t at, i;
+
+	head(&p, 0x81, 0xa0, 4, "_25._tcp.mx.t.test", T_TLSA);
+	at = rr(&p, 0, T_TLSA); u8(&p, 3); u8(&p, 1); u8(&p, 1);
+	for (i = 0; i < 32; i++)
+		u8(&p, (unsigned)i);
+	rdlen(&p, at);
+	at = rr(&p, 0, T_RRSIG); u32(&p, 0x00340d05UL); rdlen(&p, at);
+	at = rr(&p, 0, T_TLSA); u8(&p, 2); u8(&p, 0); u8(&p, 0);
+	for (i = 0; i < DNS_TLSA_DATA_SIZE + 1; i++)
+		u8(&p, 0xab);
+	rdlen(&p, at);
+	at = rr(&p, 0, T_TLSA); u8(&p, 2); u8(&p, 1); u8(&p, 0);
+	for (i = 0; i < DNS_TLSA_DATA_SIZE; i++)
+		u8(&p, 0xcd);
+	rdlen(&p, at);
+	CHECK(dnsq_parse_reply(DNSQ_TLSA, p.b, p.n, &a) == DNSQ_OK && a.n == 3);
+	CHECK(a.ad);
+	CHECK(a.rr[0].tlsa.usage == 3 && a.rr[0].tlsa.selector == 1 &&
+	      a.rr[0].tlsa.mtype == 1 && a.rr[0].tlsa.len == 32 &&
+	      a.rr[0].tlsa.data[31] == 31 && !a.rr[0].tlsa.oversize);
+	CHECK(a.rr[1].tlsa.usage == 2 && a.rr[1].tlsa.oversize &&
+	      a.rr[1].tlsa.len == DNS_TLSA_DATA_SIZE + 1);
+	CHECK(!a.rr[2].tlsa.oversize && a.rr[2].tlsa.len == DNS_TLSA_DATA_SIZE &&
+	      a.rr[2].tlsa.data[DNS_TLSA_DATA_SIZE - 1] == 0xcd);
+	/* Three bytes: the fields without data. */
+	head(&p, 0x81, 0xa0, 1, "_25._tcp.mx.t.test", T_TLSA);
+	at = rr(&p, 0, T_TLSA); u8(&p, 3); u8(&p, 1); u8(&p, 1); rdlen(&p, at);
+	CHECK(dnsq_parse_reply(DNSQ_TLSA, p.b, p.n, &a) == DNSQ_PROTOCOL);
+}
+
 UNIT_SUITE(dnsreply_tests) = {
+	{ "dns reply: TLSA fields, the data cap, RRSIG beside, no data", tlsa },
 	{ "dns reply: MX, SRV '.', CNAME chains, AAAA, AD, the record cap", answers },
 	{ "dns reply: NXDOMAIN, SERVFAIL, NODATA and every malformation", failures },
 	UNIT_END

@@ -7,12 +7,13 @@ int unit_failed;
 extern const struct unit_test reply_tests[], ehlo_tests[], body_tests[],
 	rcptlist_tests[], outcome_tests[], opt_tests[], session_tests[],
 	locate_tests[], trigger_tests[], smtprc_opts_tests[],
-	dns_tests[], dnsreply_tests[], submit_tests[], tls_tests[];
+	dns_tests[], dnsreply_tests[], submit_tests[], tls_tests[], dane_tests[];
 
 static const struct unit_test *const suites[] = {
 	reply_tests, ehlo_tests, body_tests, rcptlist_tests, outcome_tests,
 	opt_tests, smtprc_opts_tests, session_tests, locate_tests,
 	trigger_tests, dns_tests, dnsreply_tests, submit_tests, tls_tests,
+	dane_tests,
 };
 
 extern const char *unit_vectors;
