@@ -627,6 +627,27 @@ static const char *tls_error(int e)
 	}
 }
 
+/* The alerts a server sends when it refuses a handshake (RFC 5246 §7.2,
+ * RFC 8446 §6), with what they usually mean for this client. */
+static const char *alert_text(int a)
+{
+	switch (a) {
+	case 40: return "handshake_failure (no common cipher suite, curve or "
+		"signature algorithm: this client offers ECDHE with AES-GCM or "
+		"ChaCha20-Poly1305)";
+	case 42: case 43: case 46: return "the server refused a certificate";
+	case 47: return "illegal_parameter";
+	case 48: return "unknown_ca";
+	case 50: return "decode_error";
+	case 51: return "decrypt_error";
+	case 70: return "protocol_version (this client speaks TLS 1.2 only)";
+	case 71: return "insufficient_security";
+	case 80: return "internal_error";
+	case 112: return "unrecognized_name (SNI)";
+	default: return "an alert";
+	}
+}
+
 static int wait_for(int fd, short ev, long long deadline)
 {
 	struct pollfd p = { fd, ev, 0 };
@@ -744,6 +765,12 @@ int tls_start(int fd, const char *server_name, int check, long long deadline,
 		snprintf(why, whysize, "TLS handshake failed: the certificate "
 			 "chain matches no usable TLSA record (DANE; BearSSL "
 			 "error %d)", BR_ERR_X509_NOT_TRUSTED);
+	else if (br_ssl_engine_last_error(eng) >= BR_ERR_RECV_FATAL_ALERT &&
+		 br_ssl_engine_last_error(eng) < BR_ERR_RECV_FATAL_ALERT + 256)
+		snprintf(why, whysize, "TLS handshake failed: the server sent "
+			 "fatal alert %d: %s", br_ssl_engine_last_error(eng) -
+			 BR_ERR_RECV_FATAL_ALERT, alert_text(br_ssl_engine_last_error(eng)
+			 - BR_ERR_RECV_FATAL_ALERT));
 	else if (rc == E_TLS || br_ssl_engine_last_error(eng))
 		snprintf(why, whysize, "TLS handshake failed: %s (BearSSL error "
 			 "%d)", tls_error(br_ssl_engine_last_error(eng)),

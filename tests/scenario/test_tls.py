@@ -5,11 +5,13 @@ faults no real server gives: no STARTTLS, a broken handshake, and a
 response injected after the 220 to STARTTLS."""
 import os
 import shutil
+import subprocess
 
 import qlib
 from dnsd import Nsd
 from faultsmtp import FaultServer
-from harness import Skip, PrivatePostfix, smtprc, test, tmpdir
+from harness import (Skip, PrivatePostfix, free_port, smtprc, stop_process, test,
+                     tmpdir, wait_port)
 from tlscerts import Certs
 
 TLS = os.environ.get("CONFIG_TLS", "1") == "1"
@@ -198,6 +200,57 @@ def implicit_tls_on_the_submissions_port():
 
 
 @test
+def handshake_corner_cases_against_openssl_s_server():
+    """openssl s_server on an implicit-TLS port, configured the ways a
+    server can disagree with this client: TLS 1.3 only, no ECDHE suite,
+    RSA-PSS signatures only, CBC suites only; and two it must accept: only
+    X25519, only P-521. s_server speaks no SMTP, so an accepted handshake
+    ends in a greeting time-out; either way the recipient is deferred and
+    the transcript says why."""
+    need_tls()
+    d = tmpdir()
+    certs = Certs(d)
+    ec = certs.leaf("ec", "mx.test")
+    rsa = certs.leaf("rsa", "mx.test", kind="rsa")
+    cases = [
+        (["-tls1_3"], ec, "fatal alert 70: protocol_version"),
+        (["-tls1_2", "-cipher", "AES128-SHA256"], rsa, "fatal alert 40: handshake_failure"),
+        (["-tls1_2", "-sigalgs", "RSA-PSS+SHA256"], rsa, "fatal alert 40"),
+        (["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"], ec, "fatal alert 40"),
+        (["-tls1_2", "-curves", "X25519"], ec, "ECDHE-ECDSA-"),
+        (["-tls1_2", "-curves", "secp521r1"], ec, "ECDHE-ECDSA-"),
+    ]
+    q = qlib.make_queue(tmpdir())
+    try:
+        for n, (args, cert, want) in enumerate(cases):
+            port = free_port()
+            srv = subprocess.Popen(["openssl", "s_server", "-quiet", "-accept",
+                                    "127.0.0.1:%d" % port, "-cert", cert[0],
+                                    "-key", cert[1]] + args,
+                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+            try:
+                wait_port(port)
+                lst = one_list(q, n)
+                rc, err = smtprc(q, "[127.0.0.1]:%d" % port, [lst], "/V",
+                                 "--tls-implicit-port=%d" % port,
+                                 "--timeout-greeting=1")
+            finally:
+                stop_process(srv)
+            case = (args, rc, err[-1500:])
+            assert rc == 75 and os.path.exists(lst), case
+            assert want in err, case
+            text = open(lst).read()
+            if want.startswith("ECDHE"):
+                # TLS up, then no greeting: a plain time-out
+                assert "(implicit TLS)" in err and "4.4.1" in text, (case, text)
+            else:
+                assert "4.7.5" in text and "(no TLS session)" in err, (case, text)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@test
 def per_domain_policy_option_and_file():
     need_tls()
     srv = FaultServer()          # offers no STARTTLS
@@ -225,7 +278,7 @@ def per_domain_policy_option_and_file():
             f.write("tls.example sometimes\n")
         rc, err = smtprc(q, "tls.example", [one_list(q, 9)], route,
                          "--tls-policy-file=" + pfile)
-        assert rc == 64 and "none, may, encrypt or verify" in err, err
+        assert rc == 64 and "none, may, encrypt, verify or dane" in err, err
     finally:
         srv.stop()
 
