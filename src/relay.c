@@ -355,12 +355,15 @@ static int dane_policy(struct relay *r, const struct locate_addr *a,
 	if (strcmp(r->tlsa_host, a->name) || r->tlsa_port != a->port) {
 		snprintf(r->tlsa_host, sizeof r->tlsa_host, "%s", a->name);
 		r->tlsa_port = a->port;
-		if (dnsq_open(r->conf->dns) < 0 ||
-		    dnsq_submit(DNSQ_TLSA, qname, &r->tlsa) < 0 ||
-		    dnsq_wait(loop_now_ms() + r->conf->dns_timeout * 1000LL) < 0) {
-			if (r->tlsa.status == DNSQ_PENDING || r->tlsa.status == DNSQ_OK)
-				r->tlsa.status = DNSQ_TEMPFAIL;
+		if (dnsq_open(r->conf->dns) < 0) {
+			r->tlsa.status = DNSQ_TEMPFAIL;
+			r->tlsa.n = r->tlsa.dropped = 0;
+		} else if (dnsq_submit(DNSQ_TLSA, qname, &r->tlsa) == 0) {
+			/* Submitted: answered, or TEMPFAIL at the deadline. */
+			dnsq_wait(loop_now_ms() + r->conf->dns_timeout * 1000LL);
 		}
+		if (r->tlsa.status == DNSQ_PENDING)
+			r->tlsa.status = DNSQ_TEMPFAIL;
 		r->tlsa_state = dane_classify(&r->tlsa, &usable);
 		if (log_verbose || r->tlsa_state == DANE_FAILED)
 			log_line("%s: TLSA %s: %s, %zu of %zu usable%s%s", a->name,

@@ -50,11 +50,12 @@ check "build: the only allocator is the counted arena (src/arena.c)" sh -c \
 	   grep -A1 '^ \.text\.malloc' '$bin.map' | grep -q 'arena\.o'; }"
 # CONFIG_TLS=0 removes every byte of BearSSL; CONFIG_TLS=1 links it.
 if [ "${CONFIG_TLS:-1}" = 1 ]; then
-	check "build: TLS built in (BearSSL's engine linked)" sh -c \
-		"readelf -sW '$bin.unstripped' | grep -qE ' br_ssl_engine_sendrec_buf\$'"
+	check "build: TLS built in (BearSSL's engine and DANE linked)" sh -c \
+		"readelf -sW '$bin.unstripped' | grep -qE ' br_ssl_engine_sendrec_buf\$' &&
+		 readelf -sW '$bin.unstripped' | grep -qE ' dane_classify\$'"
 else
-	check "build: CONFIG_TLS=0 links nothing of BearSSL" sh -c \
-		"! readelf -sW '$bin.unstripped' | grep -qE ' (br|_br)_[a-z0-9_]+\$'"
+	check "build: CONFIG_TLS=0 links nothing of BearSSL or DANE" sh -c \
+		"! readelf -sW '$bin.unstripped' | grep -qE ' ((br|_br)_[a-z0-9_]+|dane_[a-z_]+|der_cert_parts)\$'"
 fi
 for l in smtprcd smtppd sendmail mailq; do
 	check "build: link $l -> smtprc" test "$(readlink "$O/bin/$l")" = smtprc
