@@ -28,8 +28,22 @@ static struct {
 	int in_cert;        /* inside a CERTIFICATE object */
 	size_t dn_start;    /* where this certificate's DN begins in bytes */
 	int overflow;       /* the DN did not fit */
+	int trailing;       /* bytes after the certificate in its object */
 	const char *err;
 } st;
+
+/* Feeds BearSSL's X.509 decoder. Once it has stopped (a whole certificate
+ * decoded, or an error) its interpreter has ended and must not run again:
+ * more bytes then return -1 and are not pushed. (Found by the anchors fuzz
+ * harness: a PEM object longer than its certificate crashed the decoder;
+ * a server's malformed certificate would have done the same.) */
+static int x509_feed(br_x509_decoder_context *d, const void *buf, size_t len)
+{
+	if (d->err || d->decoded)
+		return len ? -1 : 0;
+	br_x509_decoder_push(d, buf, len);
+	return 0;
+}
 
 /* Reserves n bytes of the store. */
 static unsigned char *take(size_t n)
@@ -59,8 +73,8 @@ static void dn_append(void *ctx, const void *buf, size_t len)
 static void to_x509(void *ctx, const void *buf, size_t len)
 {
 	(void)ctx;
-	if (st.in_cert)
-		br_x509_decoder_push(&st.x509, buf, len);
+	if (st.in_cert && x509_feed(&st.x509, buf, len) < 0)
+		st.trailing = 1;
 }
 
 void tls_anchors_reset(size_t limit)
@@ -85,7 +99,7 @@ static int end_cert(void)
 		st.err = "CA bundle larger than TLS_ANCHOR_BYTES";
 		return -1;
 	}
-	if (!pk || br_x509_decoder_last_error(&st.x509) != 0) {
+	if (!pk || br_x509_decoder_last_error(&st.x509) != 0 || st.trailing) {
 		st.used = mark;       /* give the DN back */
 		st.skipped++;
 		return 0;
@@ -151,7 +165,7 @@ int tls_anchors_push(const void *buf, size_t len, const char **why)
 					     "X509 CERTIFICATE");
 			if (st.in_cert) {
 				st.dn_start = st.used;
-				st.overflow = 0;
+				st.overflow = st.trailing = 0;
 				br_x509_decoder_init(&st.x509, dn_append, 0);
 			}
 			break;
@@ -224,6 +238,7 @@ static struct {
 	const br_x509_class *vtable;
 	br_x509_decoder_context dec;
 	int leaf;                  /* inside the first certificate */
+	int bad;                   /* bytes after its DER: not a certificate */
 	int have;                  /* its key was decoded */
 	br_x509_pkey pkey;
 	unsigned char key[520];    /* RSA modulus up to 4096 bits, or EC point */
@@ -242,16 +257,18 @@ static void any_start_cert(const br_x509_class **ctx, uint32_t length)
 {
 	(void)ctx;
 	(void)length;
-	if (any.leaf)
+	if (any.leaf) {
 		br_x509_decoder_init(&any.dec, 0, 0);
+		any.bad = 0;
+	}
 }
 
 static void any_append(const br_x509_class **ctx, const unsigned char *buf,
 		       size_t len)
 {
 	(void)ctx;
-	if (any.leaf)
-		br_x509_decoder_push(&any.dec, buf, len);
+	if (any.leaf && x509_feed(&any.dec, buf, len) < 0)
+		any.bad = 1;
 }
 
 /* Keeps a copy of a decoded key as the chain's key (any.pkey). */
@@ -286,7 +303,7 @@ static void any_end_cert(const br_x509_class **ctx)
 		return;
 	any.leaf = 0;
 	pk = br_x509_decoder_get_pkey(&any.dec);
-	if (pk && !br_x509_decoder_last_error(&any.dec))
+	if (pk && !br_x509_decoder_last_error(&any.dec) && !any.bad)
 		keep_key(pk);
 }
 
@@ -439,7 +456,7 @@ static unsigned dane_ee(void)
 	const br_x509_pkey *pk;
 
 	br_x509_decoder_init(&dane.dec, 0, 0);
-	br_x509_decoder_push(&dane.dec, dane.chain + dane.off[0], dane.len[0]);
+	x509_feed(&dane.dec, dane.chain + dane.off[0], dane.len[0]);
 	pk = br_x509_decoder_get_pkey(&dane.dec);
 	if (!pk || br_x509_decoder_last_error(&dane.dec))
 		return BR_ERR_X509_UNSUPPORTED;
@@ -491,7 +508,7 @@ static unsigned dane_ta(size_t k)
 			   &spki) < 0)
 		return BR_ERR_X509_UNSUPPORTED;
 	br_x509_decoder_init(&dane.dec, 0, 0);
-	br_x509_decoder_push(&dane.dec, dane.chain + dane.off[k], dane.len[k]);
+	x509_feed(&dane.dec, dane.chain + dane.off[k], dane.len[k]);
 	pk = br_x509_decoder_get_pkey(&dane.dec);
 	if (!pk || br_x509_decoder_last_error(&dane.dec))
 		return BR_ERR_X509_UNSUPPORTED;

@@ -94,11 +94,55 @@ static void malformed(void)
 	      st.anchors == 0 && st.skipped == 0 && st.objects == 1);
 	CHECK(load(text, sizeof text - 1, 64, 0, &st, &why) == 0 &&
 	      st.objects == 0);
+	/* 600 zero bytes: the decoder stops at the first, and the rest (in
+	 * several pieces from the PEM decoder) must not reach it again. */
+	{
+		static char longbad[2000];
+		size_t n = 0, i;
+		n += (size_t)sprintf(longbad, "-----BEGIN CERTIFICATE-----\n");
+		for (i = 0; i < 100; i++)
+			n += (size_t)sprintf(longbad + n, "AAAAAAAA\n");
+		n += (size_t)sprintf(longbad + n, "-----END CERTIFICATE-----\n");
+		CHECK(load(longbad, n, 1, 0, &st, &why) == 0 &&
+		      st.anchors == 0 && st.skipped == 1);
+		CHECK(load(longbad, n, 4096, 0, &st, &why) == 0 &&
+		      st.anchors == 0 && st.skipped == 1);
+	}
+	/* A whole certificate and more bytes in the same object: once the
+	 * certificate is decoded the decoder has ended (feeding it crashed,
+	 * found by the anchors fuzz harness); the object is skipped. */
+	{
+		static char one[9000];
+		size_t len = read_bundle();
+		const char *b = bundle, *e;
+		int found = 0;
+		while ((b = strstr(b, "-----BEGIN CERTIFICATE-----")) != 0 &&
+		       (e = strstr(b, "-----END CERTIFICATE-----")) != 0) {
+			/* a body without '=' padding can take a whole quantum more */
+			if (!memchr(b, '=', (size_t)(e - b)) && (size_t)(e - b) < 7000) {
+				size_t k = (size_t)(e - b), i;
+				memcpy(one, b, k);
+				/* 600 more bytes: several pieces after the end */
+				for (i = 0; i < 100; i++)
+					k += (size_t)sprintf(one + k, "AAAAAAAA\n");
+				k += (size_t)sprintf(one + k, "-----END CERTIFICATE-----\n");
+				CHECK(load(one, k, 1, 0, &st, &why) == 0 &&
+				      st.anchors == 0 && st.skipped == 1);
+				CHECK(load(one, k, 4096, 0, &st, &why) == 0 &&
+				      st.anchors == 0 && st.skipped == 1);
+				found = 1;
+				break;
+			}
+			b = e;
+		}
+		CHECK(found && len);
+	}
 }
 
 UNIT_SUITE(tls_tests) = {
 	{ "tls: the system CA bundle as trust anchors", system_bundle },
-	{ "tls: malformed bundles", malformed },
+	{ "tls: malformed bundles (a decoder stopped early is not fed again)",
+	  malformed },
 	UNIT_END
 };
 #else
