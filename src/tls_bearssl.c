@@ -234,6 +234,11 @@ int tls_anchors_load_file(const char *path, char *why, size_t whysize)
 
 /* --- "no check": any chain; the leaf's public key is kept --- */
 
+/* Our own X.509 error (outside BearSSL's 32..63): the leaf's key could not
+ * be kept (over any.key's 520 bytes: RSA over 4160 bits; or a key type
+ * BearSSL does not know; or a malformed certificate). */
+#define ERR_NO_LEAF_KEY 200
+
 static struct {
 	const br_x509_class *vtable;
 	br_x509_decoder_context dec;
@@ -310,7 +315,7 @@ static void any_end_cert(const br_x509_class **ctx)
 static unsigned any_end_chain(const br_x509_class **ctx)
 {
 	(void)ctx;
-	return any.have ? 0 : BR_ERR_X509_BAD_SERVER_NAME + 100;
+	return any.have ? 0 : ERR_NO_LEAF_KEY;
 }
 
 static const br_x509_pkey *any_get_pkey(const br_x509_class *const *ctx,
@@ -624,6 +629,9 @@ static const char *tls_error(int e)
 	case BR_ERR_X509_FORBIDDEN_KEY_USAGE: return "certificate key usage "
 		"forbids TLS";
 	case BR_ERR_X509_WEAK_PUBLIC_KEY: return "certificate key too weak";
+	case ERR_NO_LEAF_KEY: return "the server's certificate has no usable "
+		"key (RSA over 4096 bits, an unknown key type, or a malformed "
+		"certificate)";
 	case BR_ERR_X509_LIMIT_EXCEEDED: return "certificate chain too long";
 	case BR_ERR_BAD_VERSION: case BR_ERR_UNSUPPORTED_VERSION:
 		return "no common TLS version (TLS 1.2 only)";

@@ -203,7 +203,8 @@ def implicit_tls_on_the_submissions_port():
 def handshake_corner_cases_against_openssl_s_server():
     """openssl s_server on an implicit-TLS port, configured the ways a
     server can disagree with this client: TLS 1.3 only, no ECDHE suite,
-    RSA-PSS signatures only, CBC suites only; and two it must accept: only
+    RSA-PSS signatures only, CBC suites only, a 4608-bit RSA key; and two
+    it must accept: only
     X25519, only P-521. s_server speaks no SMTP, so an accepted handshake
     ends in a greeting time-out; either way the recipient is deferred and
     the transcript says why."""
@@ -212,11 +213,14 @@ def handshake_corner_cases_against_openssl_s_server():
     certs = Certs(d)
     ec = certs.leaf("ec", "mx.test")
     rsa = certs.leaf("rsa", "mx.test", kind="rsa")
+    # over the 4096 bits (520 bytes) a leaf key may have here
+    big = certs.leaf("big", "mx.test", kind="rsa", bits=4608)
     cases = [
         (["-tls1_3"], ec, "fatal alert 70: protocol_version"),
         (["-tls1_2", "-cipher", "AES128-SHA256"], rsa, "fatal alert 40: handshake_failure"),
         (["-tls1_2", "-sigalgs", "RSA-PSS+SHA256"], rsa, "fatal alert 40"),
         (["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"], ec, "fatal alert 40"),
+        (["-tls1_2"], big, "no usable key (RSA over 4096 bits"),
         (["-tls1_2", "-curves", "X25519"], ec, "ECDHE-ECDSA-"),
         (["-tls1_2", "-curves", "secp521r1"], ec, "ECDHE-ECDSA-"),
     ]

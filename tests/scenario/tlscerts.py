@@ -44,13 +44,13 @@ class Certs:
         self.ca_file, _ = _write(os.path.join(folder, "ca"), self.ca, self.ca_key)
 
     def leaf(self, label, name, expired=False, self_signed=False, kind="ec",
-             chain=False):
+             chain=False, bits=2048):
         """Writes LABEL.crt and LABEL.key for DNS name `name`; with chain,
         LABEL.crt holds the CA's certificate after the leaf's (what a
         DANE-TA(2) server sends)."""
         now = datetime.datetime.utcnow()
         key = (ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else
-               rsa.generate_private_key(public_exponent=65537, key_size=2048))
+               rsa.generate_private_key(public_exponent=65537, key_size=bits))
         start, end = ((now - 10 * DAY, now - 5 * DAY) if expired else
                       (now - DAY, now + 30 * DAY))
         b = (x509.CertificateBuilder()
