@@ -83,13 +83,10 @@ static int parse_into(int type, dnscc_t *qdn, dnscc_t *pkt, dnscc_t *cur,
 			o->tlsa.usage = d[0];
 			o->tlsa.selector = d[1];
 			o->tlsa.mtype = d[2];
-			if (rr.dnsrr_dsz - 3 > DNS_TLSA_DATA_SIZE) {
-				o->tlsa.oversize = 1;
-				o->tlsa.len = (unsigned short)(rr.dnsrr_dsz - 3);
-				break;
-			}
 			o->tlsa.len = (unsigned short)(rr.dnsrr_dsz - 3);
-			memcpy(o->tlsa.data, d + 3, o->tlsa.len);
+			o->tlsa.oversize = o->tlsa.len > DNS_TLSA_DATA_SIZE;
+			if (!o->tlsa.oversize)
+				memcpy(o->tlsa.data, d + 3, o->tlsa.len);
 			break;
 		case DNS_T_MX:
 		case DNS_T_SRV: {

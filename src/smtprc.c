@@ -379,8 +379,10 @@ int smtprc_main(int argc, char **argv)
 		smtprc_usage_error(lq.domain, why);
 		return EX_USAGE_;
 	}
-	if (form != LOCATE_DOMAIN)
-		c.relay.nexthop = 0;   /* a host or a literal: no mail domain */
+	/* DANE-TA's second name: the mail domain, when the argument is one
+	 * and not routed (a route's host, a HOST:PORT or a literal is the
+	 * TLSA base domain itself, or has none). */
+	c.relay.nexthop = !c.target && form == LOCATE_DOMAIN ? argv[first] : 0;
 	if (c.target && log_verbose)
 		log_line("%s: routed to %s", argv[first], c.target);
 	if (queue_open(&q, c.queue) < 0)

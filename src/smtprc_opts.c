@@ -151,11 +151,11 @@ static int tls_policy(const char *v, size_t len, const char **why)
 	/* In enum relay_tls's order. */
 	static const char *const names[] = { "none", "may", "encrypt", "verify",
 					     "dane" };
-	int k;
-	for (k = 0; k < 5; k++)
+	int n = (int)(sizeof names / sizeof names[0]), k;
+	for (k = 0; k < n; k++)
 		if (strlen(names[k]) == len && !memcmp(v, names[k], len))
 			break;
-	if (k == 5) {
+	if (k == n) {
 		*why = "a TLS policy is none, may, encrypt, verify or dane";
 		return -1;
 	}
@@ -427,9 +427,6 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	c->relay.hello = c->hello;
 	c->relay.dns = &c->dns;
 	c->relay.dns_timeout = c->timeout_dns;
-	/* DANE-TA's second name: the mail domain; a route's host is the
-	 * TLSA base domain itself. */
-	c->relay.nexthop = c->target ? 0 : argv[i];
 	if (!c->relay.helo_name) {
 		c->relay.helo_name = conf_hostname(c->helo_buf,
 						   sizeof c->helo_buf);

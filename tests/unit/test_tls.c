@@ -74,6 +74,27 @@ static void system_bundle(void)
 	      strstr(why, "ends inside"));
 }
 
+/* Appends 600 zero bytes (100 base64 lines: several pieces from the PEM
+ * decoder) and the END line at buf + n; returns the new length. */
+static size_t zeros_and_end(char *buf, size_t n)
+{
+	size_t i;
+	for (i = 0; i < 100; i++)
+		n += (size_t)sprintf(buf + n, "AAAAAAAA\n");
+	return n + (size_t)sprintf(buf + n, "-----END CERTIFICATE-----\n");
+}
+
+/* The object is skipped, fed a byte at a time and in 4 KiB pieces. */
+static void check_skipped(const char *buf, size_t n)
+{
+	struct tls_anchor_stats st;
+	const char *why = 0;
+	CHECK(load(buf, n, 1, 0, &st, &why) == 0 &&
+	      st.anchors == 0 && st.skipped == 1);
+	CHECK(load(buf, n, 4096, 0, &st, &why) == 0 &&
+	      st.anchors == 0 && st.skipped == 1);
+}
+
 static void malformed(void)
 {
 	struct tls_anchor_stats st;
@@ -98,15 +119,8 @@ static void malformed(void)
 	 * several pieces from the PEM decoder) must not reach it again. */
 	{
 		static char longbad[2000];
-		size_t n = 0, i;
-		n += (size_t)sprintf(longbad, "-----BEGIN CERTIFICATE-----\n");
-		for (i = 0; i < 100; i++)
-			n += (size_t)sprintf(longbad + n, "AAAAAAAA\n");
-		n += (size_t)sprintf(longbad + n, "-----END CERTIFICATE-----\n");
-		CHECK(load(longbad, n, 1, 0, &st, &why) == 0 &&
-		      st.anchors == 0 && st.skipped == 1);
-		CHECK(load(longbad, n, 4096, 0, &st, &why) == 0 &&
-		      st.anchors == 0 && st.skipped == 1);
+		size_t n = (size_t)sprintf(longbad, "-----BEGIN CERTIFICATE-----\n");
+		check_skipped(longbad, zeros_and_end(longbad, n));
 	}
 	/* A whole certificate and more bytes in the same object: once the
 	 * certificate is decoded the decoder has ended (feeding it crashed,
@@ -120,16 +134,9 @@ static void malformed(void)
 		       (e = strstr(b, "-----END CERTIFICATE-----")) != 0) {
 			/* a body without '=' padding can take a whole quantum more */
 			if (!memchr(b, '=', (size_t)(e - b)) && (size_t)(e - b) < 7000) {
-				size_t k = (size_t)(e - b), i;
+				size_t k = (size_t)(e - b);
 				memcpy(one, b, k);
-				/* 600 more bytes: several pieces after the end */
-				for (i = 0; i < 100; i++)
-					k += (size_t)sprintf(one + k, "AAAAAAAA\n");
-				k += (size_t)sprintf(one + k, "-----END CERTIFICATE-----\n");
-				CHECK(load(one, k, 1, 0, &st, &why) == 0 &&
-				      st.anchors == 0 && st.skipped == 1);
-				CHECK(load(one, k, 4096, 0, &st, &why) == 0 &&
-				      st.anchors == 0 && st.skipped == 1);
+				check_skipped(one, zeros_and_end(one, k));
 				found = 1;
 				break;
 			}
