@@ -96,7 +96,14 @@ $(O)/config.h: config.h.in FORCE
 		{ echo "CONFIG_$$f must be 0 or 1" >&2; rm -f $@.tmp; exit 1; }; done
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(O)/obj/%.o: src/%.c $(O)/config.h $(HDRS) Makefile board/$(BOARD).mk | $(DEPS)/.built
+# The capacities --version prints: every "#define NAME VALUE /* unit: U */"
+# of config.h.in, so that a new capacity is one edit.
+$(O)/capacities.h: config.h.in
+	@mkdir -p $(O)
+	@sed -n 's|^#define \([A-Z0-9_]*\) .*/\* unit: \([a-z]*\) \*/$$|CAP(\1, "\2")|p' \
+		config.h.in >$@.tmp && mv $@.tmp $@
+
+$(O)/obj/%.o: src/%.c $(O)/config.h $(O)/capacities.h $(HDRS) Makefile board/$(BOARD).mk | $(DEPS)/.built
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
@@ -109,19 +116,28 @@ $(PROG): $(OBJS) Makefile board/$(BOARD).mk
 
 # Unit tests: plain C, a name-table runner, linked statically like the
 # program so they run under qemu-user for the boards too.
-$(UNIT): $(UNIT_SRCS) $(LIB_OBJS) tests/unit/unit.h
+# The suites are found in the test files themselves (UNIT_SUITE(name)
+# lines), so a new suite is one edit.
+$(O)/tests/suites.h: $(UNIT_SRCS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS) $(LIBS)
+	@sed -n 's/^UNIT_SUITE(\([a-z0-9_]*\)).*/UNIT_SUITE_ENTRY(\1)/p' \
+		$(UNIT_SRCS) | sort -u >$@.tmp && mv $@.tmp $@
+$(UNIT): $(UNIT_SRCS) $(LIB_OBJS) tests/unit/unit.h $(O)/tests/suites.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -I$(O)/tests $(LDFLAGS) -o $@ $(UNIT_SRCS) \
+		$(LIB_OBJS) $(LIBS)
 
 # Fuzz harnesses: one per parser, built with the host's clang, libFuzzer,
 # AddressSanitizer and UBSan (not with musl: the sanitizers need glibc).
 # `make fuzz FUZZ_RUNS=N` runs each for N inputs (make check runs a few
 # thousand; a long run is a manual job).
 FUZZ_RUNS ?= 200000
-FUZZ      := reply ehlo rcptlist body session dns config submit anchors
+# Every tests/fuzz/fuzz_NAME.c is a harness; FUZZ_SRC_NAME names the code
+# it links.
+FUZZ      := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SRC_reply    := src/smtp_reply.c src/err.c
 FUZZ_SRC_ehlo     := src/smtp_ehlo.c
-FUZZ_SRC_rcptlist := src/rcptlist.c
+FUZZ_SRC_rcptlist := src/rcptlist.c src/addr.c
 FUZZ_SRC_body     := src/body.c
 FUZZ_SRC_session  := src/smtp_session.c src/smtp_reply.c src/smtp_ehlo.c src/err.c src/b64.c
 # The DNS reply parser with udns itself, compiled here by clang.
@@ -129,18 +145,15 @@ UDNS_SRCS := $(addprefix build/src/udns/,udns_dn.c udns_dntosp.c udns_parse.c \
 	udns_resolver.c udns_init.c udns_misc.c udns_XtoX.c udns_rr_a.c \
 	udns_rr_ptr.c udns_rr_mx.c udns_rr_txt.c udns_bl.c udns_rr_srv.c \
 	udns_rr_naptr.c udns_codes.c udns_jran.c)
-FUZZ_SRC_dns      := src/dnsq_udns.c src/dane.c src/loop.c src/log.c src/err.c src/net.c \
+FUZZ_SRC_dns      := src/dnsq_udns.c src/dane.c src/loop.c src/log.c src/err.c src/ip46.c \
 	$(UDNS_SRCS) -include $(DEPS)/obj/udns6/config.h -Ibuild/src/udns -w \
 	-U_GNU_SOURCE -D_DEFAULT_SOURCE
-FUZZ_SRC_config   := src/resolvconf.c src/opt.c src/net.c src/err.c \
-	src/dnsq_udns.c src/loop.c src/log.c $(UDNS_SRCS) \
-	-include $(DEPS)/obj/udns6/config.h -Ibuild/src/udns -w \
-	-U_GNU_SOURCE -D_DEFAULT_SOURCE
-FUZZ_SRC_submit   := src/header.c src/maildrop.c src/rcptlist.c src/runfile.c \
-	src/route.c src/wbuf.c src/conf.c src/err.c
+FUZZ_SRC_config   := src/dnsq_conf.c src/opt.c src/ip46.c src/err.c
+FUZZ_SRC_submit   := src/header.c src/maildrop.c src/rcptlist.c src/addr.c src/runfile.c \
+	src/route.c src/wbuf.c src/conf_line.c src/err.c
 # The trust store around BearSSL's decoders: BearSSL is linked from the
 # board's own build (not instrumented; its C has no libc state to clash).
-FUZZ_SRC_anchors  := src/tls_bearssl.c src/dane.c src/err.c src/loop.c \
+FUZZ_SRC_anchors  := src/tls_store.c src/err.c \
 	-isystem $(DEPS)/include $(DEPS)/lib/libbearssl.a
 FUZZ_BINS := $(FUZZ:%=$(O)/fuzz/fuzz_%)
 

@@ -56,10 +56,6 @@ int conf_key_known(const char *key);
  * *given is set when the path was named (then it must exist). */
 const char *conf_path(int argc, char *const *argv, int *given);
 
-/* Reads path into buf (size bytes). Returns the length, -1 when it does
- * not exist (ENOENT), -2 on another error (errno set), -3 when larger than
- * size - 1. */
-long conf_read(const char *path, char *buf, size_t size);
 
 /* Feeds every line of buf[0..len) whose key is one of defs' long names to
  * apply(ctx, hit), as if given as --key=value. Boolean keys take yes, no,

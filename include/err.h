@@ -24,10 +24,11 @@ enum {
 	E_LIST = -13,        /* malformed recipient list */
 	E_CONNECT = -14,     /* no address could be connected */
 	E_UNEXPECTED = -15,  /* bytes from the server when none were due */
-	E_NODNS = -16,       /* a name needs DNS, not in this build yet */
+	E_NODNS = -16,       /* a name needs DNS, and DNS failed */
 	E_TLS = -17,         /* the TLS handshake or a TLS record failed */
 	E_NOTLS = -18,       /* TLS required, STARTTLS not offered or refused */
 	E_AUTH = -19,        /* SMTP AUTH refused or impossible */
+	E_BUSY = -20,        /* a lock another process holds */
 };
 
 /* Returns a static English description of an E_* code. */

@@ -28,11 +28,8 @@ size_t ip46_fmt(const struct ip46 *a, char out[IP46_FMT_SIZE]);
 
 int ip46_equal(const struct ip46 *a, const struct ip46 *b);
 
-/* Starts a non-blocking TCP connection to a:port. Returns the socket (the
- * connect may still be in progress: wait for it to become writable, then
- * call net_connect_result), or E_SYS. */
-int net_connect_start(const struct ip46 *a, unsigned port);
-/* Returns 0 when the connection on fd completed, else E_SYS (errno set). */
-int net_connect_result(int fd);
+/* Parses a TCP port, 1..65535, from s[0..n) (decimal digits only).
+ * Returns 1 when valid. */
+int ip46_port_parse(const char *s, size_t n, unsigned *port);
 
 #endif

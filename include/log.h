@@ -8,8 +8,9 @@
 #include "config.h"
 
 #if CONFIG_LOG
-/* Nonzero: log the conversation (set from /V). */
+/* Nonzero: log the conversation (set from /V by log_set_verbose). */
 extern int log_verbose;
+static inline void log_set_verbose(int on) { log_verbose = on; }
 /* Logs each line of buf[0..len) prefixed by dir ('>' sent, '<' received)
  * when log_verbose is set. */
 void log_wire(char dir, const char *buf, size_t len);
@@ -17,6 +18,7 @@ void log_wire(char dir, const char *buf, size_t len);
 void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #else
 #define log_verbose 0
+static inline void log_set_verbose(int on) { (void)on; }
 static inline void log_wire(char dir, const char *buf, size_t len)
 {
 	(void)dir; (void)buf; (void)len;

@@ -14,11 +14,22 @@
 
 enum opt_type { OPT_BOOL, OPT_STR };
 
+/* An option is declared once, in its program's table: the command line
+ * and the configuration file (conf.h, whose known keys are every
+ * program's long names but the OPT_CMDLINE ones) read the same table. */
 struct opt_def {
 	int id;             /* the program's name for the option */
 	enum opt_type type;
 	const char *slash;  /* name in the /NAME form, or NULL */
 	const char *lng;    /* name in the --name form, or NULL */
+	int cmdline;        /* OPT_CMDLINE: never a configuration key */
+};
+#define OPT_CMDLINE 1
+
+/* A program's whole table. */
+struct opt_table {
+	const struct opt_def *defs;
+	int n;
 };
 
 struct opt_hit {

@@ -25,10 +25,51 @@ struct outcome {
 /* The outcome of recipient i of a finished (or broken) transaction. */
 void outcome_rcpt(const struct smtp_txn *t, size_t i, struct outcome *o);
 
-/* An outcome not tied to one reply: no server reachable, loops, DNS.
- * status must be a valid RFC 3463 code whose class matches kind. */
+/* An outcome not tied to one reply, with an RFC 3463 status whose class
+ * matches kind. Call sites use the named constructors below, which carry
+ * their class and status together (as qmail-remote's temp_* and perm_*);
+ * outcome_set is for tests and for this module. */
 void outcome_set(struct outcome *o, enum outcome_kind kind,
 		 const char *status, const char *diag);
+
+/* Named outcomes. Each fills o with its class, its status and diag (our
+ * own reason, copied and cut at SMTP_DIAG_SIZE).
+ *
+ *   deferred (temporary: the list keeps the recipient)
+ *     outcome_dns_failed         4.4.3  a DNS look-up failed or timed out
+ *     outcome_no_address         4.4.4  no server with a usable address,
+ *                                       or every better server failed
+ *     outcome_connect_failed     4.4.1  no server answered / no session
+ *     outcome_connection_lost    4.4.2  the session broke off
+ *     outcome_local_error        4.3.0  our own I/O (a read, a bounce)
+ *     outcome_config_error       4.3.5  this system's configuration
+ *     outcome_tls_failed         4.7.5  handshake or certificate failure
+ *     outcome_tls_missing        4.7.10 the policy needs TLS; none offered
+ *     outcome_auth_failed        4.7.8  the smarthost refused our AUTH
+ *   bounced (permanent)
+ *     outcome_bad_address        5.1.3  not a mailbox address
+ *     outcome_bad_domain         5.1.2  the domain is not routable or
+ *                                       does not exist
+ *     outcome_no_mail_service    5.1.10 null MX, SRV target "."
+ *     outcome_loop               5.4.6  the best server is this system
+ */
+void outcome_dns_failed(struct outcome *o, const char *diag);
+void outcome_no_address(struct outcome *o, const char *diag);
+void outcome_connect_failed(struct outcome *o, const char *diag);
+void outcome_connection_lost(struct outcome *o, const char *diag);
+void outcome_local_error(struct outcome *o, const char *diag);
+void outcome_config_error(struct outcome *o, const char *diag);
+void outcome_tls_failed(struct outcome *o, const char *diag);
+void outcome_tls_missing(struct outcome *o, const char *diag);
+void outcome_auth_failed(struct outcome *o, const char *diag);
+void outcome_bad_address(struct outcome *o, const char *diag);
+void outcome_bad_domain(struct outcome *o, const char *diag);
+void outcome_no_mail_service(struct outcome *o, const char *diag);
+void outcome_loop(struct outcome *o, const char *diag);
+
+/* 1 when o is outcome_no_address's (locate turns that into a bounce when
+ * the implicit MX has no address either). */
+int outcome_is_no_address(const struct outcome *o);
 
 /* A deferral of a message queued age seconds ago, over lifetime seconds,
  * becomes a bounce whose text says so and keeps the last error. */

@@ -10,4 +10,10 @@ int smtppd_main(int argc, char **argv);
 int sendmail_main(int argc, char **argv);
 int mailq_main(int argc, char **argv);
 
+/* Each program's options (opt.h): the configuration file's known keys are
+ * read from these. */
+#include "opt.h"
+extern const struct opt_table smtprc_opt_table, smtprcd_opt_table,
+	smtppd_opt_table, sendmail_opt_table, mailq_opt_table;
+
 #endif

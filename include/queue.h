@@ -1,7 +1,9 @@
 /* queue.h: the one module that writes queue files (docs/queue.md).
  *
  * The queue is a directory holding maildrop/ mess/ remote/ done/ tmp/
- * local/.
+ * local/ lock/. No other file touches its directory descriptors: the
+ * programs name a directory (QUEUE_*) and an entry, and the crash rules
+ * of every state in docs/queue.md live in this file.
  * Every new or changed file is written under tmp/, fsynced, and renamed
  * into place; a state change is one rename. Directories changed by a run
  * are fsynced before smtprc reports success (queue_sync), and maildrop/
@@ -12,10 +14,11 @@
 #define QUEUE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include "config.h"
 
 enum { QUEUE_MAILDROP, QUEUE_MESS, QUEUE_REMOTE, QUEUE_DONE, QUEUE_TMP,
-       QUEUE_LOCAL, QUEUE_DIRS };
+       QUEUE_LOCAL, QUEUE_LOCK, QUEUE_DIRS };
 
 struct queue {
 	int fd[QUEUE_DIRS];    /* open directories */
@@ -31,7 +34,24 @@ struct queue_tmp {
 /* Opens the queue at path, creating missing subdirectories (mode 0700).
  * Returns 0 or E_SYS. */
 int queue_open(struct queue *q, const char *path);
+/* Opens the queue at path for reading only (mailq): nothing is created,
+ * and a missing subdirectory is left closed (its scans find nothing).
+ * Returns 0 or E_SYS when path itself cannot be opened. */
+int queue_open_readonly(struct queue *q, const char *path);
 void queue_close(struct queue *q);
+
+/* Calls each(name, arg) for every entry of dir (QUEUE_*) but dot files,
+ * as dirscan does. Returns 0, each's nonzero value, or E_SYS. */
+int queue_scan(struct queue *q, int dir, int (*each)(const char *name,
+						     void *arg), void *arg);
+/* Reads the whole entry dir/name into buf (see readfile_at: a length or
+ * a READFILE_* code); st, when not null, gets its status. */
+long queue_read(struct queue *q, int dir, const char *name, char *buf,
+		size_t size, struct stat *st);
+/* Opens dir/name for reading. Returns an fd or E_SYS. */
+int queue_open_entry(struct queue *q, int dir, const char *name);
+/* The status of dir/name. Returns 0 or E_SYS. */
+int queue_stat(struct queue *q, int dir, const char *name, struct stat *st);
 
 /* Writes a fresh unique queue identifier "TIME-PID-SEQ" into id, which has
  * QUEUE_ID_SIZE bytes. */
@@ -41,11 +61,47 @@ void queue_new_id(struct queue *q, char *id);
 int queue_tmp_open(struct queue *q, struct queue_tmp *t);
 /* fsyncs and closes t, renames it to name in directory dir (QUEUE_*) or,
  * when dir is -1, to the path name relative to the working directory;
- * with sync_dir the target directory is fsynced at once. On failure the
- * temporary file is removed and E_SYS returned (errno kept). */
+ * with sync_dir the target directory is fsynced at once, and when that
+ * fails the renamed file is removed again, so that a caller told "not
+ * durable" never leaves an entry behind. On failure the temporary file is
+ * removed and E_SYS returned (errno kept). */
 int queue_tmp_commit(struct queue *q, struct queue_tmp *t, int dir,
 		     const char *name, int sync_dir);
 void queue_tmp_abort(struct queue *q, struct queue_tmp *t);
+/* The temporary file t opened again for reading (a bounce quotes the
+ * message being sorted). Returns an fd or E_SYS. */
+int queue_tmp_reopen(struct queue *q, const struct queue_tmp *t);
+
+/* Writes data as the new entry dir/name (tmp, write, fsync, rename over
+ * an older one; the directory is fsynced by queue_sync). Returns 0 or
+ * E_SYS, leaving nothing behind on failure. */
+int queue_put(struct queue *q, int dir, const char *name, const char *data,
+	      size_t len);
+
+/* Posting office (docs/queue.md, "sorted"). queue_copy_message copies fd
+ * from offset off to its end into a new temporary file t through buf,
+ * and fsyncs it; on failure nothing is left and E_SYS is returned.
+ * queue_link_message links t as mess/name, replacing a link that an
+ * interrupted earlier sort left. queue_maildrop_done makes every change
+ * durable (queue_sync) and only then removes maildrop/name: a crash
+ * before leaves the entry to be sorted again. queue_set_aside renames
+ * maildrop/name to name.bad, never touched again. Each returns 0 or
+ * E_SYS. */
+int queue_copy_message(struct queue *q, int fd, long long off,
+		       struct queue_tmp *t, char *buf, size_t size);
+int queue_link_message(struct queue *q, const struct queue_tmp *t,
+		       const char *name);
+int queue_maildrop_done(struct queue *q, const char *name);
+int queue_set_aside(struct queue *q, const char *name);
+
+/* Domain locks (lock/DOMAIN), held with flock by the relay client of a
+ * domain for its whole life. queue_lock_domain returns the locked fd
+ * (close-on-exec; the caller clears that for its child), E_BUSY when
+ * another process holds it, or E_SYS. queue_unlock_domain removes the
+ * lock file of a domain with nothing queued, but only while nobody holds
+ * it; returns 0, or E_BUSY when someone does. */
+int queue_lock_domain(struct queue *q, const char *domain);
+int queue_unlock_domain(struct queue *q, const char *domain);
 
 /* Writes all n bytes to fd, retrying short writes and EINTR. Returns 0
  * or E_SYS. */

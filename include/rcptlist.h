@@ -20,6 +20,7 @@
 #define RCPTLIST_H
 
 #include <stddef.h>
+#include "addr.h"
 #include "config.h"
 
 struct rcptlist_rcpt {
@@ -55,19 +56,7 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len);
  * with diagnostics up to SMTP_DIAG_SIZE). */
 size_t rcptlist_format(const struct rcptlist *l, char *out, size_t size);
 
-/* Checks an address without brackets: printable ASCII, a quoted local part
- * allowed, one '@' outside quotes, non-empty local part and domain, total
- * under SMTP_PATH_SIZE - 2. Returns 1 when valid. */
-int rcptlist_addr_valid(const char *a, size_t len);
-
-/* Checks a domain: a host name of letters, digits, '-' and '.', or an
- * address literal in brackets; at most SMTP_DOMAIN_SIZE bytes. */
-int rcptlist_domain_valid(const char *d, size_t len);
-
 /* Checks a queue identifier: 1..QUEUE_ID_SIZE-1 of [0-9A-Za-z_-]. */
 int rcptlist_id_valid(const char *id, size_t len);
-
-/* Compares ASCII strings ignoring case; returns 1 when equal. */
-int rcptlist_eq_nocase(const char *a, size_t alen, const char *b, size_t blen);
 
 #endif

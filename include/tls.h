@@ -1,9 +1,8 @@
-/* tls.h: TLS for the relay client, through BearSSL. tls_bearssl.c is the
- * only file that includes bearssl.h; with CONFIG_TLS=0 it compiles to
- * nothing and none of this exists.
+/* tls.h: TLS for the relay client, through BearSSL. Only the tls_*.c
+ * files include bearssl.h (tls_int.h says which does what); with
+ * CONFIG_TLS=0 they compile to nothing and the calls below are stubs.
  *
- * This first part is the trust store for the "verify" policy (issue 6):
- * the CA bundle (/etc/ssl/certs/ca-certificates.crt by default) is read
+ * The trust store for the "verify" policy: the CA bundle (/etc/ssl/certs/ca-certificates.crt by default) is read
  * once at start-up, streamed through BearSSL's PEM and X.509 decoders,
  * and kept as trust anchors in fixed storage: at most TLS_ANCHORS_MAX
  * anchors and TLS_ANCHOR_BYTES bytes of their names and keys. Every
@@ -17,12 +16,24 @@
 #include <stddef.h>
 #include "config.h"
 #include "dnsq.h"
+#include "err.h"
 
 /* Checks of the server's certificate chain. */
 enum { TLS_CHECK_NONE,     /* any chain; its leaf's key is used */
        TLS_CHECK_VERIFY,   /* chain to a store anchor, name = server_name */
        TLS_CHECK_DANE };   /* the chain matches a usable TLSA record of
-			      tls_dane_set (dane.h; RFC 7672 §3) */
+			      the peer (dane.h; RFC 7672 §3) */
+
+/* What a handshake needs to know of its peer. */
+struct tls_peer {
+	const char *server_name;    /* SNI and the name verify checks, or 0 */
+	int check;                  /* TLS_CHECK_* */
+	const struct dnsq_rr *tlsa; /* TLS_CHECK_DANE: the TLSA records (the */
+	size_t ntlsa;               /* unusable ones are skipped), valid */
+				    /* until tls_start returns */
+	const char *nexthop;        /* DANE-TA's second name (the mail
+				       domain) besides server_name, or 0 */
+};
 
 #if CONFIG_TLS
 struct tls_anchor_stats {
@@ -57,15 +68,9 @@ int tls_anchors_load_file(const char *path, char *why, size_t whysize);
  * one "mono" buffer of TLS_IO_SIZE (16709) bytes serves both ways: SMTP
  * never sends while a reply is unread. */
 
-/* The TLSA records for the next TLS_CHECK_DANE handshake (the unusable
- * ones are skipped) and the next-hop domain, the second name a DANE-TA
- * leaf may carry besides server_name. rr must stay valid until
- * tls_start returns. */
-void tls_dane_set(const struct dnsq_rr *rr, size_t n, const char *nexthop);
-
-/* Runs the handshake. Returns 0, or E_TLS (why says what failed, a
+/* Runs the handshake with p. Returns 0, or E_TLS (why says what failed, a
  * certificate's fault included), E_TIMEOUT, E_LOST or E_SYS. */
-int tls_start(int fd, const char *server_name, int check, long long deadline,
+int tls_start(int fd, const struct tls_peer *p, long long deadline,
 	      char *why, size_t whysize);
 
 /* Sends len bytes. Returns 0 or an E_* code. */
@@ -83,6 +88,44 @@ void tls_end(int fd, long long deadline);
  * "..., certificate not verified", or for DANE "..., certificate verified
  * by DANE-EE(3)" (or DANE-TA(2)), of the connection just started. */
 void tls_describe(char *out, size_t size);
+#else
+/* CONFIG_TLS=0: the same calls, so that callers carry no #if. There is no
+ * trust store to load, and every handshake fails with "TLS is not built
+ * in"; the others are never reached (no connection is ever in TLS). */
+static inline int tls_anchors_load_file(const char *path, char *why,
+					size_t whysize)
+{
+	(void)path; (void)why; (void)whysize;
+	return 0;
+}
+int tls_start_unavailable(char *why, size_t whysize);
+static inline int tls_start(int fd, const struct tls_peer *p,
+			    long long deadline, char *why, size_t whysize)
+{
+	(void)fd; (void)p; (void)deadline;
+	return tls_start_unavailable(why, whysize);
+}
+static inline int tls_send(int fd, const char *buf, size_t len,
+			   long long deadline)
+{
+	(void)fd; (void)buf; (void)len; (void)deadline;
+	return E_TLS;
+}
+static inline long tls_recv(int fd, char *buf, size_t size,
+			    long long deadline)
+{
+	(void)fd; (void)buf; (void)size; (void)deadline;
+	return E_TLS;
+}
+static inline void tls_end(int fd, long long deadline)
+{
+	(void)fd; (void)deadline;
+}
+static inline void tls_describe(char *out, size_t size)
+{
+	if (size)
+		out[0] = 0;
+}
 #endif
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "readfile.h"
 #include "bounce.h"
 #include "err.h"
 #include "maildrop.h"
@@ -81,7 +82,7 @@ static off_t header_part(int fd, int *cut)
 
 	*cut = 0;
 	for (;;) {
-		ssize_t n = pread(fd, buf, sizeof buf, off), k;
+		long n = readfile_pread(fd, buf, sizeof buf, off), k;
 		if (n <= 0)
 			return off; /* no body: the whole file is header */
 		for (k = 0; k < n; k++) {
@@ -111,9 +112,7 @@ static void put_original(struct wbuf *w, int fd, off_t len)
 	while (off < len) {
 		size_t want = len - off < (off_t)sizeof buf ? (size_t)(len - off)
 							     : sizeof buf;
-		ssize_t n = pread(fd, buf, want, off);
-		if (n < 0 && errno == EINTR)
-			continue;
+		long n = readfile_pread(fd, buf, want, off);
 		if (n <= 0) {
 			w->err = n < 0 ? errno : EIO;
 			return;
@@ -126,9 +125,108 @@ static void put_original(struct wbuf *w, int fd, off_t len)
 		wbuf_puts(w, "\n");
 }
 
+/* The report's header and the start of its first part. */
+static void put_head(struct wbuf *w, const struct bounce *b, const char *id,
+		     const char *boundary)
+{
+	char date[40];
+
+	bounce_date(b->now, date);
+	wbuf_puts(w, "From: Mail Delivery System <MAILER-DAEMON@");
+	wbuf_puts(w, b->reporting_mta);
+	wbuf_puts(w, ">\nTo: <");
+	wbuf_put(w, b->sender, b->sender_len);
+	wbuf_puts(w, ">\nSubject: Undelivered Mail Returned to Sender\nDate: ");
+	wbuf_puts(w, date);
+	wbuf_puts(w, "\nMessage-ID: <");
+	wbuf_puts(w, id);
+	wbuf_puts(w, ".bounce@");
+	wbuf_puts(w, b->reporting_mta);
+	wbuf_puts(w, ">\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\n"
+		     "Content-Type: multipart/report; "
+		     "report-type=delivery-status;\n\tboundary=\"");
+	wbuf_puts(w, boundary);
+	wbuf_puts(w, "\"\n\nThis is a MIME-encapsulated message.\n\n--");
+	wbuf_puts(w, boundary);
+}
+
+/* The first part: the reasons in words, for a person. */
+static void put_notification(struct wbuf *w, const struct bounce *b,
+			     int headers_only, int cut)
+{
+	size_t i;
+
+	wbuf_puts(w, "\nContent-Description: Notification\n"
+		     "Content-Type: text/plain; charset=us-ascii\n\n"
+		     "This is the mail system at host ");
+	wbuf_puts(w, b->reporting_mta);
+	wbuf_puts(w, ".\n\nYour message could not be delivered to one or "
+		     "more recipients.\nThe reasons are below; ");
+	wbuf_puts(w, headers_only ? "the header of your message is "
+				    "attached.\n\n"
+				  : "your message is attached.\n\n");
+	if (cut) {
+		wbuf_puts(w, "The header of your message is longer than ");
+		wbuf_putnum(w, BOUNCE_ORIG_SIZE);
+		wbuf_puts(w, " bytes: only its first lines are attached.\n\n");
+	}
+	for (i = 0; i < b->nrcpt; i++) {
+		const struct bounce_rcpt *r = &b->rcpt[i];
+		wbuf_puts(w, "<");
+		wbuf_put(w, r->addr, r->len);
+		wbuf_puts(w, ">: ");
+		if (r->o->from_server && b->remote_mta) {
+			wbuf_puts(w, "host ");
+			wbuf_puts(w, b->remote_mta);
+			wbuf_puts(w, " said: ");
+		}
+		wbuf_puts(w, r->o->diag);
+		wbuf_puts(w, "\n\n");
+	}
+}
+
+/* The second part: the RFC 3464 delivery status, one block a recipient. */
+static void put_status(struct wbuf *w, const struct bounce *b,
+		       const char *boundary)
+{
+	char date[40];
+	size_t i;
+
+	wbuf_puts(w, "--");
+	wbuf_puts(w, boundary);
+	wbuf_puts(w, "\nContent-Description: Delivery report\n"
+		     "Content-Type: message/delivery-status\n\n"
+		     "Reporting-MTA: dns; ");
+	wbuf_puts(w, b->reporting_mta);
+	wbuf_puts(w, "\nX-Smtprc-Queue-ID: ");
+	wbuf_puts(w, b->id);
+	bounce_date((time_t)b->queued, date);
+	wbuf_puts(w, "\nArrival-Date: ");
+	wbuf_puts(w, date);
+	wbuf_puts(w, "\n");
+	bounce_date(b->now, date);
+	for (i = 0; i < b->nrcpt; i++) {
+		const struct bounce_rcpt *r = &b->rcpt[i];
+		wbuf_puts(w, "\nFinal-Recipient: rfc822; ");
+		wbuf_put(w, r->addr, r->len);
+		wbuf_puts(w, "\nAction: failed\nStatus: ");
+		wbuf_puts(w, r->o->status);
+		if (b->remote_mta && r->o->from_server) {
+			wbuf_puts(w, "\nRemote-MTA: dns; ");
+			wbuf_puts(w, b->remote_mta);
+		}
+		wbuf_puts(w, r->o->from_server ? "\nDiagnostic-Code: smtp; "
+					       : "\nDiagnostic-Code: X-smtprc; ");
+		wbuf_puts(w, r->o->diag);
+		wbuf_puts(w, "\nLast-Attempt-Date: ");
+		wbuf_puts(w, date);
+		wbuf_puts(w, "\n");
+	}
+}
+
 int bounce_write(struct queue *q, const struct bounce *b)
 {
-	char wb[4096], date[40], id[QUEUE_ID_SIZE], boundary[QUEUE_ID_SIZE + 16];
+	char wb[4096], id[QUEUE_ID_SIZE], boundary[QUEUE_ID_SIZE + 16];
 	const char *to[1] = { b->sender };
 	size_t tolen[1] = { b->sender_len };
 	struct queue_tmp t;
@@ -136,7 +234,6 @@ int bounce_write(struct queue *q, const struct bounce *b)
 	struct stat st;
 	int headers_only, cut = 0;
 	off_t orig_len;
-	size_t i;
 
 	if (fstat(b->msgfd, &st) < 0)
 		return E_SYS;
@@ -150,80 +247,9 @@ int bounce_write(struct queue *q, const struct bounce *b)
 	wbuf_init(&w, t.fd, wb, sizeof wb);
 
 	maildrop_put_envelope(&w, "", 0, to, tolen, 1);
-	bounce_date(b->now, date);
-	wbuf_puts(&w, "From: Mail Delivery System <MAILER-DAEMON@");
-	wbuf_puts(&w, b->reporting_mta);
-	wbuf_puts(&w, ">\nTo: <");
-	wbuf_put(&w, b->sender, b->sender_len);
-	wbuf_puts(&w, ">\nSubject: Undelivered Mail Returned to Sender\nDate: ");
-	wbuf_puts(&w, date);
-	wbuf_puts(&w, "\nMessage-ID: <");
-	wbuf_puts(&w, id);
-	wbuf_puts(&w, ".bounce@");
-	wbuf_puts(&w, b->reporting_mta);
-	wbuf_puts(&w, ">\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\n"
-		      "Content-Type: multipart/report; "
-		      "report-type=delivery-status;\n\tboundary=\"");
-	wbuf_puts(&w, boundary);
-	wbuf_puts(&w, "\"\n\nThis is a MIME-encapsulated message.\n\n--");
-	wbuf_puts(&w, boundary);
-	wbuf_puts(&w, "\nContent-Description: Notification\n"
-		      "Content-Type: text/plain; charset=us-ascii\n\n"
-		      "This is the mail system at host ");
-	wbuf_puts(&w, b->reporting_mta);
-	wbuf_puts(&w, ".\n\nYour message could not be delivered to one or "
-		      "more recipients.\nThe reasons are below; ");
-	wbuf_puts(&w, headers_only ? "the header of your message is "
-				     "attached.\n\n"
-				   : "your message is attached.\n\n");
-	if (cut) {
-		wbuf_puts(&w, "The header of your message is longer than ");
-		wbuf_putnum(&w, BOUNCE_ORIG_SIZE);
-		wbuf_puts(&w, " bytes: only its first lines are attached.\n\n");
-	}
-	for (i = 0; i < b->nrcpt; i++) {
-		const struct bounce_rcpt *r = &b->rcpt[i];
-		wbuf_puts(&w, "<");
-		wbuf_put(&w, r->addr, r->len);
-		wbuf_puts(&w, ">: ");
-		if (r->o->from_server && b->remote_mta) {
-			wbuf_puts(&w, "host ");
-			wbuf_puts(&w, b->remote_mta);
-			wbuf_puts(&w, " said: ");
-		}
-		wbuf_puts(&w, r->o->diag);
-		wbuf_puts(&w, "\n\n");
-	}
-	wbuf_puts(&w, "--");
-	wbuf_puts(&w, boundary);
-	wbuf_puts(&w, "\nContent-Description: Delivery report\n"
-		      "Content-Type: message/delivery-status\n\n"
-		      "Reporting-MTA: dns; ");
-	wbuf_puts(&w, b->reporting_mta);
-	wbuf_puts(&w, "\nX-Smtprc-Queue-ID: ");
-	wbuf_puts(&w, b->id);
-	bounce_date((time_t)b->queued, date);
-	wbuf_puts(&w, "\nArrival-Date: ");
-	wbuf_puts(&w, date);
-	wbuf_puts(&w, "\n");
-	bounce_date(b->now, date);
-	for (i = 0; i < b->nrcpt; i++) {
-		const struct bounce_rcpt *r = &b->rcpt[i];
-		wbuf_puts(&w, "\nFinal-Recipient: rfc822; ");
-		wbuf_put(&w, r->addr, r->len);
-		wbuf_puts(&w, "\nAction: failed\nStatus: ");
-		wbuf_puts(&w, r->o->status);
-		if (b->remote_mta && r->o->from_server) {
-			wbuf_puts(&w, "\nRemote-MTA: dns; ");
-			wbuf_puts(&w, b->remote_mta);
-		}
-		wbuf_puts(&w, r->o->from_server ? "\nDiagnostic-Code: smtp; "
-						: "\nDiagnostic-Code: X-smtprc; ");
-		wbuf_puts(&w, r->o->diag);
-		wbuf_puts(&w, "\nLast-Attempt-Date: ");
-		wbuf_puts(&w, date);
-		wbuf_puts(&w, "\n");
-	}
+	put_head(&w, b, id, boundary);
+	put_notification(&w, b, headers_only, cut);
+	put_status(&w, b, boundary);
 	wbuf_puts(&w, "\n--");
 	wbuf_puts(&w, boundary);
 	wbuf_puts(&w, headers_only ? "\nContent-Description: Undelivered "

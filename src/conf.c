@@ -6,75 +6,29 @@
 #include <string.h>
 #include <unistd.h>
 #include "conf.h"
+#include "readfile.h"
 #include "err.h"
+#include "programs.h"
 #include "rcptlist.h"
 
-/* Every key of the suite: the long options that make sense in a file.
- * (--config, --version and --help do not.) */
-static const char *const known[] = {
-	/* every program */
-	"queue", "semaphore-dir", "pd-semaphore", "rd-semaphore", "helo-name",
-	/* the daemons */
-	"syslog",
-	/* smtprc */
-	"self", "resolver", "lifetime", "smtp-port", "route", "timeout-dns",
-	"timeout-connect", "timeout-greeting", "timeout-helo", "timeout-mail",
-	"timeout-rcpt", "timeout-data", "timeout-block", "timeout-dot",
-	"timeout-quit", "srv-superdomains", "srv-self", "implicit",
-	"ip6addr", "clientip", "clientport", "helo", "verbose", "tls",
-	"tls-ca-file", "tls-implicit-port", "tls-policy", "tls-policy-file",
-	"auth-file",
-	/* smtppd */
-	"local",
-	/* smtprcd */
-	"retry-first", "retry-max", "concurrency", "run-file", "stop-wait",
-	/* sendmail */
-	"origin", "max-message-size",
+/* The known keys: every program's long options but the command-line
+ * ones (opt.h), read from the programs' own tables. */
+static const struct opt_table *const tables[] = {
+	&smtprc_opt_table, &smtprcd_opt_table, &smtppd_opt_table,
+	&sendmail_opt_table, &mailq_opt_table,
 };
 
 int conf_key_known(const char *key)
 {
-	size_t i;
-	for (i = 0; i < sizeof known / sizeof known[0]; i++)
-		if (!strcmp(key, known[i]))
-			return 1;
-	return 0;
-}
+	size_t t;
+	int i;
 
-static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-int conf_next(char *buf, size_t len, size_t *pos, struct conf_line *l,
-	      const char **why)
-{
-	while (*pos < len) {
-		char *s = buf + *pos, *end = memchr(s, '\n', len - *pos), *k, *e;
-		size_t n = end ? (size_t)(end - s) : len - *pos;
-
-		*pos += n + (end ? 1 : 0);
-		l->line++;
-		e = s + n;
-		while (s < e && blank(*s))
-			s++;
-		while (e > s && blank(e[-1]))
-			e--;
-		if (s == e || *s == '#')
-			continue;
-		if (memchr(s, 0, (size_t)(e - s))) {
-			*why = "a NUL byte";
-			return -1;
+	for (t = 0; t < sizeof tables / sizeof tables[0]; t++)
+		for (i = 0; i < tables[t]->n; i++) {
+			const struct opt_def *d = &tables[t]->defs[i];
+			if (d->lng && !d->cmdline && !strcmp(key, d->lng))
+				return 1;
 		}
-		k = s;
-		while (s < e && !blank(*s))
-			s++;
-		if (s < e)
-			*s++ = 0;
-		while (s < e && blank(*s))
-			s++;
-		*e = 0;
-		l->key = k;
-		l->val = s;
-		return 1;
-	}
 	return 0;
 }
 
@@ -97,35 +51,6 @@ const char *conf_path(int argc, char *const *argv, int *given)
 		return env;
 	*given = 0;
 	return CONF_DEFAULT_PATH;
-}
-
-long conf_read(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno == ENOENT ? -1 : -2;
-	for (;;) {
-		ssize_t n = read(fd, buf + len, size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			n = errno;
-			close(fd);
-			errno = (int)n;
-			return -2;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == size) {
-			close(fd);
-			return -3;
-		}
-	}
-	close(fd);
-	return (long)len;
 }
 
 static int boolean(const char *v, int *on)
@@ -192,17 +117,17 @@ int conf_load(int argc, char *const *argv, char *buf, size_t size,
 {
 	int named;
 	const char *p = conf_path(argc, argv, &named);
-	long len = conf_read(p, buf, size);
+	long len = readfile_at(AT_FDCWD, p, buf, size, 0);
 
 	if (path)
 		*path = p;
 	if (given)
 		*given = named;
-	if (len == -1 && !named)
+	if (len == READFILE_MISSING && !named)
 		return 0;
 	if (len < 0) {
 		fprintf(stderr, "%s: configuration error: %s: %s\n", err_prog, p,
-			len == -3 ? "larger than CONF_SIZE" : strerror(errno));
+			len == READFILE_TOO_BIG ? "larger than CONF_SIZE" : strerror(errno));
 		return -1;
 	}
 	return conf_apply(p, buf, (size_t)len, defs, ndefs, apply, ctx);
@@ -211,7 +136,7 @@ int conf_load(int argc, char *const *argv, char *buf, size_t size,
 char *conf_hostname(char *buf, size_t size)
 {
 	if (gethostname(buf, size - 1) < 0 ||
-	    !rcptlist_domain_valid(buf, strnlen(buf, size - 1))) {
+	    !addr_domain_valid(buf, strnlen(buf, size - 1))) {
 		strcpy(buf, "localhost");
 		return buf;
 	}

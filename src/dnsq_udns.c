@@ -193,48 +193,6 @@ static void on_done(struct dns_ctx *ctx, void *result, void *data)
 	g.q[i].a = 0;
 }
 
-int dnsq_server_parse(const char *text, struct dnsq_server *s)
-{
-	const char *colon = strrchr(text, ':');
-	const char *close = strchr(text, ']');
-	unsigned long port = 53;
-	size_t n = strlen(text);
-
-	if (text[0] == '[') {
-		if (!close)
-			return 0;
-		if (close[1] == ':')
-			colon = close + 1;
-		else if (close[1])
-			return 0;
-		else
-			colon = 0;
-		text++;
-		n = (size_t)(close - text);
-	} else if (colon && strchr(text, ':') != colon) {
-		colon = 0; /* a bare IPv6 address */
-	} else if (colon) {
-		n = (size_t)(colon - text);
-	}
-	if (colon) {
-		const char *p = colon + 1;
-		port = 0;
-		if (!*p)
-			return 0;
-		for (; *p; p++) {
-			if (*p < '0' || *p > '9' || port > 6553)
-				return 0;
-			port = port * 10 + (unsigned long)(*p - '0');
-		}
-		if (port == 0 || port > 65535)
-			return 0;
-	}
-	if (!ip46_parse(text, n, &s->ip))
-		return 0;
-	s->port = (unsigned)port;
-	return 1;
-}
-
 static socklen_t to_sockaddr(const struct dnsq_server *s,
 			     struct sockaddr_storage *ss)
 {

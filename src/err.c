@@ -30,10 +30,11 @@ const char *err_str(int e)
 	case E_LIST: return "malformed recipient list";
 	case E_CONNECT: return "no server could be reached";
 	case E_UNEXPECTED: return "protocol error: reply nobody asked for";
-	case E_NODNS: return "DNS look-up is not built in yet";
+	case E_NODNS: return "DNS look-up failed";
 	case E_TLS: return "TLS failed";
 	case E_AUTH: return "authentication failed";
 	case E_NOTLS: return "TLS is required and the server does not offer it";
+	case E_BUSY: return "locked by another process";
 	}
 	return "unknown error";
 }

@@ -98,6 +98,48 @@ static int put(char *out, size_t size, size_t *n, char c)
 	return 0;
 }
 
+/* Skips a comment whose "(" was just read: s[*p..] up to its ")",
+ * nested and with quoted pairs. Returns 0 or -1 when it is left open. */
+static int skip_comment(const char *s, size_t len, size_t *p)
+{
+	size_t i = *p;
+	int depth = 1;
+
+	while (i < len && depth) {
+		if (s[i] == '\\' && i + 1 < len)
+			i++;
+		else if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')')
+			depth--;
+		i++;
+	}
+	*p = i;
+	return depth ? -1 : 0;
+}
+
+/* Copies a quoted string whose '"' was just read, quotes and quoted pairs
+ * kept, line ends dropped. Returns 0 or -1 (left open, or out full). */
+static int copy_quoted(const char *s, size_t len, size_t *p, char *out,
+		       size_t size, size_t *n)
+{
+	size_t i = *p;
+
+	if (put(out, size, n, '"') < 0)
+		return -1;
+	while (i < len && s[i] != '"') {
+		if (s[i] == '\\' && i + 1 < len && put(out, size, n, s[i++]) < 0)
+			return -1;
+		if (s[i] != '\r' && s[i] != '\n' && put(out, size, n, s[i]) < 0)
+			return -1;
+		i++;
+	}
+	if (i >= len || put(out, size, n, '"') < 0)
+		return -1;
+	*p = i + 1;
+	return 0;
+}
+
 int header_addr_next(const char *s, size_t len, size_t *pos, char *out,
 		     size_t size)
 {
@@ -108,35 +150,13 @@ int header_addr_next(const char *s, size_t len, size_t *pos, char *out,
 		char c = p < len ? s[p] : ',';
 		p++;
 		if (c == '(') {               /* comment, nested */
-			int depth = 1;
-			while (p < len && depth) {
-				if (s[p] == '\\' && p + 1 < len)
-					p++;
-				else if (s[p] == '(')
-					depth++;
-				else if (s[p] == ')')
-					depth--;
-				p++;
-			}
-			if (depth)
+			if (skip_comment(s, len, &p) < 0)
 				return -1;
 			continue;
 		}
 		if (c == '"') {               /* quoted string, kept */
-			if (put(out, size, &n, c) < 0)
+			if (copy_quoted(s, len, &p, out, size, &n) < 0)
 				return -1;
-			while (p < len && s[p] != '"') {
-				if (s[p] == '\\' && p + 1 < len &&
-				    put(out, size, &n, s[p++]) < 0)
-					return -1;
-				if (s[p] != '\r' && s[p] != '\n' &&
-				    put(out, size, &n, s[p]) < 0)
-					return -1;
-				p++;
-			}
-			if (p >= len || put(out, size, &n, '"') < 0)
-				return -1;
-			p++;
 			continue;
 		}
 		if (c == '<' && !angle) {     /* the address proper */

@@ -1,275 +1,279 @@
-/* locate.c: see locate.h. */
+/* locate.c: locate() (see locate.h): literals and host:port at once,
+ * mail domains through DNS (dnsq.h), ordered by the pure rules of
+ * locate_rules.c. All answer tables are static: the caller owns the memory. */
 #include <stdio.h>
 #include <string.h>
+#include "dnsq.h"
 #include "err.h"
 #include "locate.h"
 #include "log.h"
-#include "rcptlist.h"
 
-static int port_parse(const char *s, size_t n, unsigned *port)
+static struct {
+	int open;
+	struct dnsq_answer srv, mx;
+	struct dnsq_answer a4[RELAY_HOSTS_MAX], a6[RELAY_HOSTS_MAX];
+	struct locate_host hosts[RELAY_HOSTS_MAX];
+	char qname[SMTP_DOMAIN_SIZE + 16];
+} L;
+
+static const char *status_text(int st)
 {
-	unsigned long v = 0;
-	size_t i;
-	if (n == 0 || n > 5)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v = v * 10 + (unsigned)(s[i] - '0');
+	switch (st) {
+	case DNSQ_NODATA: return "no record of that type";
+	case DNSQ_NXDOMAIN: return "no such domain";
+	case DNSQ_TEMPFAIL: return "no answer (server failure, refusal, "
+				   "time-out or truncation)";
+	case DNSQ_PROTOCOL: return "malformed answer";
+	case DNSQ_NOMEM: return "out of DNS memory";
 	}
-	if (v == 0 || v > 65535)
-		return 0;
-	*port = (unsigned)v;
-	return 1;
+	return "answered";
 }
 
-int locate_parse(const struct locate_req *q, size_t *host_len,
-		 unsigned *port, const char **why)
+static int temporary(int st)
 {
-	const char *d = q->domain;
-	size_t n = strlen(d);
-	const char *colon;
-	struct ip46 ip;
-
-	*host_len = n;
-	*port = q->smtp_port;
-	if (d[0] == '[') {
-		const char *close = memchr(d, ']', n);
-		if (!close) {
-			*why = "address literal without ']'";
-			return -1;
-		}
-		*host_len = (size_t)(close - d) + 1;
-		if (!ip46_parse_literal(d, *host_len, &ip)) {
-			*why = CONFIG_IPV6 ? "bad address literal"
-					   : "bad address literal (IPv6 is "
-					     "not built in)";
-			return -1;
-		}
-		if (!q->clientip) {
-			*why = "address literals are turned off (/CLIENTIP-)";
-			return -1;
-		}
-		if (*host_len == n)
-			return LOCATE_LITERAL;
-		if (d[*host_len] != ':' ||
-		    !port_parse(d + *host_len + 1, n - *host_len - 1, port)) {
-			*why = "bad port after the address literal";
-			return -1;
-		}
-		if (!q->clientport) {
-			*why = "explicit ports are turned off (/CLIENTPORT-)";
-			return -1;
-		}
-		return LOCATE_HOSTPORT;
-	}
-	colon = memchr(d, ':', n);
-	if (colon) {
-		*host_len = (size_t)(colon - d);
-		if (!port_parse(colon + 1, n - *host_len - 1, port)) {
-			*why = "bad port after the host name";
-			return -1;
-		}
-		if (!q->clientport) {
-			*why = "explicit ports are turned off (/CLIENTPORT-)";
-			return -1;
-		}
-		if (!rcptlist_domain_valid(d, *host_len) || d[0] == '[') {
-			*why = "bad host name";
-			return -1;
-		}
-		return LOCATE_HOSTPORT;
-	}
-	if (!rcptlist_domain_valid(d, n)) {
-		*why = "bad domain name";
-		return -1;
-	}
-	return LOCATE_DOMAIN;
+	return st == DNSQ_TEMPFAIL || st == DNSQ_PROTOCOL || st == DNSQ_NOMEM ||
+	       st == DNSQ_PENDING;
 }
 
-static int is_self(const struct locate_req *q, const struct ip46 *a)
+static int defer_dns(struct locate_result *r, const char *name, const char *type,
+		     int st)
 {
-	size_t i;
-	for (i = 0; i < q->nself; i++)
-		if (ip46_equal(&q->self[i], a))
-			return 1;
-	return 0;
-}
-
-int locate_cut_self(const struct locate_req *q, struct locate_result *r)
-{
-	unsigned cut = (unsigned)-1;
-	size_t i, k = 0;
 	char msg[SMTP_DIAG_SIZE];
+	snprintf(msg, sizeof msg, "DNS look-up of %s %s failed: %s", type, name,
+		 status_text(st));
+	outcome_dns_failed(&r->fail, msg);
+	return E_NODNS;
+}
 
-	for (i = 0; i < r->n; i++)
-		if (is_self(q, &r->addr[i].ip) && r->addr[i].priority < cut)
-			cut = r->addr[i].priority;
-	if (cut == (unsigned)-1)
-		return 0;
-	for (i = 0; i < r->n; i++)
-		if (r->addr[i].priority < cut)
-			r->addr[k++] = r->addr[i];
-	r->n = k;
-	r->self_cut = 1;
-	if (k)
-		return 0;
-	/* RFC 5321 §5.1: the best server is this system itself. */
-	snprintf(msg, sizeof msg, "mail for %s loops back to myself", q->domain);
-	outcome_set(&r->fail, OUTCOME_BOUNCED, "5.4.6", msg);
+/* The domain accepts no mail (null MX, SRV "."): bounced. */
+static int no_service(struct locate_result *r, const char *msg)
+{
+	outcome_no_mail_service(&r->fail, msg);
 	return E_CONNECT;
 }
 
-/* Sorts hosts by priority, keeping the order of equals (insertion sort:
- * at most RELAY_HOSTS_MAX entries). */
-static void sort_hosts(struct locate_host *h, size_t n)
+/* The domain does not exist or has no server: bounced. */
+static int no_domain(struct locate_result *r, const char *msg)
 {
-	size_t i, j;
-	for (i = 1; i < n; i++) {
-		struct locate_host t = h[i];
-		for (j = i; j > 0 && h[j - 1].priority > t.priority; j--)
-			h[j] = h[j - 1];
-		h[j] = t;
-	}
+	outcome_bad_domain(&r->fail, msg);
+	return E_CONNECT;
 }
 
-size_t locate_order_srv(const struct dnsq_rr *rr, size_t n,
-			struct locate_host *out, size_t max,
-			locate_rand_fn *rnd, void *st)
+static int dns_ready(const struct locate_req *q)
 {
-	size_t idx[DNS_RR_MAX], k = 0, i, m;
-	unsigned prio = 0;
-	int first = 1;
-
-	if (n > DNS_RR_MAX)
-		n = DNS_RR_MAX;
-	for (;;) {
-		unsigned next = 0;
-		int found = 0;
-		/* The lowest priority above the one just placed. */
-		for (i = 0; i < n; i++)
-			if (rr[i].name[0] && (first || rr[i].prio > prio) &&
-			    (!found || rr[i].prio < next)) {
-				next = rr[i].prio;
-				found = 1;
-			}
-		if (!found)
-			return k;
-		first = 0;
-		prio = next;
-		/* RFC 2782: weight 0 records first ("in any order": shuffled,
-		 * so that with all weights 0 every order occurs), then the
-		 * others. */
-		m = 0;
-		for (i = 0; i < n; i++)
-			if (rr[i].name[0] && rr[i].prio == prio && !rr[i].weight)
-				idx[m++] = i;
-		for (i = m; i > 1; i--) {
-			size_t j = rnd(st, i - 1), t = idx[i - 1];
-			idx[i - 1] = idx[j];
-			idx[j] = t;
-		}
-		for (i = 0; i < n; i++)
-			if (rr[i].name[0] && rr[i].prio == prio && rr[i].weight)
-				idx[m++] = i;
-		while (m) {
-			unsigned long sum = 0, draw, run = 0;
-			size_t pick = m - 1;
-			const struct dnsq_rr *r;
-			for (i = 0; i < m; i++)
-				sum += rr[idx[i]].weight;
-			/* A uniform draw in 0..sum; the first record whose
-			 * running sum reaches it is next. */
-			draw = rnd(st, sum);
-			for (i = 0; i < m; i++) {
-				run += rr[idx[i]].weight;
-				if (run >= draw) {
-					pick = i;
-					break;
-				}
-			}
-			r = &rr[idx[pick]];
-			if (k < max) {
-				memcpy(out[k].name, r->name, sizeof out[k].name);
-				out[k].port = r->port;
-				out[k].priority = r->prio;
-				k++;
-			} else {
-				log_line("SRV target %s dropped: more than "
-					 "RELAY_HOSTS_MAX", r->name);
-			}
-			memmove(idx + pick, idx + pick + 1,
-				(m - pick - 1) * sizeof idx[0]);
-			m--;
-		}
-	}
+	if (L.open)
+		return 0;
+	if (!q->dns || dnsq_open(q->dns) < 0)
+		return E_NODNS;
+	L.open = 1;
+	return 0;
 }
 
-size_t locate_order_mx(const struct dnsq_rr *rr, size_t n, unsigned port,
-		       struct locate_host *out, size_t max,
-		       locate_rand_fn *rnd, void *st)
+/* Asks one question and waits for it. */
+static int ask(const struct locate_req *q, enum dnsq_type t, const char *name,
+	       struct dnsq_answer *a)
 {
-	size_t k = 0, i, a, b;
-
-	for (i = 0; i < n; i++) {
-		if (!rr[i].name[0])
-			continue;
-		if (k == max) {
-			log_line("MX host %s dropped: more than RELAY_HOSTS_MAX",
-				 rr[i].name);
-			continue;
-		}
-		memcpy(out[k].name, rr[i].name, sizeof out[k].name);
-		out[k].port = port;
-		out[k].priority = rr[i].prio;
-		k++;
-	}
-	sort_hosts(out, k);
-	/* Shuffle each run of equal preference (Fisher-Yates). */
-	for (a = 0; a < k; a = b) {
-		for (b = a + 1; b < k && out[b].priority == out[a].priority; b++)
-			;
-		for (i = b - 1; i > a; i--) {
-			size_t j = a + rnd(st, i - a);
-			struct locate_host t = out[i];
-			out[i] = out[j];
-			out[j] = t;
-		}
-	}
-	return k;
+	if (dnsq_submit(t, name, a) < 0)
+		return 0;
+	dnsq_wait(q->dns_deadline);
+	if (a->dropped)
+		log_line("%s: %zu record(s) over DNS_RR_MAX dropped", name, a->dropped);
+	return 0;
 }
 
-size_t locate_add_addrs(struct locate_result *r, const struct locate_host *h,
-			const struct dnsq_answer *a4,
-			const struct dnsq_answer *a6)
+/* Resolves every host's addresses (A, and AAAA with ip6) at once, then
+ * adds them in host order. */
+static int resolve_hosts(const struct locate_req *q, struct locate_result *r,
+			 size_t nh)
 {
-	size_t i4 = 0, i6 = 0, n4, n6, added = 0;
-	int six = 1; /* RFC 8305 §4: start with IPv6 */
+	size_t i;
+	int temp = 0;
 
-	n4 = a4 && a4->status == DNSQ_OK ? a4->n : 0;
-	n6 = a6 && a6->status == DNSQ_OK ? a6->n : 0;
-	while ((i4 < n4 || i6 < n6) && added < RELAY_ADDRS_PER_HOST_MAX) {
-		const struct ip46 *ip;
-		struct locate_addr *o;
-		if ((six && i6 < n6) || i4 >= n4)
-			ip = &a6->rr[i6++].ip;
-		else
-			ip = &a4->rr[i4++].ip;
-		six = !six;
-		if (r->n == RELAY_ADDRS_MAX) {
-			log_line("address of %s dropped: more than "
-				 "RELAY_ADDRS_MAX", h->name);
-			break;
-		}
-		o = &r->addr[r->n++];
-		o->ip = *ip;
-		o->port = h->port;
-		o->priority = h->priority;
-		memcpy(o->name, h->name, sizeof o->name);
-		added++;
+	for (i = 0; i < nh; i++) {
+		dnsq_submit(DNSQ_A, L.hosts[i].name, &L.a4[i]);
+		if (q->ip6 && CONFIG_IPV6)
+			dnsq_submit(DNSQ_AAAA, L.hosts[i].name, &L.a6[i]);
 	}
-	if (i4 < n4 || i6 < n6)
-		log_line("%s: %zu more address(es) dropped (RELAY_ADDRS_PER_HOST_MAX)",
-			 h->name, (n4 - i4) + (n6 - i6));
-	return added;
+	dnsq_wait(q->dns_deadline);
+	for (i = 0; i < nh; i++) {
+		const struct dnsq_answer *a6 = q->ip6 && CONFIG_IPV6 ? &L.a6[i] : 0;
+		size_t added = locate_add_addrs(r, &L.hosts[i], &L.a4[i], a6);
+		if (temporary(L.a4[i].status) || (a6 && temporary(a6->status)))
+			temp = 1;
+		if (!added)
+			log_line("server %s skipped: no usable address (A: %s%s%s)",
+				 L.hosts[i].name, status_text(L.a4[i].status),
+				 a6 ? ", AAAA: " : "", a6 ? status_text(a6->status) : "");
+	}
+	if (r->n)
+		return 0;
+	if (temp)
+		return defer_dns(r, L.hosts[0].name, "A/AAAA",
+				 DNSQ_TEMPFAIL);
+	{
+		char msg[SMTP_DIAG_SIZE];
+		snprintf(msg, sizeof msg, "no server of %s has a usable address",
+			 q->domain);
+		outcome_no_address(&r->fail, msg);
+	}
+	return E_CONNECT;
+}
+
+/* SRV records of name; returns the hosts found (0: none), or -1 when the
+ * domain offers no SMTP (a lone "."), or -2 on a DNS failure. */
+static int srv_hosts(const struct locate_req *q, const char *name,
+		     struct locate_result *r, size_t *nh)
+{
+	snprintf(L.qname, sizeof L.qname, "_smtp._tcp.%s", name);
+	ask(q, DNSQ_SRV, L.qname, &L.srv);
+	if (temporary(L.srv.status)) {
+		defer_dns(r, L.qname, "SRV", L.srv.status);
+		return -2;
+	}
+	if (L.srv.status != DNSQ_OK || !L.srv.n)
+		return 0;
+	if (L.srv.n == 1 && !L.srv.rr[0].name[0])
+		return -1;
+	*nh = locate_order_srv(L.srv.rr, L.srv.n, L.hosts, RELAY_HOSTS_MAX,
+			       q->rand, q->rand_state);
+	return (int)*nh;
+}
+
+/* SRV records of the domain (/SRV_SELF) and of its superdomains, nearest
+ * first, never a top-level domain (/SRV_SUPER). Returns 0 (*nh hosts
+ * found, maybe none) or an E_* code with r->fail set. */
+static int by_srv(const struct locate_req *q, struct locate_result *r,
+		  size_t *nh)
+{
+	const char *d = q->domain, *s = d;
+	char msg[SMTP_DIAG_SIZE];
+	int rc;
+
+	if (q->srv_self) {
+		rc = srv_hosts(q, d, r, nh);
+		if (rc == -2)
+			return E_NODNS;
+		if (rc == -1) {
+			snprintf(msg, sizeof msg, "%s offers no SMTP service "
+				 "(SRV target \".\")", d);
+			return no_service(r, msg);
+		}
+		r->how = "SRV";
+	}
+	s = q->srv_super ? strchr(d, '.') : 0;
+	while (!*nh && s && strchr(s + 1, '.')) {
+		rc = srv_hosts(q, s + 1, r, nh);
+		if (rc == -2)
+			return E_NODNS;
+		if (rc == -1) {
+			snprintf(msg, sizeof msg, "%s offers no SMTP service "
+				 "(SRV target \".\" at %s)", d, s + 1);
+			return no_service(r, msg);
+		}
+		r->how = "SRV of a superdomain";
+		s = strchr(s + 1, '.');
+	}
+	return 0;
+}
+
+static int by_dns(const struct locate_req *q, struct locate_result *r)
+{
+	const char *d = q->domain;
+	size_t nh = 0;
+	int rc;
+	char msg[SMTP_DIAG_SIZE];
+
+	if (dns_ready(q) < 0)
+		return defer_dns(r, d, "(resolver)", DNSQ_TEMPFAIL);
+	rc = by_srv(q, r, &nh);
+	if (rc < 0)
+		return rc;
+	if (!nh) {
+		ask(q, DNSQ_MX, d, &L.mx);
+		if (temporary(L.mx.status))
+			return defer_dns(r, d, "MX", L.mx.status);
+		if (L.mx.status == DNSQ_NXDOMAIN) {
+			snprintf(msg, sizeof msg, "domain %s does not exist", d);
+			return no_domain(r, msg);
+		}
+		if (L.mx.status == DNSQ_OK && L.mx.n == 1 && !L.mx.rr[0].name[0]) {
+			/* RFC 7505 Null MX. */
+			snprintf(msg, sizeof msg, "%s does not accept mail "
+				 "(null MX)", d);
+			return no_service(r, msg);
+		}
+		if (L.mx.status == DNSQ_OK && L.mx.n) {
+			nh = locate_order_mx(L.mx.rr, L.mx.n, q->smtp_port,
+					     L.hosts, RELAY_HOSTS_MAX, q->rand,
+					     q->rand_state);
+			r->how = "MX";
+			if (!nh)
+				return no_service(r, "every MX target is \".\"");
+		}
+	}
+	if (!nh) {
+		if (!q->implicit) {
+			snprintf(msg, sizeof msg, "%s has no SRV or MX records "
+				 "(and /IMPLICIT- is set)", d);
+			return no_domain(r, msg);
+		}
+		snprintf(L.hosts[0].name, sizeof L.hosts[0].name, "%s", d);
+		L.hosts[0].port = q->smtp_port;
+		L.hosts[0].priority = 0;
+		nh = 1;
+		r->how = "implicit";
+		rc = resolve_hosts(q, r, nh);
+		if (rc < 0 && outcome_is_no_address(&r->fail)) {
+			snprintf(msg, sizeof msg, "%s has no MX and no address "
+				 "record", d);
+			return no_domain(r, msg);
+		}
+		return rc;
+	}
+	return resolve_hosts(q, r, nh);
+}
+
+int locate(const struct locate_req *q, struct locate_result *r)
+{
+	size_t hl;
+	unsigned port;
+	const char *why;
+	int form = locate_parse(q, &hl, &port, &why);
+	struct locate_addr *a = &r->addr[0];
+	int rc;
+
+	r->n = 0;
+	r->self_cut = 0;
+	r->how = "";
+	if (form < 0) {
+		outcome_config_error(&r->fail, why);
+		return E_CONNECT;
+	}
+	memset(a, 0, sizeof *a);
+	if (form == LOCATE_LITERAL ||
+	    (form == LOCATE_HOSTPORT && q->domain[0] == '[')) {
+		ip46_parse_literal(q->domain, hl, &a->ip);
+		r->how = "address literal";
+	} else if (form == LOCATE_HOSTPORT && ip46_parse(q->domain, hl, &a->ip)) {
+		r->how = "address";
+	} else if (form == LOCATE_HOSTPORT) {
+		/* A named host at a port: its addresses only (a smarthost). */
+		if (dns_ready(q) < 0)
+			return defer_dns(r, q->domain, "(resolver)", DNSQ_TEMPFAIL);
+		memcpy(L.hosts[0].name, q->domain, hl);
+		L.hosts[0].name[hl] = 0;
+		L.hosts[0].port = port;
+		L.hosts[0].priority = 0;
+		r->how = "host";
+		rc = resolve_hosts(q, r, 1);
+		return rc < 0 ? rc : locate_cut_self(q, r);
+	} else {
+		rc = by_dns(q, r);
+		return rc < 0 ? rc : locate_cut_self(q, r);
+	}
+	a->port = port;
+	memcpy(a->name, q->domain, hl);
+	a->name[hl] = 0;
+	r->n = 1;
+	return locate_cut_self(q, r);
 }

@@ -69,7 +69,7 @@ int maildrop_parse(struct maildrop_env *e, const char *buf, size_t len)
 				e->sender.addr = s + 8;
 				e->sender.len = 0;
 			} else if (!bracketed(s + 7, n - 7, &e->sender) ||
-				   !rcptlist_addr_valid(e->sender.addr,
+				   !addr_valid(e->sender.addr,
 							e->sender.len)) {
 				e->err = "malformed sender address";
 				return E_LIST;

@@ -7,28 +7,28 @@
  * one file at a time into a fixed buffer; changes nothing.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 #include "conf.h"
-#include "dirscan.h"
 #include "err.h"
 #include "maildrop.h"
 #include "opt.h"
 #include "programs.h"
 #include "queue.h"
 #include "rcptlist.h"
+#include "readfile.h"
 
 enum { M_QUEUE, M_CONFIG };
 
 static const struct opt_def mailq_opts[] = {
-	{ M_QUEUE, OPT_STR, 0, "queue" },
-	{ M_CONFIG, OPT_STR, 0, "config" },
+	{ M_QUEUE, OPT_STR, 0, "queue", 0 },
+	{ M_CONFIG, OPT_STR, 0, "config", OPT_CMDLINE },
 };
+#define NOPTS ((int)(sizeof mailq_opts / sizeof mailq_opts[0]))
+const struct opt_table mailq_opt_table = { mailq_opts, NOPTS };
 
 static const char *queue_path = CONF_QUEUE_DEFAULT;
 
@@ -46,25 +46,20 @@ static struct {
 	struct rcptlist list;
 	struct maildrop_env env;
 	char conf[CONF_SIZE];
-	int dirfd[QUEUE_DIRS];
+	struct queue q;
 	time_t now;
 	unsigned long entries, rcpts;
 } mq;
 
-/* Reads up to the buffer's size of dir/name. Returns the length or -1. */
+/* Reads dir/name into the buffer. Returns the length or -1 (gone
+ * meanwhile, or unreadable); a file larger than the buffer is read as far
+ * as it fits, so that its parse reports what is wrong. */
 static long slurp(int dir, const char *name, struct stat *st)
 {
-	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, st) < 0) {
-		close(fd);
-		return -1;
-	}
-	n = read(fd, mq.buf, sizeof mq.buf - 1);
-	close(fd);
-	return n < 0 ? -1 : (long)n;
+	long n = queue_read(&mq.q, dir, name, mq.buf, sizeof mq.buf - 1, st);
+	if (n == READFILE_TOO_BIG)
+		return (long)sizeof mq.buf - 1;
+	return n < 0 ? -1 : n;
 }
 
 static void age(unsigned long t, char *out, size_t size)
@@ -89,7 +84,7 @@ static int show_list(const char *name, void *arg)
 
 	if (name[0] == '.')
 		return 0;
-	n = slurp(mq.dirfd[local ? QUEUE_LOCAL : QUEUE_REMOTE], name, &st);
+	n = slurp(local ? QUEUE_LOCAL : QUEUE_REMOTE, name, &st);
 	if (n < 0)
 		return 0;   /* finished meanwhile */
 	mq.entries++;
@@ -98,7 +93,7 @@ static int show_list(const char *name, void *arg)
 		       where, name, mq.list.err_line, mq.list.err);
 		return 0;
 	}
-	if (fstatat(mq.dirfd[QUEUE_MESS], name, &ms, 0) < 0)
+	if (queue_stat(&mq.q, QUEUE_MESS, name, &ms) < 0)
 		ms.st_size = -1;
 	age(mq.list.queued, a, sizeof a);
 	printf("%s/%s  %lld bytes  age %s  attempts %lu  from <%.*s>%s\n", where,
@@ -126,7 +121,7 @@ static int show_maildrop(const char *name, void *arg)
 	(void)arg;
 	if (name[0] == '.')
 		return 0;
-	n = slurp(mq.dirfd[QUEUE_MAILDROP], name, &st);
+	n = slurp(QUEUE_MAILDROP, name, &st);
 	if (n < 0)
 		return 0;   /* sorted meanwhile */
 	mq.entries++;
@@ -150,11 +145,9 @@ static int show_maildrop(const char *name, void *arg)
 
 int mailq_main(int argc, char **argv)
 {
-	static const char *const dirs[] = { "maildrop", "mess", "remote",
-					    "done", "tmp", "local" };
-	int top, i;
+	int i;
 
-	if (conf_load(argc, argv, mq.conf, sizeof mq.conf, mailq_opts, 2, apply,
+	if (conf_load(argc, argv, mq.conf, sizeof mq.conf, mailq_opts, NOPTS, apply,
 		      0, 0, 0) < 0)
 		return EX_USAGE_;
 	for (i = 1; i < argc; i++) {
@@ -165,20 +158,13 @@ int mailq_main(int argc, char **argv)
 			return 0;
 		}
 	}
-	top = open(queue_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (top < 0)
+	if (queue_open_readonly(&mq.q, queue_path) < 0)
 		err_fatal(EX_IOERR_, 1, "unable to open the queue %s", queue_path);
-	for (i = 0; i < QUEUE_DIRS; i++)
-		mq.dirfd[i] = openat(top, dirs[i], O_RDONLY | O_DIRECTORY |
-				     O_CLOEXEC);
-	close(top);
 	mq.now = time(0);
-	if (mq.dirfd[QUEUE_MAILDROP] >= 0)
-		dirscan(mq.dirfd[QUEUE_MAILDROP], show_maildrop, 0);
-	if (mq.dirfd[QUEUE_REMOTE] >= 0)
-		dirscan(mq.dirfd[QUEUE_REMOTE], show_list, "remote");
-	if (mq.dirfd[QUEUE_LOCAL] >= 0)
-		dirscan(mq.dirfd[QUEUE_LOCAL], show_list, "local");
+	queue_scan(&mq.q, QUEUE_MAILDROP, show_maildrop, 0);
+	queue_scan(&mq.q, QUEUE_REMOTE, show_list, "remote");
+	queue_scan(&mq.q, QUEUE_LOCAL, show_list, "local");
+	queue_close(&mq.q);
 	if (!mq.entries)
 		printf("Mail queue is empty\n");
 	else

@@ -1,4 +1,5 @@
-/* net.c: see ip46.h. The only file that knows sockaddr layouts. */
+/* net.c: see net.h. With ip46.c, the only files that know sockaddr
+ * layouts. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,56 +10,7 @@
 #include <unistd.h>
 #include "err.h"
 #include "ip46.h"
-
-int ip46_parse(const char *s, size_t n, struct ip46 *a)
-{
-	char tmp[IP46_FMT_SIZE];
-
-	if (n == 0 || n >= sizeof tmp)
-		return 0;
-	memcpy(tmp, s, n);
-	tmp[n] = 0;
-	memset(a, 0, sizeof *a);
-	if (inet_pton(AF_INET, tmp, a->ip) == 1)
-		return 1;
-#if CONFIG_IPV6
-	if (inet_pton(AF_INET6, tmp, a->ip) == 1) {
-		a->is6 = 1;
-		return 1;
-	}
-#endif
-	return 0;
-}
-
-int ip46_parse_literal(const char *s, size_t n, struct ip46 *a)
-{
-	if (n < 3 || s[0] != '[' || s[n - 1] != ']')
-		return 0;
-	s++;
-	n -= 2;
-	if (n > 5 && (s[0] == 'I' || s[0] == 'i') &&
-	    (s[1] == 'P' || s[1] == 'p') && (s[2] == 'v' || s[2] == 'V') &&
-	    s[3] == '6' && s[4] == ':')
-		return ip46_parse(s + 5, n - 5, a) && a->is6;
-	return ip46_parse(s, n, a) && !a->is6;
-}
-
-size_t ip46_fmt(const struct ip46 *a, char out[IP46_FMT_SIZE])
-{
-#if CONFIG_IPV6
-	if (a->is6) {
-		inet_ntop(AF_INET6, a->ip, out, IP46_FMT_SIZE);
-		return strlen(out);
-	}
-#endif
-	inet_ntop(AF_INET, a->ip, out, IP46_FMT_SIZE);
-	return strlen(out);
-}
-
-int ip46_equal(const struct ip46 *a, const struct ip46 *b)
-{
-	return a->is6 == b->is6 && !memcmp(a->ip, b->ip, a->is6 ? 16 : 4);
-}
+#include "net.h"
 
 int net_connect_start(const struct ip46 *a, unsigned port)
 {

@@ -21,6 +21,29 @@ void outcome_set(struct outcome *o, enum outcome_kind kind,
 	o->dup_risk = 0;
 }
 
+#define NAMED(fn, kind, status) \
+	void fn(struct outcome *o, const char *diag) \
+	{ outcome_set(o, kind, status, diag); }
+
+NAMED(outcome_dns_failed, OUTCOME_DEFERRED, "4.4.3")
+NAMED(outcome_no_address, OUTCOME_DEFERRED, "4.4.4")
+NAMED(outcome_connect_failed, OUTCOME_DEFERRED, "4.4.1")
+NAMED(outcome_connection_lost, OUTCOME_DEFERRED, "4.4.2")
+NAMED(outcome_local_error, OUTCOME_DEFERRED, "4.3.0")
+NAMED(outcome_config_error, OUTCOME_DEFERRED, "4.3.5")
+NAMED(outcome_tls_failed, OUTCOME_DEFERRED, "4.7.5")
+NAMED(outcome_tls_missing, OUTCOME_DEFERRED, "4.7.10")
+NAMED(outcome_auth_failed, OUTCOME_DEFERRED, "4.7.8")
+NAMED(outcome_bad_address, OUTCOME_BOUNCED, "5.1.3")
+NAMED(outcome_bad_domain, OUTCOME_BOUNCED, "5.1.2")
+NAMED(outcome_no_mail_service, OUTCOME_BOUNCED, "5.1.10")
+NAMED(outcome_loop, OUTCOME_BOUNCED, "5.4.6")
+
+int outcome_is_no_address(const struct outcome *o)
+{
+	return o->kind == OUTCOME_DEFERRED && !strcmp(o->status, "4.4.4");
+}
+
 /* Maps one reply where success is `want` (a code, or 2 for any 2xx).
  * Returns 1 when the step succeeded, else fills o and returns 0. */
 static int step(const struct smtp_result *r, int want,
@@ -30,8 +53,7 @@ static int step(const struct smtp_result *r, int want,
 
 	if (r->code == 0) {
 		/* No reply: lost connection, time-out, protocol error. */
-		outcome_set(o, OUTCOME_DEFERRED, "4.4.2",
-			    t->fail.text[0] ? t->fail.text
+		outcome_connection_lost(o, t->fail.text[0] ? t->fail.text
 					    : "connection lost before the reply");
 		return 0;
 	}

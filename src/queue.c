@@ -4,15 +4,17 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "dirscan.h"
 #include "err.h"
 #include "queue.h"
+#include "readfile.h"
 
 static const char *const dir_names[QUEUE_DIRS] = {
-	"maildrop", "mess", "remote", "done", "tmp", "local"
+	"maildrop", "mess", "remote", "done", "tmp", "local", "lock"
 };
 
 int queue_open(struct queue *q, const char *path)
@@ -42,6 +44,51 @@ fail:
 	queue_close(q);
 	errno = i;
 	return E_SYS;
+}
+
+int queue_open_readonly(struct queue *q, const char *path)
+{
+	int top = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), i;
+
+	q->dirty = 0;
+	q->seq = 0;
+	if (top < 0) {
+		for (i = 0; i < QUEUE_DIRS; i++)
+			q->fd[i] = -1;
+		return E_SYS;
+	}
+	for (i = 0; i < QUEUE_DIRS; i++)
+		q->fd[i] = openat(top, dir_names[i],
+				  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(top);
+	return 0;
+}
+
+int queue_scan(struct queue *q, int dir, int (*each)(const char *name,
+						     void *arg), void *arg)
+{
+	return q->fd[dir] < 0 ? 0 : dirscan(q->fd[dir], each, arg);
+}
+
+long queue_read(struct queue *q, int dir, const char *name, char *buf,
+		size_t size, struct stat *st)
+{
+	if (q->fd[dir] < 0) {
+		errno = ENOENT;
+		return READFILE_MISSING;
+	}
+	return readfile_at(q->fd[dir], name, buf, size, st);
+}
+
+int queue_open_entry(struct queue *q, int dir, const char *name)
+{
+	int fd = openat(q->fd[dir], name, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? E_SYS : fd;
+}
+
+int queue_stat(struct queue *q, int dir, const char *name, struct stat *st)
+{
+	return fstatat(q->fd[dir], name, st, 0) < 0 ? E_SYS : 0;
 }
 
 void queue_close(struct queue *q)
@@ -88,10 +135,16 @@ void queue_tmp_abort(struct queue *q, struct queue_tmp *t)
 	errno = e;
 }
 
+int queue_tmp_reopen(struct queue *q, const struct queue_tmp *t)
+{
+	int fd = openat(q->fd[QUEUE_TMP], t->name, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? E_SYS : fd;
+}
+
 int queue_tmp_commit(struct queue *q, struct queue_tmp *t, int dir,
 		     const char *name, int sync_dir)
 {
-	int dfd = dir >= 0 ? q->fd[dir] : AT_FDCWD;
+	int dfd = dir >= 0 ? q->fd[dir] : AT_FDCWD, e;
 
 	if (fsync(t->fd) < 0)
 		goto fail;
@@ -103,8 +156,14 @@ int queue_tmp_commit(struct queue *q, struct queue_tmp *t, int dir,
 	if (renameat(q->fd[QUEUE_TMP], t->name, dfd, name) < 0)
 		goto fail;
 	if (dir >= 0) {
-		if (sync_dir && fsync(dfd) < 0)
+		if (sync_dir && fsync(dfd) < 0) {
+			/* Not durable: take it back, so that the caller's
+			 * "failed" and the queue agree. */
+			e = errno;
+			unlinkat(dfd, name, 0);
+			errno = e;
 			return E_SYS;
+		}
 		if (!sync_dir)
 			q->dirty |= 1u << dir;
 	} else {
@@ -131,8 +190,9 @@ int queue_write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int queue_replace(struct queue *q, const char *path, const char *data,
-		  size_t len)
+/* tmp, write, commit to dir/name (dir -1: name is a path). */
+static int put_file(struct queue *q, int dir, const char *name,
+		    const char *data, size_t len)
 {
 	struct queue_tmp t;
 
@@ -142,7 +202,122 @@ int queue_replace(struct queue *q, const char *path, const char *data,
 		queue_tmp_abort(q, &t);
 		return E_SYS;
 	}
-	return queue_tmp_commit(q, &t, -1, path, 0);
+	return queue_tmp_commit(q, &t, dir, name, 0);
+}
+
+int queue_replace(struct queue *q, const char *path, const char *data,
+		  size_t len)
+{
+	return put_file(q, -1, path, data, len);
+}
+
+int queue_put(struct queue *q, int dir, const char *name, const char *data,
+	      size_t len)
+{
+	return put_file(q, dir, name, data, len);
+}
+
+int queue_copy_message(struct queue *q, int fd, long long off,
+		       struct queue_tmp *t, char *buf, size_t size)
+{
+	if (queue_tmp_open(q, t) < 0)
+		return E_SYS;
+	for (;;) {
+		long n = readfile_pread(fd, buf, size, off);
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		if (queue_write_all(t->fd, buf, (size_t)n) < 0)
+			goto fail;
+		off += n;
+	}
+	if (fsync(t->fd) < 0)
+		goto fail;
+	return 0;
+fail:
+	queue_tmp_abort(q, t);
+	return E_SYS;
+}
+
+int queue_link_message(struct queue *q, const struct queue_tmp *t,
+		       const char *name)
+{
+	char alt[sizeof t->name + 8];
+	int e;
+
+	q->dirty |= 1u << QUEUE_MESS;
+	if (linkat(q->fd[QUEUE_TMP], t->name, q->fd[QUEUE_MESS], name, 0) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return E_SYS;
+	/* A link left by an interrupted sort: replaced in one rename. */
+	snprintf(alt, sizeof alt, "%s.l", t->name);
+	if (linkat(q->fd[QUEUE_TMP], t->name, q->fd[QUEUE_TMP], alt, 0) < 0)
+		return E_SYS;
+	if (renameat(q->fd[QUEUE_TMP], alt, q->fd[QUEUE_MESS], name) < 0) {
+		e = errno;
+		unlinkat(q->fd[QUEUE_TMP], alt, 0);
+		errno = e;
+		return E_SYS;
+	}
+	return 0;
+}
+
+int queue_maildrop_done(struct queue *q, const char *name)
+{
+	if (queue_sync(q) < 0)
+		return E_SYS;
+	if (unlinkat(q->fd[QUEUE_MAILDROP], name, 0) < 0 && errno != ENOENT)
+		return E_SYS;
+	q->dirty |= 1u << QUEUE_MAILDROP;
+	return 0;
+}
+
+int queue_set_aside(struct queue *q, const char *name)
+{
+	char bad[QUEUE_ID_SIZE + 16];
+
+	if ((size_t)snprintf(bad, sizeof bad, "%s.bad", name) >= sizeof bad) {
+		errno = ENAMETOOLONG;
+		return E_SYS;
+	}
+	if (renameat(q->fd[QUEUE_MAILDROP], name, q->fd[QUEUE_MAILDROP],
+		     bad) < 0)
+		return E_SYS;
+	q->dirty |= 1u << QUEUE_MAILDROP;
+	return 0;
+}
+
+int queue_lock_domain(struct queue *q, const char *domain)
+{
+	int fd = openat(q->fd[QUEUE_LOCK], domain,
+			O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return E_SYS;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return e == EWOULDBLOCK ? E_BUSY : E_SYS;
+	}
+	return fd;
+}
+
+int queue_unlock_domain(struct queue *q, const char *domain)
+{
+	int fd = openat(q->fd[QUEUE_LOCK], domain, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return E_BUSY;
+	}
+	unlinkat(q->fd[QUEUE_LOCK], domain, 0);
+	close(fd);
+	return 0;
 }
 
 int queue_finish(struct queue *q, const char *path, const char *name)
@@ -199,8 +374,7 @@ void queue_sweep(struct queue *q)
 
 int queue_open_message(struct queue *q, const char *name)
 {
-	int fd = openat(q->fd[QUEUE_MESS], name, O_RDONLY | O_CLOEXEC);
-	return fd < 0 ? E_SYS : fd;
+	return queue_open_entry(q, QUEUE_MESS, name);
 }
 
 int queue_sync(struct queue *q)

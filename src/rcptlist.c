@@ -9,21 +9,6 @@ _Static_assert(RCPTLIST_SIZE >= 1024 + RCPT_PER_LIST_MAX *
 	       (8 + SMTP_PATH_SIZE + SMTP_DIAG_SIZE),
 	       "RCPTLIST_SIZE too small for a maximal list");
 
-int rcptlist_eq_nocase(const char *a, size_t alen, const char *b, size_t blen)
-{
-	size_t i;
-	if (alen != blen)
-		return 0;
-	for (i = 0; i < alen; i++) {
-		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-		if (x >= 'A' && x <= 'Z') x += 32;
-		if (y >= 'A' && y <= 'Z') y += 32;
-		if (x != y)
-			return 0;
-	}
-	return 1;
-}
-
 int rcptlist_id_valid(const char *id, size_t len)
 {
 	size_t i;
@@ -36,79 +21,6 @@ int rcptlist_id_valid(const char *id, size_t len)
 			return 0;
 	}
 	return 1;
-}
-
-int rcptlist_domain_valid(const char *d, size_t len)
-{
-	size_t i;
-	if (len == 0 || len > SMTP_DOMAIN_SIZE)
-		return 0;
-	if (d[0] == '[') {
-		/* Address literal: printable, no brackets or backslash inside
-		 * (RFC 5321 §4.1.3 dcontent); the address itself is checked
-		 * where it is used. */
-		if (len < 3 || d[len - 1] != ']')
-			return 0;
-		for (i = 1; i < len - 1; i++)
-			if (d[i] <= 32 || d[i] >= 127 || d[i] == '[' ||
-			    d[i] == ']' || d[i] == '\\')
-				return 0;
-		return 1;
-	}
-	if (d[0] == '.' || d[0] == '-' || d[len - 1] == '-')
-		return 0;
-	for (i = 0; i < len; i++) {
-		char c = d[i];
-		if (c == '.' && i + 1 < len && d[i + 1] == '.')
-			return 0;
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		      (c >= 'A' && c <= 'Z') || c == '-' || c == '.'))
-			return 0;
-	}
-	return 1;
-}
-
-/* Returns the position of the '@' separating local part and domain, or
- * len when the address is malformed. */
-static size_t addr_at(const char *a, size_t len)
-{
-	size_t i, at = len;
-	int q = 0;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)a[i];
-		if (c < 32 || c >= 127)
-			return len;
-		if (q) {
-			if (c == '\\') {
-				if (++i == len)
-					return len;
-			} else if (c == '"')
-				q = 0;
-			continue;
-		}
-		if (c == '"')
-			q = 1;
-		else if (c == ' ' || c == '<' || c == '>' || c == ',' ||
-			 c == ';' || c == '\\')
-			return len;
-		else if (c == '@') {
-			if (at != len)
-				return len;
-			at = i;
-		}
-	}
-	return q ? len : at;
-}
-
-int rcptlist_addr_valid(const char *a, size_t len)
-{
-	size_t at;
-	if (len == 0 || len > SMTP_PATH_SIZE - 2)
-		return 0;
-	at = addr_at(a, len);
-	return at > 0 && at < len - 1 &&
-	       rcptlist_domain_valid(a + at + 1, len - at - 1);
 }
 
 /* Cursor over lines. */
@@ -206,14 +118,58 @@ static int fail(struct rcptlist *l, struct cur *c, const char *why)
 	return E_LIST;
 }
 
+/* Checks and keeps the value of header line i (the keys' order in
+ * rcptlist_parse). Returns 0 or what is wrong. */
+static const char *header_value(struct rcptlist *l, const struct cur *c,
+				size_t i)
+{
+	const char *rest;
+	size_t rlen;
+
+	switch (i) {
+	case 0:
+		if (c->vlen != 1 || c->val[0] != '1')
+			return "unsupported list version";
+		break;
+	case 1:
+		if (!rcptlist_id_valid(c->val, c->vlen))
+			return "bad message identifier";
+		l->id = c->val;
+		l->id_len = c->vlen;
+		break;
+	case 2:
+		if (!addr_domain_valid(c->val, c->vlen))
+			return "bad domain";
+		l->domain = c->val;
+		l->domain_len = c->vlen;
+		break;
+	case 3:
+		if (!bracketed(c->val, c->vlen, &l->sender, &l->sender_len,
+			       &rest, &rlen) || rest ||
+		    (l->sender_len &&
+		     !addr_valid(l->sender, l->sender_len)))
+			return "bad sender address";
+		break;
+	case 4:
+		if (!number(c->val, c->vlen, &l->queued))
+			return "bad queued time";
+		break;
+	case 5:
+		if (!number(c->val, c->vlen, &l->attempts))
+			return "bad attempt count";
+		break;
+	}
+	return 0;
+}
+
 int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
 {
 	static const char *const keys[] = {
 		"smtprc-list", "message", "domain", "sender", "queued", "attempts"
 	};
 	struct cur c = { buf, buf + len, 0, 0, 0 };
-	const char *k, *rest;
-	size_t klen, rlen, i;
+	const char *k, *why;
+	size_t klen, i;
 	int rc;
 
 	l->nrcpt = 0;
@@ -233,39 +189,9 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
 			return fail(l, &c, i == 0 ? "not a recipient list "
 						   "(no \"smtprc-list 1\" line)"
 						 : "unexpected key in header");
-		switch (i) {
-		case 0:
-			if (c.vlen != 1 || c.val[0] != '1')
-				return fail(l, &c, "unsupported list version");
-			break;
-		case 1:
-			if (!rcptlist_id_valid(c.val, c.vlen))
-				return fail(l, &c, "bad message identifier");
-			l->id = c.val;
-			l->id_len = c.vlen;
-			break;
-		case 2:
-			if (!rcptlist_domain_valid(c.val, c.vlen))
-				return fail(l, &c, "bad domain");
-			l->domain = c.val;
-			l->domain_len = c.vlen;
-			break;
-		case 3:
-			if (!bracketed(c.val, c.vlen, &l->sender,
-				       &l->sender_len, &rest, &rlen) || rest ||
-			    (l->sender_len &&
-			     !rcptlist_addr_valid(l->sender, l->sender_len)))
-				return fail(l, &c, "bad sender address");
-			break;
-		case 4:
-			if (!number(c.val, c.vlen, &l->queued))
-				return fail(l, &c, "bad queued time");
-			break;
-		case 5:
-			if (!number(c.val, c.vlen, &l->attempts))
-				return fail(l, &c, "bad attempt count");
-			break;
-		}
+		why = header_value(l, &c, i);
+		if (why)
+			return fail(l, &c, why);
 	}
 	while ((rc = next(&c, &k, &klen)) > 0) {
 		struct rcptlist_rcpt *r;
@@ -279,10 +205,10 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
 		r = &l->rcpt[l->nrcpt];
 		if (!bracketed(c.val, c.vlen, &r->addr, &r->len, &r->diag,
 			       &r->diag_len) ||
-		    !rcptlist_addr_valid(r->addr, r->len))
+		    !addr_valid(r->addr, r->len))
 			return fail(l, &c, "bad recipient address");
 		at = addr_at(r->addr, r->len);
-		if (!rcptlist_eq_nocase(r->addr + at + 1, r->len - at - 1,
+		if (!addr_eq_nocase(r->addr + at + 1, r->len - at - 1,
 					l->domain, l->domain_len))
 			return fail(l, &c, "recipient not in the list's domain");
 		l->nrcpt++;

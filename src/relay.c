@@ -5,10 +5,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "readfile.h"
 #include "body.h"
 #include "dane.h"
 #include "err.h"
 #include "log.h"
+#include "net.h"
 #include "loop.h"
 #include "relay.h"
 #include "tls.h"
@@ -59,14 +61,12 @@ static int flush(struct relay *r, enum smtp_stage st)
 	long long deadline = deadline_of(r, st);
 	size_t off = 0;
 
-#if CONFIG_TLS
 	if (r->tls_on) {
 		int rc = tls_send(r->fd, r->out, r->out_len, deadline);
 		if (rc == 0)
 			r->out_len = 0;
 		return rc;
 	}
-#endif
 	while (off < r->out_len) {
 		ssize_t n = send(r->fd, r->out + off, r->out_len - off,
 				 MSG_NOSIGNAL);
@@ -109,7 +109,6 @@ static int read_line(struct relay *r, const char **line, size_t *len)
 			r->in_used = used;
 			return 0;
 		}
-#if CONFIG_TLS
 		if (r->tls_on) {
 			long k = tls_recv(r->fd, r->in + r->in_len,
 					  sizeof r->in - r->in_len, r->deadline);
@@ -118,7 +117,6 @@ static int read_line(struct relay *r, const char **line, size_t *len)
 			r->in_len += (size_t)k;
 			continue;
 		}
-#endif
 		n = recv(r->fd, r->in + r->in_len, sizeof r->in - r->in_len, 0);
 		if (n > 0) {
 			r->in_len += (size_t)n;
@@ -146,12 +144,9 @@ static int send_body(struct relay *r, int msgfd)
 
 	body_enc_init(&enc);
 	for (;;) {
-		ssize_t n = pread(msgfd, chunk, sizeof chunk, off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		long n = readfile_pread(msgfd, chunk, sizeof chunk, off);
+		if (n < 0)
 			return E_SYS;
-		}
 		if (n == 0)
 			break;
 		off += n;
@@ -197,14 +192,25 @@ static void quit_drain(struct relay *r)
 	}
 }
 
+/* What the handshake with the current server needs: its name (never an
+ * address literal) and the check of the policy, with the TLSA records
+ * for DANE. */
+static void peer_of(const struct relay *r, struct tls_peer *p)
+{
+	p->server_name = r->server && r->server->name[0] &&
+			 r->server->name[0] != '[' ? r->server->name : 0;
+	p->check = r->tls_check;
+	p->tlsa = r->tls_check == TLS_CHECK_DANE ? r->tlsa.rr : 0;
+	p->ntlsa = r->tls_check == TLS_CHECK_DANE ? r->tlsa.n : 0;
+	p->nexthop = r->conf->nexthop;
+}
+
 /* STARTTLS was accepted: the handshake, unless plaintext followed the 220
  * (a response injection: RFC 3207 §6, CVE-2011-0411 class). */
 static void start_tls(struct relay *r)
 {
-#if CONFIG_TLS
 	char why[SMTP_DIAG_SIZE];
-	const char *sni = r->server && r->server->name[0] &&
-			  r->server->name[0] != '[' ? r->server->name : 0;
+	struct tls_peer p;
 	int rc;
 
 	if (r->in_len > r->in_used) {
@@ -214,8 +220,9 @@ static void start_tls(struct relay *r)
 		     "before TLS (response injection); connection dropped");
 		return;
 	}
-	rc = tls_start(r->fd, sni, r->tls_check,
-		       deadline_of(r, SMTP_STAGE_HELLO), why, sizeof why);
+	peer_of(r, &p);
+	rc = tls_start(r->fd, &p, deadline_of(r, SMTP_STAGE_HELLO), why,
+		       sizeof why);
 	if (rc < 0) {
 		fail(r, rc == E_TIMEOUT ? E_TIMEOUT : E_TLS, why);
 		return;
@@ -226,21 +233,19 @@ static void start_tls(struct relay *r)
 	if (log_verbose)
 		log_line("%s: %s", r->peer, r->tls_info);
 	smtp_session_tls_done(&r->s);
-#else
-	fail(r, E_TLS, "TLS is not built in");
-#endif
 }
 
 /* Implicit TLS (RFC 8314): the handshake right after the connect, before
  * the greeting. Returns 0 or E_TLS (r->why says why). */
 static int implicit_tls(struct relay *r)
 {
-#if CONFIG_TLS
 	char why[SMTP_DIAG_SIZE];
-	const char *sni = r->server->name[0] && r->server->name[0] != '['
-			  ? r->server->name : 0;
-	int rc = tls_start(r->fd, sni, r->tls_check,
-			   deadline_of(r, SMTP_STAGE_GREETING), why, sizeof why);
+	struct tls_peer p;
+	int rc;
+
+	peer_of(r, &p);
+	rc = tls_start(r->fd, &p, deadline_of(r, SMTP_STAGE_GREETING), why,
+		       sizeof why);
 	if (rc < 0) {
 		snprintf(r->why, sizeof r->why, "%s: implicit TLS: %s", r->peer, why);
 		return E_TLS;
@@ -250,11 +255,6 @@ static int implicit_tls(struct relay *r)
 	if (log_verbose)
 		log_line("%s: %s (implicit TLS)", r->peer, r->tls_info);
 	return 0;
-#else
-	snprintf(r->why, sizeof r->why, "%s: implicit TLS is not built in",
-		 r->peer);
-	return E_TLS;
-#endif
 }
 
 /* Runs the session until it is idle (SMTP_WANT_TXN) or done. */
@@ -321,10 +321,8 @@ static int drive(struct relay *r, int msgfd)
 			if (r->out_len && flush(r, SMTP_STAGE_QUIT) == 0)
 				quit_drain(r);
 			r->out_len = 0;
-#if CONFIG_TLS
 			if (r->tls_on && !r->s.error)
 				tls_end(r->fd, deadline_of(r, SMTP_STAGE_QUIT));
-#endif
 			r->tls_on = 0;
 			r->tls_failed = r->s.error == E_TLS || r->s.error == E_NOTLS;
 			close(r->fd);
@@ -374,9 +372,6 @@ static int dane_policy(struct relay *r, const struct locate_addr *a,
 	switch (r->tlsa_state) {
 	case DANE_USABLE:
 		r->tls_check = TLS_CHECK_DANE;
-#if CONFIG_TLS
-		tls_dane_set(r->tlsa.rr, r->tlsa.n, r->conf->nexthop);
-#endif
 		return RELAY_TLS_VERIFY;
 	case DANE_UNUSABLE:
 		return RELAY_TLS_ENCRYPT;
@@ -395,6 +390,47 @@ static int dane_policy(struct relay *r, const struct locate_addr *a,
 /* Connects to one address within connect_s seconds and runs the session
  * up to its first idle point. Returns 0, E_TIMEOUT when the connect did
  * not complete in time (worth a second, longer try), or E_CONNECT. */
+/* The TCP connection to a within connect_s seconds. Returns the fd, or
+ * E_TIMEOUT or E_CONNECT with why. */
+static int tcp_connect(struct relay *r, const struct locate_addr *a,
+		       unsigned connect_s, char *why, size_t whysize)
+{
+	int fd = net_connect_start(&a->ip, a->port), rc;
+
+	if (fd < 0) {
+		snprintf(why, whysize, "connect to %s: %s", r->peer, strerror(errno));
+		return E_CONNECT;
+	}
+	rc = wait_fd(fd, POLLOUT, loop_now_ms() + (long long)connect_s * 1000);
+	if (rc == 0)
+		rc = net_connect_result(fd);
+	if (rc < 0) {
+		snprintf(why, whysize, "connect to %s: %s", r->peer,
+			 rc == E_TIMEOUT ? "timed out" : strerror(errno));
+		close(fd);
+		return rc == E_TIMEOUT ? E_TIMEOUT : E_CONNECT;
+	}
+	if (log_verbose)
+		log_line("connected to %s", r->peer);
+	return fd;
+}
+
+/* Why a session that was connected did not open (rc from drive). */
+static void session_why(const struct relay *r, int rc, char *why,
+			size_t whysize)
+{
+	if (rc == E_AUTH || rc == E_NOTLS)
+		snprintf(why, whysize, "%s: %s: %s", r->peer, err_str(rc),
+			 r->s.why);
+	else if (rc == E_TLS || (rc == E_UNEXPECTED && r->why[0]))
+		snprintf(why, whysize, "%s", r->why);
+	else if (r->s.last.code && (rc == E_GREETING || rc == E_HELLO))
+		snprintf(why, whysize, "%s refused the session: %s", r->peer,
+			 r->s.last.text);
+	else
+		snprintf(why, whysize, "%s: %s", r->peer, err_str(rc));
+}
+
 static int connect_one(struct relay *r, const struct locate_addr *a,
 		       unsigned connect_s, char *why, size_t whysize)
 {
@@ -417,22 +453,9 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 		}
 	}
 again:
-	fd = net_connect_start(&a->ip, a->port);
-	if (fd < 0) {
-		snprintf(why, whysize, "connect to %s: %s", r->peer, strerror(errno));
-		return E_CONNECT;
-	}
-	rc = wait_fd(fd, POLLOUT, loop_now_ms() + (long long)connect_s * 1000);
-	if (rc == 0)
-		rc = net_connect_result(fd);
-	if (rc < 0) {
-		snprintf(why, whysize, "connect to %s: %s", r->peer,
-			 rc == E_TIMEOUT ? "timed out" : strerror(errno));
-		close(fd);
-		return rc == E_TIMEOUT ? E_TIMEOUT : E_CONNECT;
-	}
-	if (log_verbose)
-		log_line("connected to %s", r->peer);
+	fd = tcp_connect(r, a, connect_s, why, whysize);
+	if (fd < 0)
+		return fd;
 	r->fd = fd;
 	r->in_len = r->in_used = r->out_len = 0;
 	r->tls_on = r->tls_failed = 0;
@@ -466,16 +489,7 @@ again:
 		tls = RELAY_TLS_NONE;
 		goto again;
 	}
-	if (rc == E_AUTH || rc == E_NOTLS)
-		snprintf(why, whysize, "%s: %s: %s", r->peer, err_str(rc),
-			 r->s.why);
-	else if (rc == E_TLS || (rc == E_UNEXPECTED && r->why[0]))
-		snprintf(why, whysize, "%s", r->why);
-	else if (r->s.last.code && (rc == E_GREETING || rc == E_HELLO))
-		snprintf(why, whysize, "%s refused the session: %s", r->peer,
-			 r->s.last.text);
-	else
-		snprintf(why, whysize, "%s: %s", r->peer, err_str(rc));
+	session_why(r, rc, why, whysize);
 	return E_CONNECT;
 }
 
@@ -524,9 +538,14 @@ int relay_open(struct relay *r, const struct relay_conf *c,
 	}
 	/* RFC 3463 / RFC 5248: 4.7.10 encryption needed, 4.7.5 a
 	 * cryptographic failure (handshake, certificate). */
-	outcome_set(&r->fail, OUTCOME_DEFERRED, r->s.error == E_AUTH ? "4.7.8" :
-		    !r->tls_failed ? "4.4.1" :
-		    r->s.error == E_NOTLS ? "4.7.10" : "4.7.5", why);
+	if (r->s.error == E_AUTH)
+		outcome_auth_failed(&r->fail, why);
+	else if (!r->tls_failed)
+		outcome_connect_failed(&r->fail, why);
+	else if (r->s.error == E_NOTLS)
+		outcome_tls_missing(&r->fail, why);
+	else
+		outcome_tls_failed(&r->fail, why);
 	return E_CONNECT;
 }
 
@@ -539,8 +558,8 @@ int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd)
 	smtp_session_txn(&r->s, t);
 	rc = drive(r, msgfd);
 	if (rc < 0) {
-		outcome_set(&r->fail, OUTCOME_DEFERRED, "4.4.2",
-			    t->fail.text[0] ? t->fail.text : err_str(rc));
+		outcome_connection_lost(&r->fail, t->fail.text[0] ? t->fail.text
+							       : err_str(rc));
 		return rc;
 	}
 	smtp_session_txn_done(&r->s);

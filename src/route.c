@@ -24,7 +24,7 @@ const char *route_check(const char *val)
 
 	if (!t || !*t)
 		return "a route is DOMAIN TARGET";
-	if (!(dlen == 1 && val[0] == '*') && !rcptlist_domain_valid(val, dlen))
+	if (!(dlen == 1 && val[0] == '*') && !addr_domain_valid(val, dlen))
 		return "a route's domain is a mail domain or *";
 	if (strchr(t, ' ') || strchr(t, '\t'))
 		return "a route has one target";
@@ -32,7 +32,7 @@ const char *route_check(const char *val)
 	if (!colon)
 		return "a route's target literal lacks its ]";
 	colon = strchr(colon, ':');
-	if (!rcptlist_domain_valid(t, colon ? (size_t)(colon - t) : strlen(t)))
+	if (!addr_domain_valid(t, colon ? (size_t)(colon - t) : strlen(t)))
 		return "a route's target is HOST, HOST:PORT or [ADDRESS]:PORT";
 	return 0;
 }
@@ -49,7 +49,7 @@ const char *route_find(const char *const *routes, size_t n,
 			continue;
 		if (dlen == 1 && routes[i][0] == '*')
 			star = star ? star : t;
-		else if (rcptlist_eq_nocase(routes[i], dlen, domain,
+		else if (addr_eq_nocase(routes[i], dlen, domain,
 					    strlen(domain)))
 			return t;
 	}

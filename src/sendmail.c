@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "bounce.h"
 #include "conf.h"
+#include "dotend.h"
 #include "err.h"
 #include "header.h"
 #include "maildrop.h"
@@ -29,15 +30,17 @@
 enum { S_QUEUE, S_SEMDIR, S_PD, S_RD, S_ORIGIN, S_HELO, S_MAXSIZE, S_CONFIG };
 
 static const struct opt_def sendmail_keys[] = {
-	{ S_QUEUE, OPT_STR, 0, "queue" },
-	{ S_SEMDIR, OPT_STR, 0, "semaphore-dir" },
-	{ S_PD, OPT_STR, 0, "pd-semaphore" },
-	{ S_RD, OPT_STR, 0, "rd-semaphore" },
-	{ S_ORIGIN, OPT_STR, 0, "origin" },
-	{ S_HELO, OPT_STR, 0, "helo-name" },
-	{ S_MAXSIZE, OPT_STR, 0, "max-message-size" },
-	{ S_CONFIG, OPT_STR, 0, "config" },
+	{ S_QUEUE, OPT_STR, 0, "queue", 0 },
+	{ S_SEMDIR, OPT_STR, 0, "semaphore-dir", 0 },
+	{ S_PD, OPT_STR, 0, "pd-semaphore", 0 },
+	{ S_RD, OPT_STR, 0, "rd-semaphore", 0 },
+	{ S_ORIGIN, OPT_STR, 0, "origin", 0 },
+	{ S_HELO, OPT_STR, 0, "helo-name", 0 },
+	{ S_MAXSIZE, OPT_STR, 0, "max-message-size", 0 },
+	{ S_CONFIG, OPT_STR, 0, "config", OPT_CMDLINE },
 };
+#define NKEYS ((int)(sizeof sendmail_keys / sizeof sendmail_keys[0]))
+const struct opt_table sendmail_opt_table = { sendmail_keys, NKEYS };
 
 static struct {
 	const char *queue, *semdir, *pd, *rd, *origin, *helo;
@@ -53,7 +56,7 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 	case S_PD: cf.pd = h->val; break;
 	case S_RD: cf.rd = h->val; break;
 	case S_ORIGIN: case S_HELO:
-		if (!rcptlist_domain_valid(h->val, strlen(h->val)))
+		if (!addr_domain_valid(h->val, strlen(h->val)))
 			return "not a domain name";
 		if (h->id == S_ORIGIN)
 			cf.origin = h->val;
@@ -79,8 +82,7 @@ static void load_conf(int argc, char **argv)
 	cf.rd = CONF_RD_DEFAULT;
 	cf.maxsize = MESSAGE_SIZE_DEFAULT;
 	if (conf_load(argc, argv, conf_buf, sizeof conf_buf, sendmail_keys,
-		      sizeof sendmail_keys / sizeof sendmail_keys[0], apply, 0,
-		      0, 0) < 0)
+		      NKEYS, apply, 0, 0, 0) < 0)
 		exit(EX_USAGE_);
 }
 
@@ -107,60 +109,31 @@ static _Noreturn void usage_error(const char *arg, const char *why)
 /* --- standard input, with the classic end at a line of one dot --- */
 
 static struct {
-	int dot_ends;     /* no -i */
+	struct dotend dot;
 	int eof;
-	int bol;          /* at the start of a line */
-	int dot;          /* 1: a '.' at the start of a line is held back;
-			     2: ".\r" held back */
 	char raw[4096];
-} in = { 1, 0, 1, 0, { 0 } };
+} in;
 
-/* Reads up to size (at least 2 more than the raw chunk... any size >= 3)
- * bytes of the message into out. Returns the count, 0 at the end, -1 on a
- * read error. */
+/* Reads up to size (at least 3) bytes of the message into out. Returns
+ * the count, 0 at the end, -1 on a read error. */
 static ssize_t in_read(char *out, size_t size)
 {
 	size_t n = 0;
+
 	while (n == 0 && !in.eof) {
 		size_t room = size - 2 < sizeof in.raw ? size - 2 : sizeof in.raw;
 		ssize_t r = read(0, in.raw, room);
-		size_t i;
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			return -1;
 		if (r == 0) {
 			in.eof = 1;
-			if (in.dot) {          /* "." or ".\r" at EOF: text */
-				out[n++] = '.';
-				if (in.dot == 2)
-					out[n++] = '\r';
-			}
+			n = dotend_finish(&in.dot, out);
 			break;
 		}
-		for (i = 0; i < (size_t)r; i++) {
-			char c = in.raw[i];
-			if (in.dot_ends && in.bol && !in.dot && c == '.') {
-				in.dot = 1;
-				continue;
-			}
-			if (in.dot == 1 && c == '\r') {
-				in.dot = 2;
-				continue;
-			}
-			if (in.dot && c == '\n') {
-				in.eof = 1;     /* the end; the rest is ignored */
-				break;
-			}
-			if (in.dot) {
-				out[n++] = '.';
-				if (in.dot == 2)
-					out[n++] = '\r';
-				in.dot = 0;
-			}
-			out[n++] = c;
-			in.bol = c == '\n';
-		}
+		n = dotend_filter(&in.dot, in.raw, (size_t)r, out);
+		in.eof = in.dot.ended;
 	}
 	return (ssize_t)n;
 }
@@ -179,20 +152,13 @@ static struct {
 static const char *rcpt_add(const char *a, const char *origin)
 {
 	char q[SMTP_PATH_SIZE];
-	size_t i, len;
-	int quoted = 0, at = 0;
+	size_t i, len = strlen(a);
 
-	for (i = 0; a[i]; i++) {
-		if (a[i] == '"')
-			quoted = !quoted;
-		else if (a[i] == '@' && !quoted)
-			at = 1;
-	}
-	if (at)
+	if (addr_at(a, len) < len)
 		len = (size_t)snprintf(q, sizeof q, "%s", a);
 	else
 		len = (size_t)snprintf(q, sizeof q, "%s@%s", a, origin);
-	if (len >= sizeof q || !rcptlist_addr_valid(q, len))
+	if (len >= sizeof q || !addr_valid(q, len))
 		return "not a valid address";
 	for (i = 0; i < rc.n; i++)
 		if (rc.len[i] == len && !memcmp(rc.addr[i], q, len))
@@ -236,7 +202,6 @@ struct msg {
 	struct queue_tmp t;
 	struct wbuf w;
 	unsigned long size;
-	int verbose;
 };
 
 /* Removes what was written, reports and exits. */
@@ -313,117 +278,113 @@ static const char *login_name(void)
 	return uid;
 }
 
-int sendmail_main(int argc, char **argv)
-{
-	struct msg m;
-	const char *from = 0, *fullname = 0, *origin, *why;
-	char sender[SMTP_PATH_SIZE], hostbuf[SMTP_DOMAIN_SIZE + 1];
-	char bad[SMTP_PATH_SIZE], id[QUEUE_ID_SIZE], date[40];
-	int extract = 0, flush = 0, list = 0, i;
-	int have_date = 0, have_msgid = 0, have_from = 0, blank;
-	size_t hlen = 0, hdr_end, body_off, pos;
-	struct header_field f;
-	const char *user;
+/* What the command line asked for. */
+struct args {
+	const char *from, *fullname;
+	int extract, flush, list, verbose;
+	int first;         /* argv index of the first recipient */
+};
 
-	memset(&m, 0, sizeof m);
-	m.t.fd = -1;
-	signal(SIGPIPE, SIG_IGN);   /* errors are reported, never a signal */
+/* Parses the options (sendmail(8)); exits on a usage error or --help. */
+static void parse_args(int argc, char **argv, struct args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof *a);
+	dotend_init(&in.dot, 1);
 	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-		if (a[0] != '-' || !a[1])
+		const char *o = argv[i], *v;
+		if (o[0] != '-' || !o[1])
 			break;
-		if (!strcmp(a, "--")) {
+		if (!strcmp(o, "--")) {
 			i++;
 			break;
 		}
-		if (!strncmp(a, "--config", 8)) {
-			if (!a[8] && ++i >= argc)
-				usage_error(a, "needs a file");
+		if (!strncmp(o, "--config", 8)) {
+			if (!o[8] && ++i >= argc)
+				usage_error(o, "needs a file");
 			continue;   /* conf_path reads it */
 		}
-		if (!strcmp(a, "--help") || !strcmp(a, "-?")) {
+		if (!strcmp(o, "--help") || !strcmp(o, "-?")) {
 			usage();
-			return 0;
+			exit(0);
 		}
-		switch (a[1]) {
-		case 't': if (a[2]) goto unknown; extract = 1; break;
-		case 'i': if (a[2]) goto unknown; in.dot_ends = 0; break;
-		case 'v': m.verbose = 1; break;
+		switch (o[1]) {
+		case 't': if (o[2]) goto unknown; a->extract = 1; break;
+		case 'i': if (o[2]) goto unknown; in.dot.on = 0; break;
+		case 'v': a->verbose = 1; break;
 		case 'o':   /* -oi, -oem, -odb, -oQ...: only -oi matters */
-			if (!strcmp(a, "-oi"))
-				in.dot_ends = 0;
-			else if (!a[2])
+			if (!strcmp(o, "-oi"))
+				in.dot.on = 0;
+			else if (!o[2])
 				goto unknown;
 			break;
 		case 'U': case 'n': case 'e': case 'm': case 'G': break;
 		case 'b':
-			if (!strcmp(a, "-bp"))
-				list = 1;
-			else if (strcmp(a, "-bm"))
-				usage_error(a, "only -bm (the default) and -bp "
+			if (!strcmp(o, "-bp"))
+				a->list = 1;
+			else if (strcmp(o, "-bm"))
+				usage_error(o, "only -bm (the default) and -bp "
 					    "are supported");
 			break;
-		case 'q': flush = 1; break;
+		case 'q': a->flush = 1; break;
 		case 'f': case 'r': case 'F': case 'B': case 'N': case 'R':
 		case 'V': case 'X': case 'L': case 'h': case 'C':
-			v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : 0);
+			v = o[2] ? o + 2 : (i + 1 < argc ? argv[++i] : 0);
 			if (!v)
-				usage_error(a, "needs a value");
-			if (a[1] == 'f' || a[1] == 'r')
-				from = v;
-			else if (a[1] == 'F')
-				fullname = v;
-			else if (a[1] == 'C')
+				usage_error(o, "needs a value");
+			if (o[1] == 'f' || o[1] == 'r')
+				a->from = v;
+			else if (o[1] == 'F')
+				a->fullname = v;
+			else if (o[1] == 'C')
 				setenv("SMTPRC_CONF", v, 1);
 			break;
 		default:
 		unknown:
-			usage_error(a, "unknown option");
+			usage_error(o, "unknown option");
 		}
 	}
-	if (list)
-		return mailq_main(argc, argv);
-	load_conf(argc, argv);
-	if (flush) {
-		char fifo[1024];
-		if (trigger_path(cf.rd, cf.semdir, fifo, sizeof fifo) < 0 ||
-		    trigger_signal_byte(fifo, TRIGGER_FLUSH) < 0)
-			err_fatal(EX_UNAVAILABLE_, 1, "unable to signal smtprcd "
-				  "at %s", cf.rd);
-		return 0;
-	}
+	a->first = i;
+}
 
-	origin = cf.origin ? cf.origin : cf.helo;
-	if (!origin) {
-		origin = conf_hostname(hostbuf, sizeof hostbuf);
-	}
-	user = login_name();
+/* The envelope sender: -f's address (qualified with origin, "<>" the
+ * null one), else the submitting user at origin. */
+static void make_sender(const char *from, const char *origin, char *sender,
+			size_t size)
+{
+	size_t n;
+
 	if (!from || !*from || !strcmp(from, "<>")) {
-		if (from) {
+		if (from)
 			sender[0] = 0;
-		} else {
-			snprintf(sender, sizeof sender, "%s@%s", user, origin);
-		}
-	} else {
-		size_t n = strlen(from);
-		if (from[0] == '<' && n > 1 && from[n - 1] == '>') {
-			from++;
-			n -= 2;
-		}
-		if (n >= sizeof sender)
-			usage_error(from, "sender address too long");
-		memcpy(sender, from, n);
-		sender[n] = 0;
-		if (!memchr(sender, '@', n) &&
-		    (size_t)snprintf(sender + n, sizeof sender - n, "@%s",
-				     origin) >= sizeof sender - n)
-			usage_error(from, "sender address too long");
+		else
+			snprintf(sender, size, "%s@%s", login_name(), origin);
+		return;
 	}
-	if (sender[0] && !rcptlist_addr_valid(sender, strlen(sender)))
-		usage_error(sender, "not a valid sender address");
+	n = strlen(from);
+	if (from[0] == '<' && n > 1 && from[n - 1] == '>') {
+		from++;
+		n -= 2;
+	}
+	if (n >= size)
+		usage_error(from, "sender address too long");
+	memcpy(sender, from, n);
+	sender[n] = 0;
+	if (!memchr(sender, '@', n) &&
+	    (size_t)snprintf(sender + n, size - n, "@%s", origin) >= size - n)
+		usage_error(from, "sender address too long");
+}
+
+/* The recipients named as arguments. An argument is an address list only
+ * when it looks like one; a plain address is taken as it is (blanks
+ * included). */
+static void arg_rcpts(int argc, char **argv, int i, const char *origin)
+{
+	char bad[SMTP_PATH_SIZE];
+	const char *why;
+
 	for (; i < argc; i++) {
-		/* An argument is an address list only when it looks like one;
-		 * a plain address is taken as it is (blanks included). */
 		if (strpbrk(argv[i], "<,(")) {
 			why = rcpt_list(argv[i], strlen(argv[i]), origin, bad,
 					sizeof bad);
@@ -432,29 +393,43 @@ int sendmail_main(int argc, char **argv)
 		} else if ((why = rcpt_add(argv[i], origin)) != 0)
 			usage_error(argv[i], why);
 	}
+}
 
-	/* The header section, whole, before anything is written. */
-	for (;;) {
+/* The header section as read, and what it has. */
+static struct {
+	size_t len, end, body_off;   /* bytes read, section end, body start */
+	int have_date, have_msgid, have_from;
+} hs;
+
+/* Reads the whole header section before anything is written, notes the
+ * fields sendmail adds when missing, and with -t takes To, Cc and Bcc. */
+static void read_header(int extract, const char *origin)
+{
+	char bad[SMTP_PATH_SIZE];
+	struct header_field f;
+	const char *why;
+	size_t pos;
+	int blank;
+
+	while (!header_scan(hdr, hs.len, in.eof, &hs.end, &hs.body_off, &blank)) {
 		ssize_t n;
-		if (header_scan(hdr, hlen, in.eof, &hdr_end, &body_off, &blank))
-			break;
-		if (sizeof hdr - hlen < 3)
+		if (sizeof hdr - hs.len < 3)
 			err_fatal(EX_DATAERR_, 0, "message not queued: its header "
 				  "section is larger than SENDMAIL_HEADER_SIZE "
 				  "(%d bytes)", SENDMAIL_HEADER_SIZE);
-		n = in_read(hdr + hlen, sizeof hdr - hlen);
+		n = in_read(hdr + hs.len, sizeof hdr - hs.len);
 		if (n < 0)
 			err_fatal(EX_IOERR_, 1, "message not queued: unable to "
 				  "read standard input");
-		hlen += (size_t)n;
+		hs.len += (size_t)n;
 	}
-	for (pos = 0; header_next(hdr, hdr_end, &pos, &f);) {
+	for (pos = 0; header_next(hdr, hs.end, &pos, &f);) {
 		if (header_is(hdr, &f, "Date"))
-			have_date = 1;
+			hs.have_date = 1;
 		else if (header_is(hdr, &f, "Message-ID"))
-			have_msgid = 1;
+			hs.have_msgid = 1;
 		else if (header_is(hdr, &f, "From"))
-			have_from = 1;
+			hs.have_from = 1;
 		else if (extract && (header_is(hdr, &f, "To") ||
 				     header_is(hdr, &f, "Cc") ||
 				     header_is(hdr, &f, "Bcc"))) {
@@ -466,92 +441,148 @@ int sendmail_main(int argc, char **argv)
 					  hdr + f.start, bad, why);
 		}
 	}
-	if (!rc.n)
-		err_fatal(extract ? EX_DATAERR_ : EX_USAGE_, 0, "message not "
-			  "queued: no recipients%s", extract ? " in the "
-			  "arguments, To, Cc or Bcc" : " (give them as arguments "
-			  "or use -t)");
+}
 
-	if (queue_open(&m.q, cf.queue) < 0)
+/* The header section without Bcc, then the fields it lacks. */
+static void put_header(struct msg *m, const char *sender, const char *id,
+		       const char *fullname, const char *origin)
+{
+	struct header_field f;
+	char date[40];
+	size_t pos;
+
+	for (pos = 0; header_next(hdr, hs.end, &pos, &f);)
+		if (!header_is(hdr, &f, "Bcc"))
+			put(m, hdr + f.start, f.end - f.start);
+	if (hs.end && hdr[hs.end - 1] != '\n')
+		puts_(m, "\n");    /* a last field without its line end */
+	if (!hs.have_from) {
+		puts_(m, "From: ");
+		if (fullname && *fullname) {
+			put_name(m, fullname);
+			puts_(m, " ");
+		}
+		puts_(m, "<");
+		if (sender[0])
+			puts_(m, sender);
+		else {
+			puts_(m, "MAILER-DAEMON@");
+			puts_(m, origin);
+		}
+		puts_(m, ">\n");
+	}
+	if (!hs.have_date) {
+		bounce_date(time(0), date);
+		puts_(m, "Date: ");
+		puts_(m, date);
+		puts_(m, "\n");
+	}
+	if (!hs.have_msgid) {
+		puts_(m, "Message-ID: <");
+		puts_(m, id);
+		puts_(m, "@");
+		puts_(m, origin);
+		puts_(m, ">\n");
+	}
+}
+
+/* Exit status for a failed write to the queue. */
+static int write_status(void)
+{
+	return errno == ENOSPC || errno == EDQUOT ? EX_TEMPFAIL_ : EX_IOERR_;
+}
+
+/* Writes the maildrop entry (docs/queue.md): envelope, header, body, then
+ * the commit that makes it durable. Exits on any failure, leaving
+ * nothing behind. */
+static void write_entry(struct msg *m, const char *sender, char *id,
+			const char *fullname, const char *origin)
+{
+	if (queue_open(&m->q, cf.queue) < 0)
 		err_fatal(EX_CANTCREAT_, 1, "message not queued: unable to open "
 			  "the queue %s", cf.queue);
-	if (queue_tmp_open(&m.q, &m.t) < 0) {
-		m.t.fd = -1;
-		fail(&m, errno == ENOSPC ? EX_TEMPFAIL_ : EX_CANTCREAT_, 1,
+	if (queue_tmp_open(&m->q, &m->t) < 0) {
+		m->t.fd = -1;
+		fail(m, errno == ENOSPC ? EX_TEMPFAIL_ : EX_CANTCREAT_, 1,
 		     "unable to create a file in the queue");
 	}
-	queue_new_id(&m.q, id);
-	wbuf_init(&m.w, m.t.fd, wb, sizeof wb);
-	maildrop_put_envelope(&m.w, sender, strlen(sender), rc.ptr, rc.len, rc.n);
-	m.size = 0;
-	for (pos = 0; header_next(hdr, hdr_end, &pos, &f);)
-		if (!header_is(hdr, &f, "Bcc"))
-			put(&m, hdr + f.start, f.end - f.start);
-	if (hdr_end && hdr[hdr_end - 1] != '\n')
-		puts_(&m, "\n");    /* a last field without its line end */
-	if (!have_from) {
-		puts_(&m, "From: ");
-		if (fullname && *fullname) {
-			put_name(&m, fullname);
-			puts_(&m, " ");
-		}
-		puts_(&m, "<");
-		if (sender[0])
-			puts_(&m, sender);
-		else {
-			puts_(&m, "MAILER-DAEMON@");
-			puts_(&m, origin);
-		}
-		puts_(&m, ">\n");
-	}
-	if (!have_date) {
-		bounce_date(time(0), date);
-		puts_(&m, "Date: ");
-		puts_(&m, date);
-		puts_(&m, "\n");
-	}
-	if (!have_msgid) {
-		puts_(&m, "Message-ID: <");
-		puts_(&m, id);
-		puts_(&m, "@");
-		puts_(&m, origin);
-		puts_(&m, ">\n");
-	}
-	puts_(&m, "\n");
-	put(&m, hdr + body_off, hlen - body_off);
+	queue_new_id(&m->q, id);
+	wbuf_init(&m->w, m->t.fd, wb, sizeof wb);
+	maildrop_put_envelope(&m->w, sender, strlen(sender), rc.ptr, rc.len,
+			      rc.n);
+	m->size = 0;
+	put_header(m, sender, id, fullname, origin);
+	puts_(m, "\n");
+	put(m, hdr + hs.body_off, hs.len - hs.body_off);
 	for (;;) {
 		ssize_t n = in_read(chunk, sizeof chunk);
 		if (n < 0)
-			fail(&m, EX_IOERR_, 1, "unable to read standard input");
+			fail(m, EX_IOERR_, 1, "unable to read standard input");
 		if (n == 0)
 			break;
-		put(&m, chunk, (size_t)n);
+		put(m, chunk, (size_t)n);
 	}
-	if (wbuf_flush(&m.w) < 0)
-		fail(&m, errno == ENOSPC || errno == EDQUOT ? EX_TEMPFAIL_
-							    : EX_IOERR_, 1,
-		     "unable to write to the queue");
-	if (queue_tmp_commit(&m.q, &m.t, QUEUE_MAILDROP, id, 1) < 0) {
-		/* Not durable: take it back, so that exit status and queue
-		 * agree. */
-		int e = errno;
-		unlinkat(m.q.fd[QUEUE_MAILDROP], id, 0);
-		errno = e;
-		m.t.fd = -1;
-		fail(&m, errno == ENOSPC || errno == EDQUOT ? EX_TEMPFAIL_
-							    : EX_IOERR_, 1,
+	if (wbuf_flush(&m->w) < 0)
+		fail(m, write_status(), 1, "unable to write to the queue");
+	if (queue_tmp_commit(&m->q, &m->t, QUEUE_MAILDROP, id, 1) < 0) {
+		/* Not durable, and taken back by the queue: exit status and
+		 * queue agree. */
+		m->t.fd = -1;
+		fail(m, write_status(), 1,
 		     "unable to commit the message to the queue");
 	}
-	if (m.verbose)
+}
+
+/* sendmail -q: a flush byte to smtprcd. */
+static int flush_queue(void)
+{
+	char fifo[1024];
+
+	if (trigger_path(cf.rd, cf.semdir, fifo, sizeof fifo) < 0 ||
+	    trigger_signal_byte(fifo, TRIGGER_FLUSH) < 0)
+		err_fatal(EX_UNAVAILABLE_, 1, "unable to signal smtprcd at %s",
+			  cf.rd);
+	return 0;
+}
+
+int sendmail_main(int argc, char **argv)
+{
+	struct msg m;
+	struct args a;
+	const char *origin;
+	char sender[SMTP_PATH_SIZE], hostbuf[SMTP_DOMAIN_SIZE + 1];
+	char id[QUEUE_ID_SIZE], fifo[1024];
+
+	memset(&m, 0, sizeof m);
+	m.t.fd = -1;
+	signal(SIGPIPE, SIG_IGN);   /* errors are reported, never a signal */
+	parse_args(argc, argv, &a);
+	if (a.list)
+		return mailq_main(argc, argv);
+	load_conf(argc, argv);
+	if (a.flush)
+		return flush_queue();
+	origin = cf.origin ? cf.origin : cf.helo;
+	if (!origin)
+		origin = conf_hostname(hostbuf, sizeof hostbuf);
+	make_sender(a.from, origin, sender, sizeof sender);
+	if (sender[0] && !addr_valid(sender, strlen(sender)))
+		usage_error(sender, "not a valid sender address");
+	arg_rcpts(argc, argv, a.first, origin);
+	read_header(a.extract, origin);
+	if (!rc.n)
+		err_fatal(a.extract ? EX_DATAERR_ : EX_USAGE_, 0, "message not "
+			  "queued: no recipients%s", a.extract ? " in the "
+			  "arguments, To, Cc or Bcc" : " (give them as arguments "
+			  "or use -t)");
+	write_entry(&m, sender, id, a.fullname, origin);
+	if (a.verbose)
 		fprintf(stderr, "%s: queued as %s: %zu recipient(s), %lu bytes\n",
 			err_prog, id, rc.n, m.size);
-	{
-		char fifo[1024];
-		if ((trigger_path(cf.pd, cf.semdir, fifo, sizeof fifo) < 0 ||
-		     trigger_signal(fifo) < 0) && m.verbose)
-			err_warn(1, "queued, but unable to signal smtppd at %s "
-				 "(it sorts the mail when it next starts)", cf.pd);
-	}
+	if ((trigger_path(cf.pd, cf.semdir, fifo, sizeof fifo) < 0 ||
+	     trigger_signal(fifo) < 0) && a.verbose)
+		err_warn(1, "queued, but unable to signal smtppd at %s (it "
+			 "sorts the mail when it next starts)", cf.pd);
 	queue_close(&m.q);
 	return 0;
 }

@@ -385,6 +385,97 @@ static void txn_reply(struct smtp_session *s, const struct smtp_reply *r)
 	}
 }
 
+/* The replies of the opening: greeting, EHLO (or HELO), STARTTLS. */
+static void on_greeting(struct smtp_session *s, const struct smtp_reply *r)
+{
+	if (r->code != 220)
+		finish(s, E_GREETING, r->text, r->code != 421);
+	else if (s->hello) {
+		s->state = ST_EHLO;
+		s->emit = EM_EHLO;
+	} else
+		s->state = ST_READY;
+}
+
+static void on_ehlo(struct smtp_session *s, const struct smtp_reply *r)
+{
+	if (is2(r->code) && s->tls && !s->tls_on &&
+	    (s->ehlo.ext & SMTP_EXT_STARTTLS)) {
+		s->state = ST_STARTTLS;
+		s->emit = EM_STARTTLS;
+	} else if (is2(r->code) && s->tls == SMTP_TLS_REQUIRED && !s->tls_on)
+		finish(s, E_NOTLS, "the server does not offer STARTTLS", 1);
+	else if (is2(r->code))
+		after_ehlo(s);
+	else if (r->code >= 500) {
+		smtp_ehlo_init(&s->ehlo);
+		s->state = ST_HELO;
+		s->emit = EM_HELO;
+	} else
+		finish(s, E_HELLO, r->text, r->code != 421);
+}
+
+static void on_starttls(struct smtp_session *s, const struct smtp_reply *r)
+{
+	if (r->code == 220)
+		s->state = ST_TLS;
+	else if (s->tls == SMTP_TLS_REQUIRED || r->code == 421)
+		finish(s, E_NOTLS, r->text, r->code != 421);
+	else
+		s->state = ST_READY;     /* on in plaintext */
+}
+
+static void on_helo(struct smtp_session *s, const struct smtp_reply *r)
+{
+	if (is2(r->code) && s->tls == SMTP_TLS_REQUIRED)
+		finish(s, E_NOTLS, "the server does not offer EHLO, so no "
+		       "STARTTLS", 1);
+	else if (is2(r->code))
+		after_ehlo(s);
+	else
+		finish(s, E_HELLO, r->text, r->code != 421);
+}
+
+/* AUTH: LOGIN's two 334 challenges, then 235 for any mechanism. */
+static void on_auth(struct smtp_session *s, const struct smtp_reply *r)
+{
+	if (s->state == ST_AUTH) {
+		if (r->code == 235)
+			s->state = ST_READY;
+		else
+			finish(s, E_AUTH, r->text, r->code != 421);
+	} else if (r->code == 334) {
+		s->emit = s->state == ST_AUTH_LOGIN ? EM_AUTH_USER : EM_AUTH_PASS;
+		s->state = s->state == ST_AUTH_LOGIN ? ST_AUTH_USER : ST_AUTH;
+	} else
+		finish(s, E_AUTH, r->text, r->code != 421);
+}
+
+/* RSET before a transaction, the final dot's reply, and one discarded. */
+static void on_rset(struct smtp_session *s, const struct smtp_reply *r)
+{
+	if (is2(r->code)) {
+		s->need_rset = 0;
+		s->state = ST_TXN;
+		s->emit = EM_TXN;
+	} else
+		finish(s, E_PROTOCOL, r->text, r->code != 421);
+}
+
+static void on_dot(struct smtp_session *s, const struct smtp_reply *r)
+{
+	s->need_rset = 0;
+	if (s->state == ST_DOT_DISCARD) {
+		s->state = ST_TXN_DONE;
+		return;
+	}
+	result_set(&s->txn->dot, r);
+	if (r->code == 421)
+		finish(s, E_LOST, r->text, 0);
+	else
+		s->state = ST_TXN_DONE;
+}
+
 int smtp_session_line(struct smtp_session *s, const char *line, size_t len)
 {
 	struct smtp_reply *r = &s->reply;
@@ -402,92 +493,15 @@ int smtp_session_line(struct smtp_session *s, const char *line, size_t len)
 
 	result_set(&s->last, r);
 	switch (s->state) {
-	case ST_GREETING:
-		if (r->code != 220)
-			finish(s, E_GREETING, r->text, r->code != 421);
-		else if (s->hello) {
-			s->state = ST_EHLO;
-			s->emit = EM_EHLO;
-		} else
-			s->state = ST_READY;
-		break;
-	case ST_EHLO:
-		if (is2(r->code) && s->tls && !s->tls_on &&
-		    (s->ehlo.ext & SMTP_EXT_STARTTLS)) {
-			s->state = ST_STARTTLS;
-			s->emit = EM_STARTTLS;
-		} else if (is2(r->code) && s->tls == SMTP_TLS_REQUIRED &&
-			   !s->tls_on)
-			finish(s, E_NOTLS, "the server does not offer STARTTLS",
-			       1);
-		else if (is2(r->code))
-			after_ehlo(s);
-		else if (r->code >= 500) {
-			smtp_ehlo_init(&s->ehlo);
-			s->state = ST_HELO;
-			s->emit = EM_HELO;
-		} else
-			finish(s, E_HELLO, r->text, r->code != 421);
-		break;
-	case ST_STARTTLS:
-		if (r->code == 220)
-			s->state = ST_TLS;
-		else if (s->tls == SMTP_TLS_REQUIRED || r->code == 421)
-			finish(s, E_NOTLS, r->text, r->code != 421);
-		else
-			s->state = ST_READY;     /* on in plaintext */
-		break;
-	case ST_HELO:
-		if (is2(r->code) && s->tls == SMTP_TLS_REQUIRED)
-			finish(s, E_NOTLS, "the server does not offer EHLO, so "
-			       "no STARTTLS", 1);
-		else if (is2(r->code))
-			after_ehlo(s);
-		else
-			finish(s, E_HELLO, r->text, r->code != 421);
-		break;
-	case ST_AUTH_LOGIN:
-	case ST_AUTH_USER:
-		if (r->code == 334) {
-			s->emit = s->state == ST_AUTH_LOGIN ? EM_AUTH_USER
-							    : EM_AUTH_PASS;
-			s->state = s->state == ST_AUTH_LOGIN ? ST_AUTH_USER
-							     : ST_AUTH;
-		} else
-			finish(s, E_AUTH, r->text, r->code != 421);
-		break;
-	case ST_AUTH:
-		if (r->code == 235)
-			s->state = ST_READY;
-		else
-			finish(s, E_AUTH, r->text, r->code != 421);
-		break;
-	case ST_RSET:
-		if (is2(r->code)) {
-			s->need_rset = 0;
-			s->state = ST_TXN;
-			s->emit = EM_TXN;
-		} else
-			finish(s, E_PROTOCOL, r->text, r->code != 421);
-		break;
-	case ST_TXN:
-		txn_reply(s, r);
-		break;
-	case ST_DOT:
-		result_set(&s->txn->dot, r);
-		s->need_rset = 0;
-		if (r->code == 421)
-			finish(s, E_LOST, r->text, 0);
-		else
-			s->state = ST_TXN_DONE;
-		break;
-	case ST_DOT_DISCARD:
-		s->need_rset = 0;
-		s->state = ST_TXN_DONE;
-		break;
-	case ST_QUIT:
-		s->state = ST_DONE;
-		break;
+	case ST_GREETING: on_greeting(s, r); break;
+	case ST_EHLO: on_ehlo(s, r); break;
+	case ST_STARTTLS: on_starttls(s, r); break;
+	case ST_HELO: on_helo(s, r); break;
+	case ST_AUTH_LOGIN: case ST_AUTH_USER: case ST_AUTH: on_auth(s, r); break;
+	case ST_RSET: on_rset(s, r); break;
+	case ST_TXN: txn_reply(s, r); break;
+	case ST_DOT: case ST_DOT_DISCARD: on_dot(s, r); break;
+	case ST_QUIT: s->state = ST_DONE; break;
 	default:
 		/* A reply nobody asked for. */
 		finish(s, E_UNEXPECTED, err_str(E_UNEXPECTED), 1);

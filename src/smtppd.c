@@ -13,7 +13,6 @@
  * cannot be parsed is renamed maildrop/ID.bad, logged, and kept.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +22,6 @@
 #include "bounce.h"
 #include "conf.h"
 #include "daemon.h"
-#include "dirscan.h"
 #include "err.h"
 #include "log.h"
 #include "maildrop.h"
@@ -31,7 +29,9 @@
 #include "outcome.h"
 #include "programs.h"
 #include "queue.h"
+#include "readfile.h"
 #include "rcptlist.h"
+#include "sorting.h"
 #include "trigger.h"
 
 enum { P_WAITFOR, P_IFREMOTE, P_IFLOCAL, P_LOCAL, P_TIMEOUT, P_FOREVER,
@@ -39,23 +39,24 @@ enum { P_WAITFOR, P_IFREMOTE, P_IFLOCAL, P_LOCAL, P_TIMEOUT, P_FOREVER,
        P_SYSLOG };
 
 static const struct opt_def smtppd_opts[] = {
-	{ P_WAITFOR, OPT_STR, "WAITFOR", "waitfor" },
-	{ P_IFREMOTE, OPT_STR, "IFREMOTEPOST", "ifremotepost" },
-	{ P_IFLOCAL, OPT_STR, "IFLOCALPOST", "iflocalpost" },
-	{ P_LOCAL, OPT_STR, "LOCAL", "local" },
-	{ P_TIMEOUT, OPT_STR, "TIMEOUT", "timeout" },
-	{ P_FOREVER, OPT_BOOL, "FOREVER", "forever" },
-	{ P_ONCE, OPT_BOOL, 0, "once" },
-	{ P_QUEUE, OPT_STR, 0, "queue" },
-	{ P_SEMDIR, OPT_STR, 0, "semaphore-dir" },
-	{ P_PD, OPT_STR, 0, "pd-semaphore" },
-	{ P_RD, OPT_STR, 0, "rd-semaphore" },
-	{ P_HELO, OPT_STR, 0, "helo-name" },
-	{ P_CONFIG, OPT_STR, 0, "config" },
-	{ P_VERBOSE, OPT_BOOL, "V", "verbose" },
-	{ P_SYSLOG, OPT_BOOL, 0, "syslog" },
+	{ P_WAITFOR, OPT_STR, "WAITFOR", "waitfor", OPT_CMDLINE },
+	{ P_IFREMOTE, OPT_STR, "IFREMOTEPOST", "ifremotepost", OPT_CMDLINE },
+	{ P_IFLOCAL, OPT_STR, "IFLOCALPOST", "iflocalpost", OPT_CMDLINE },
+	{ P_LOCAL, OPT_STR, "LOCAL", "local", 0 },
+	{ P_TIMEOUT, OPT_STR, "TIMEOUT", "timeout", OPT_CMDLINE },
+	{ P_FOREVER, OPT_BOOL, "FOREVER", "forever", OPT_CMDLINE },
+	{ P_ONCE, OPT_BOOL, 0, "once", OPT_CMDLINE },
+	{ P_QUEUE, OPT_STR, 0, "queue", 0 },
+	{ P_SEMDIR, OPT_STR, 0, "semaphore-dir", 0 },
+	{ P_PD, OPT_STR, 0, "pd-semaphore", 0 },
+	{ P_RD, OPT_STR, 0, "rd-semaphore", 0 },
+	{ P_HELO, OPT_STR, 0, "helo-name", 0 },
+	{ P_CONFIG, OPT_STR, 0, "config", OPT_CMDLINE },
+	{ P_VERBOSE, OPT_BOOL, "V", "verbose", 0 },
+	{ P_SYSLOG, OPT_BOOL, 0, "syslog", 0 },
 };
 #define NOPTS ((int)(sizeof smtppd_opts / sizeof smtppd_opts[0]))
+const struct opt_table smtppd_opt_table = { smtppd_opts, NOPTS };
 
 static struct {
 	const char *waitfor, *ifremote, *iflocal, *queue, *semdir, *helo;
@@ -73,7 +74,7 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 	case P_IFREMOTE: case P_RD: cf.ifremote = h->val; break;
 	case P_IFLOCAL: cf.iflocal = h->val; break;
 	case P_LOCAL:
-		if (!rcptlist_domain_valid(h->val, strlen(h->val)))
+		if (!addr_domain_valid(h->val, strlen(h->val)))
 			return "/LOCAL needs a domain";
 		if (cf.nlocal == LOCAL_DOMAINS_MAX)
 			return "more /LOCAL domains than LOCAL_DOMAINS_MAX";
@@ -88,7 +89,7 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 	case P_QUEUE: cf.queue = h->val; break;
 	case P_SEMDIR: cf.semdir = h->val; break;
 	case P_HELO:
-		if (!rcptlist_domain_valid(h->val, strlen(h->val)))
+		if (!addr_domain_valid(h->val, strlen(h->val)))
 			return "not a domain name";
 		cf.helo = h->val;
 		break;
@@ -138,10 +139,7 @@ static void options(int argc, char **argv)
 static struct {
 	char env_buf[MAILDROP_ENVELOPE_SIZE];
 	struct maildrop_env env;
-	char dom[MAILDROP_RCPT_MAX][SMTP_DOMAIN_SIZE + 1]; /* lower case */
-	int of[MAILDROP_RCPT_MAX];      /* recipient -> domain index, -1 bad */
-	size_t ndom;
-	struct outcome bad_o[MAILDROP_RCPT_MAX];
+	struct sorting so;
 	struct bounce_rcpt bad[MAILDROP_RCPT_MAX];
 	struct rcptlist list;
 	char out[RCPTLIST_SIZE];
@@ -158,7 +156,7 @@ static int is_local(const char *d)
 {
 	size_t i;
 	for (i = 0; i < cf.nlocal; i++)
-		if (rcptlist_eq_nocase(cf.local[i], strlen(cf.local[i]), d,
+		if (addr_eq_nocase(cf.local[i], strlen(cf.local[i]), d,
 				       strlen(d)))
 			return 1;
 	return 0;
@@ -167,102 +165,31 @@ static int is_local(const char *d)
 /* Sets the entry aside as NAME.bad: never deleted, never retried. */
 static void set_aside(struct queue *q, const char *name, const char *why)
 {
-	char bad[QUEUE_ID_SIZE + 16];
-	snprintf(bad, sizeof bad, "%s.bad", name);
-	err_warn(0, "malformed maildrop entry %s: %s; set aside as maildrop/%s",
-		 name, why, bad);
-	if (renameat(q->fd[QUEUE_MAILDROP], name, q->fd[QUEUE_MAILDROP], bad) < 0)
+	err_warn(0, "malformed maildrop entry %s: %s; set aside as "
+		 "maildrop/%s.bad", name, why, name);
+	if (queue_set_aside(q, name) < 0)
 		err_warn(1, "unable to set aside maildrop/%s", name);
 }
 
-/* Classifies recipient i: its domain's index, or -1 with a bounce. */
-static int classify(size_t i, size_t idlen)
+/* Classifies every recipient; the unroutable ones go to e.bad. Returns
+ * how many those are. */
+static size_t classify_all(const char *name)
 {
-	const struct maildrop_addr *a = &e.env.rcpt[i];
-	const char *at = 0, *p;
-	size_t dl, k;
-	int quoted = 0;
+	size_t i, nbad = 0;
 
-	for (p = a->addr; p < a->addr + a->len; p++) {
-		if (*p == '"')
-			quoted = !quoted;
-		else if (*p == '@' && !quoted)
-			at = p;
-	}
-	if (!rcptlist_addr_valid(a->addr, a->len) || !at) {
-		outcome_set(&e.bad_o[i], OUTCOME_BOUNCED, "5.1.3",
-			    "bad destination mailbox address syntax");
-		return -1;
-	}
-	dl = (size_t)(a->addr + a->len - at - 1);
-	if (!rcptlist_domain_valid(at + 1, dl) ||
-	    (at[1] != '[' && !memchr(at + 1, '.', dl))) {
-		outcome_set(&e.bad_o[i], OUTCOME_BOUNCED, "5.1.2",
-			    "bad destination system address: the domain is "
-			    "not a routable domain name");
-		return -1;
-	}
-	if (idlen + 1 + dl > 250) {
-		outcome_set(&e.bad_o[i], OUTCOME_BOUNCED, "5.1.2",
-			    "destination domain too long for this system's "
-			    "queue file names");
-		return -1;
-	}
-	for (k = 0; k < e.ndom; k++)
-		if (rcptlist_eq_nocase(e.dom[k], strlen(e.dom[k]), at + 1, dl))
-			return (int)k;
-	for (k = 0; k < dl; k++) {
-		char c = at[1 + k];
-		e.dom[e.ndom][k] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-	}
-	e.dom[e.ndom][dl] = 0;
-	return (int)e.ndom++;
-}
-
-/* Copies the message part of the entry into a new file in tmp/. */
-static int copy_message(struct queue *q, int fd, struct queue_tmp *t)
-{
-	off_t off = (off_t)e.env.msg_off;
-	if (queue_tmp_open(q, t) < 0)
-		return -1;
-	for (;;) {
-		ssize_t n = pread(fd, e.copy, sizeof e.copy, off);
-		if (n < 0 && errno == EINTR)
+	sorting_classify(&e.so, &e.env, strlen(name));
+	for (i = 0; i < e.env.nrcpt; i++) {
+		if (e.so.of[i] >= 0)
 			continue;
-		if (n < 0)
-			goto fail;
-		if (n == 0)
-			break;
-		if (queue_write_all(t->fd, e.copy, (size_t)n) < 0)
-			goto fail;
-		off += n;
+		e.bad[nbad].addr = e.env.rcpt[i].addr;
+		e.bad[nbad].len = e.env.rcpt[i].len;
+		e.bad[nbad].o = &e.so.bad[i];
+		nbad++;
+		log_line("bounced <%.*s> %s: %s %s", (int)e.env.rcpt[i].len,
+			 e.env.rcpt[i].addr, name, e.so.bad[i].status,
+			 e.so.bad[i].diag);
 	}
-	if (fsync(t->fd) < 0)
-		goto fail;
-	return 0;
-fail:
-	queue_tmp_abort(q, t);
-	return -1;
-}
-
-/* Links the message as mess/NAME, replacing a link an interrupted
- * earlier sort left. */
-static int link_message(struct queue *q, const struct queue_tmp *t,
-			const char *name)
-{
-	char alt[sizeof t->name + 8];
-	if (linkat(q->fd[QUEUE_TMP], t->name, q->fd[QUEUE_MESS], name, 0) == 0)
-		return 0;
-	if (errno != EEXIST)
-		return -1;
-	snprintf(alt, sizeof alt, "%s.l", t->name);
-	if (linkat(q->fd[QUEUE_TMP], t->name, q->fd[QUEUE_TMP], alt, 0) < 0)
-		return -1;
-	if (renameat(q->fd[QUEUE_TMP], alt, q->fd[QUEUE_MESS], name) < 0) {
-		unlinkat(q->fd[QUEUE_TMP], alt, 0);
-		return -1;
-	}
-	return 0;
+	return nbad;
 }
 
 /* Writes the recipient list of domain k. */
@@ -270,20 +197,19 @@ static int write_list(struct queue *q, const char *id, size_t k,
 		      unsigned long queued, int local)
 {
 	struct rcptlist *l = &e.list;
-	struct queue_tmp t;
 	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
 	size_t i, len;
 
 	memset(l, 0, sizeof *l);
 	l->id = id;
 	l->id_len = strlen(id);
-	l->domain = e.dom[k];
-	l->domain_len = strlen(e.dom[k]);
+	l->domain = e.so.dom[k];
+	l->domain_len = strlen(e.so.dom[k]);
 	l->sender = e.env.sender.addr;
 	l->sender_len = e.env.sender.len;
 	l->queued = queued;
 	for (i = 0; i < e.env.nrcpt; i++)
-		if (e.of[i] == (int)k) {
+		if (e.so.of[i] == (int)k) {
 			l->rcpt[l->nrcpt].addr = e.env.rcpt[i].addr;
 			l->rcpt[l->nrcpt].len = e.env.rcpt[i].len;
 			l->nrcpt++;
@@ -293,15 +219,8 @@ static int write_list(struct queue *q, const char *id, size_t k,
 		errno = EOVERFLOW;
 		return -1;
 	}
-	snprintf(name, sizeof name, "%s.%s", id, e.dom[k]);
-	if (queue_tmp_open(q, &t) < 0)
-		return -1;
-	if (queue_write_all(t.fd, e.out, len) < 0) {
-		queue_tmp_abort(q, &t);
-		return -1;
-	}
-	return queue_tmp_commit(q, &t, local ? QUEUE_LOCAL : QUEUE_REMOTE,
-				name, 0);
+	snprintf(name, sizeof name, "%s.%s", id, e.so.dom[k]);
+	return queue_put(q, local ? QUEUE_LOCAL : QUEUE_REMOTE, name, e.out, len);
 }
 
 static const char *helo_name(void)
@@ -313,104 +232,124 @@ static const char *helo_name(void)
 	return e.helo;
 }
 
-/* Sorts one entry. Leaves it in place on any failure (tried again on the
- * next pass). */
+/* The bounce for the nbad unroutable recipients, quoting the message
+ * copied to t; it must be durable before the entry may go. A null
+ * sender's are only logged. Returns 0 or -1 (errno set). */
+static int bounce_bad(struct queue *q, const char *name, size_t nbad,
+		      const struct queue_tmp *t, unsigned long queued)
+{
+	struct bounce b;
+	int rc, err;
+
+	if (!nbad)
+		return 0;
+	if (!e.env.sender.len) {
+		err_warn(0, "maildrop entry %s has a null sender: %zu "
+			 "unroutable recipient(s) dropped without a bounce",
+			 name, nbad);
+		return 0;
+	}
+	b.reporting_mta = helo_name();
+	b.remote_mta = 0;
+	b.sender = e.env.sender.addr;
+	b.sender_len = e.env.sender.len;
+	b.id = name;
+	b.queued = queued;
+	b.now = time(0);
+	b.rcpt = e.bad;
+	b.nrcpt = nbad;
+	b.msgfd = queue_tmp_reopen(q, t);
+	if (b.msgfd < 0)
+		return -1;
+	rc = bounce_write(q, &b);
+	err = errno;
+	close(b.msgfd);
+	errno = err;
+	return rc < 0 ? -1 : 0;
+}
+
+/* Links the message copy t and writes a list for every domain. Returns 0
+ * or -1 (errno set); counts what went where in ps. */
+static int write_domains(struct queue *q, const char *name,
+			 const struct queue_tmp *t, unsigned long queued,
+			 size_t *nremote, size_t *nlocal)
+{
+	size_t i;
+
+	for (i = 0; i < e.so.ndom; i++) {
+		char mname[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
+		int local = is_local(e.so.dom[i]);
+		snprintf(mname, sizeof mname, "%s.%s", name, e.so.dom[i]);
+		if (queue_link_message(q, t, mname) < 0 ||
+		    write_list(q, name, i, queued, local) < 0)
+			return -1;
+		if (local) {
+			(*nlocal)++;
+			err_warn(0, "message %s for local domain %s is held in "
+				 "local/%s: this system has no local delivery "
+				 "agent (see mailq)", name, e.so.dom[i], mname);
+		} else
+			(*nremote)++;
+	}
+	return 0;
+}
+
+/* Reads and checks the entry's envelope. Returns 0, 1 when the entry was
+ * set aside, or -1 on an I/O error. */
+static int read_entry(struct queue *q, const char *name, int fd)
+{
+	long n = readfile_pread(fd, e.env_buf, sizeof e.env_buf, 0);
+
+	if (n < 0)
+		return -1;
+	if (!rcptlist_id_valid(name, strlen(name))) {
+		set_aside(q, name, "its name is not a queue identifier");
+		return 1;
+	}
+	if (maildrop_parse(&e.env, e.env_buf, (size_t)n) < 0) {
+		set_aside(q, name, e.env.err);
+		return 1;
+	}
+	return 0;
+}
+
+/* Sorts one entry: message copied to tmp/, bounce for the unroutable
+ * recipients, a link and a list per domain, everything synced, then the
+ * entry removed (docs/queue.md). Leaves it in place on any failure
+ * (tried again on the next pass). */
 static int sort_one(const char *name, void *arg)
 {
 	struct pass *ps = arg;
 	struct queue *q = ps->q;
 	struct queue_tmp t;
 	struct stat st;
-	ssize_t n;
-	size_t i, nbad = 0, nremote = 0, nlocal = 0;
-	int fd;
+	size_t nbad, nremote = 0, nlocal = 0;
+	int fd, rc;
 
 	if (name[0] == '.' || strchr(name, '.'))
 		return daemon_term;        /* .bad entries and dot files */
-	fd = openat(q->fd[QUEUE_MAILDROP], name, O_RDONLY | O_CLOEXEC);
+	fd = queue_open_entry(q, QUEUE_MAILDROP, name);
 	if (fd < 0)
 		return daemon_term;        /* gone meanwhile */
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, &st) < 0 || (rc = read_entry(q, name, fd)) < 0)
 		goto io;
-	n = pread(fd, e.env_buf, sizeof e.env_buf, 0);
-	if (n < 0)
-		goto io;
-	if (!rcptlist_id_valid(name, strlen(name))) {
+	if (rc > 0) {
 		close(fd);
-		set_aside(q, name, "its name is not a queue identifier");
 		return daemon_term;
 	}
-	if (maildrop_parse(&e.env, e.env_buf, (size_t)n) < 0) {
-		close(fd);
-		set_aside(q, name, e.env.err);
-		return daemon_term;
-	}
-	e.ndom = 0;
-	for (i = 0; i < e.env.nrcpt; i++) {
-		e.of[i] = classify(i, strlen(name));
-		if (e.of[i] < 0) {
-			e.bad[nbad].addr = e.env.rcpt[i].addr;
-			e.bad[nbad].len = e.env.rcpt[i].len;
-			e.bad[nbad].o = &e.bad_o[i];
-			nbad++;
-			log_line("bounced <%.*s> %s: %s %s",
-				 (int)e.env.rcpt[i].len, e.env.rcpt[i].addr, name,
-				 e.bad_o[i].status, e.bad_o[i].diag);
-		}
-	}
-	if (copy_message(q, fd, &t) < 0)
+	nbad = classify_all(name);
+	if (queue_copy_message(q, fd, (long long)e.env.msg_off, &t, e.copy,
+			       sizeof e.copy) < 0)
 		goto io;
-	/* The bounce first: only once it is durable may the entry go. */
-	if (nbad && e.env.sender.len) {
-		struct bounce b;
-		b.reporting_mta = helo_name();
-		b.remote_mta = 0;
-		b.sender = e.env.sender.addr;
-		b.sender_len = e.env.sender.len;
-		b.id = name;
-		b.queued = (unsigned long)st.st_mtime;
-		b.now = time(0);
-		b.rcpt = e.bad;
-		b.nrcpt = nbad;
-		b.msgfd = openat(q->fd[QUEUE_TMP], t.name, O_RDONLY | O_CLOEXEC);
-		if (b.msgfd < 0 || bounce_write(q, &b) < 0) {
-			int err = errno;
-			if (b.msgfd >= 0)
-				close(b.msgfd);
-			queue_tmp_abort(q, &t);
-			errno = err;
-			goto io;
-		}
-		close(b.msgfd);
-	} else if (nbad) {
-		err_warn(0, "maildrop entry %s has a null sender: %zu "
-			 "unroutable recipient(s) dropped without a bounce",
-			 name, nbad);
-	}
-	for (i = 0; i < e.ndom; i++) {
-		char mname[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
-		int local = is_local(e.dom[i]);
-		snprintf(mname, sizeof mname, "%s.%s", name, e.dom[i]);
-		if (link_message(q, &t, mname) < 0 ||
-		    write_list(q, name, i, (unsigned long)st.st_mtime, local) < 0) {
-			queue_tmp_abort(q, &t);
-			goto io;
-		}
-		q->dirty |= 1u << QUEUE_MESS;
-		if (local) {
-			nlocal++;
-			err_warn(0, "message %s for local domain %s is held in "
-				 "local/%s: this system has no local delivery "
-				 "agent (see mailq)", name, e.dom[i], mname);
-		} else
-			nremote++;
+	if (bounce_bad(q, name, nbad, &t, (unsigned long)st.st_mtime) < 0 ||
+	    write_domains(q, name, &t, (unsigned long)st.st_mtime, &nremote,
+			  &nlocal) < 0) {
+		queue_tmp_abort(q, &t);
+		goto io;
 	}
 	queue_tmp_abort(q, &t);     /* the tmp/ name; the links stay */
-	if (queue_sync(q) < 0)
+	if (queue_maildrop_done(q, name) < 0)
 		goto io;
-	if (unlinkat(q->fd[QUEUE_MAILDROP], name, 0) < 0 && errno != ENOENT)
-		goto io;
-	q->dirty |= 1u << QUEUE_MAILDROP;
 	close(fd);
 	ps->remote += (unsigned)nremote;
 	ps->local += (unsigned)nlocal;
@@ -435,9 +374,7 @@ int smtppd_main(int argc, char **argv)
 	int fifofd = -1, lock;
 
 	options(argc, argv);
-#if CONFIG_LOG
-	log_verbose = cf.verbose;
-#endif
+	log_set_verbose(cf.verbose);
 	if (chdir(cf.queue) < 0)
 		err_fatal(EX_CANTCREAT_, 1, "unable to enter the queue %s", cf.queue);
 	if (queue_open(&q, ".") < 0)
@@ -462,7 +399,7 @@ int smtppd_main(int argc, char **argv)
 		do {
 			unsigned before = ps.sorted + ps.failed;
 			daemon_hup = 0;
-			if (dirscan(q.fd[QUEUE_MAILDROP], sort_one, &ps) == E_SYS)
+			if (queue_scan(&q, QUEUE_MAILDROP, sort_one, &ps) == E_SYS)
 				err_warn(1, "unable to read maildrop/");
 			/* Entries written during the scan (bounces among
 			 * them) are caught by one more scan. */

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "readfile.h"
 #include "arena.h"
 #include "body.h"
 #include "bounce.h"
@@ -67,32 +68,15 @@ static int job_load(const char *path, const char *domain, int any_domain,
 {
 	struct rcptlist *l = &job.list;
 	const char *name = base_name(path);
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	long len = readfile_at(AT_FDCWD, path, job.buf, sizeof job.buf, 0);
 
-	if (fd < 0)
-		return E_SYS;
-	for (;;) {
-		ssize_t n = read(fd, job.buf + len, sizeof job.buf - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			n = errno;
-			close(fd);
-			errno = (int)n;
-			return E_SYS;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof job.buf) {
-			close(fd);
-			*err = "larger than RCPTLIST_SIZE";
-			return E_LIST;
-		}
+	if (len == READFILE_TOO_BIG) {
+		*err = "larger than RCPTLIST_SIZE";
+		return E_LIST;
 	}
-	close(fd);
-	if (rcptlist_parse(l, job.buf, len) < 0) {
+	if (len < 0)
+		return E_SYS;
+	if (rcptlist_parse(l, job.buf, (size_t)len) < 0) {
 		snprintf(job.name, sizeof job.name, "line %u: %s", l->err_line,
 			 l->err);
 		*err = job.name;
@@ -106,7 +90,7 @@ static int job_load(const char *path, const char *domain, int any_domain,
 		*err = "file name is not MESSAGE.DOMAIN of its contents";
 		return E_LIST;
 	}
-	if (!any_domain && !rcptlist_eq_nocase(domain, strlen(domain),
+	if (!any_domain && !addr_eq_nocase(domain, strlen(domain),
 					       l->domain, l->domain_len)) {
 		*err = "list is for another domain";
 		return E_LIST;
@@ -129,16 +113,14 @@ static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 		 o->diag, o->dup_risk ? " (possible duplicate)" : "");
 }
 
-/* Decides, bounces and rewrites one list after its attempt. */
-static void job_settle(struct queue *q, const char *path, int msgfd,
-		       const struct smtprc_conf *c, struct run_status *st)
+/* Expires, logs and collects the bounced recipients of the loaded list
+ * into job.brcpt. Returns how many. */
+static size_t job_decide(const struct smtprc_conf *c, time_t now)
 {
-	struct rcptlist *l = &job.list, *nl = &job.next;
-	time_t now = time(0);
+	const struct rcptlist *l = &job.list;
 	unsigned long age = (unsigned long)now > l->queued
 				    ? (unsigned long)now - l->queued : 0;
-	size_t i, nb = 0, len;
-	char remote[IP46_FMT_SIZE + SMTP_DOMAIN_SIZE + 8];
+	size_t i, nb = 0;
 
 	for (i = 0; i < l->nrcpt; i++) {
 		outcome_expire(&job.out_of[i], age, c->lifetime);
@@ -150,43 +132,63 @@ static void job_settle(struct queue *q, const char *path, int msgfd,
 			nb++;
 		}
 	}
-	if (nb && !l->sender_len) {
+	return nb;
+}
+
+/* Writes the bounce for the nb bounced recipients. When it cannot be made
+ * durable they are deferred instead, to bounce on a later run. */
+static void job_bounce(struct queue *q, int msgfd, size_t nb, time_t now,
+		       const struct smtprc_conf *c, struct run_status *st)
+{
+	const struct rcptlist *l = &job.list;
+	char remote[IP46_FMT_SIZE + SMTP_DOMAIN_SIZE + 8], why[SMTP_DIAG_SIZE];
+	struct bounce b;
+	size_t i;
+
+	if (!nb)
+		return;
+	if (!l->sender_len) {
 		err_warn(0, "message %.*s has a null sender: %u bounced "
 			 "recipient(s) dropped without a bounce",
 			 (int)l->id_len, l->id, (unsigned)nb);
-	} else if (nb) {
-		struct bounce b;
-		if (relay.server) {
-			char ip[IP46_FMT_SIZE];
-			ip46_fmt(&relay.server->ip, ip);
-			snprintf(remote, sizeof remote, "%s", relay.server->name[0] &&
-				 relay.server->name[0] != '[' ? relay.server->name : ip);
-		}
-		b.reporting_mta = c->relay.helo_name;
-		b.remote_mta = relay.server ? remote : 0;
-		b.sender = l->sender;
-		b.sender_len = l->sender_len;
-		b.id = job.name;
-		b.queued = l->queued;
-		b.now = now;
-		b.rcpt = job.brcpt;
-		b.nrcpt = nb;
-		b.msgfd = msgfd;
-		if (bounce_write(q, &b) < 0) {
-			/* The bounce is not safe: keep those recipients
-			 * pending, to bounce on a later run. */
-			char why[SMTP_DIAG_SIZE];
-			snprintf(why, sizeof why, "bounce not written (%s); "
-				 "will bounce on a later attempt", strerror(errno));
-			err_warn(0, "message %s: %s", job.name, why);
-			for (i = 0; i < l->nrcpt; i++)
-				if (job.out_of[i].kind == OUTCOME_BOUNCED)
-					outcome_set(&job.out_of[i],
-						    OUTCOME_DEFERRED, "4.3.0", why);
-			st->ioerr = 1;
-		} else
-			st->bounces++;
+		return;
 	}
+	if (relay.server) {
+		char ip[IP46_FMT_SIZE];
+		ip46_fmt(&relay.server->ip, ip);
+		snprintf(remote, sizeof remote, "%s", relay.server->name[0] &&
+			 relay.server->name[0] != '[' ? relay.server->name : ip);
+	}
+	b.reporting_mta = c->relay.helo_name;
+	b.remote_mta = relay.server ? remote : 0;
+	b.sender = l->sender;
+	b.sender_len = l->sender_len;
+	b.id = job.name;
+	b.queued = l->queued;
+	b.now = now;
+	b.rcpt = job.brcpt;
+	b.nrcpt = nb;
+	b.msgfd = msgfd;
+	if (bounce_write(q, &b) == 0) {
+		st->bounces++;
+		return;
+	}
+	snprintf(why, sizeof why, "bounce not written (%s); will bounce on a "
+		 "later attempt", strerror(errno));
+	err_warn(0, "message %s: %s", job.name, why);
+	for (i = 0; i < l->nrcpt; i++)
+		if (job.out_of[i].kind == OUTCOME_BOUNCED)
+			outcome_local_error(&job.out_of[i], why);
+	st->ioerr = 1;
+}
+
+/* The list with its deferred recipients only, each with its diagnostic,
+ * into job.next. */
+static void job_next(void)
+{
+	const struct rcptlist *l = &job.list;
+	struct rcptlist *nl = &job.next;
+	size_t i;
 
 	*nl = *l;
 	nl->nrcpt = 0;
@@ -207,7 +209,19 @@ static void job_settle(struct queue *q, const char *path, int msgfd,
 		r->diag = job.diag[i];
 		r->diag_len = strlen(job.diag[i]);
 	}
-	if (nl->nrcpt == 0) {
+}
+
+/* Decides, bounces and rewrites one list after its attempt: finished
+ * (queue_finish) when nobody is left, else rewritten with the deferred. */
+static void job_settle(struct queue *q, const char *path, int msgfd,
+		       const struct smtprc_conf *c, struct run_status *st)
+{
+	time_t now = time(0);
+	size_t len;
+
+	job_bounce(q, msgfd, job_decide(c, now), now, c, st);
+	job_next();
+	if (job.next.nrcpt == 0) {
 		if (queue_finish(q, path, job.name) < 0) {
 			err_warn(1, "unable to finish recipient list %s", path);
 			st->ioerr = 1;
@@ -215,7 +229,7 @@ static void job_settle(struct queue *q, const char *path, int msgfd,
 		return;
 	}
 	st->deferred = 1;
-	len = rcptlist_format(nl, job.out, sizeof job.out);
+	len = rcptlist_format(&job.next, job.out, sizeof job.out);
 	if (!len || queue_replace(q, path, job.out, len) < 0) {
 		err_warn(1, "unable to rewrite recipient list %s", path);
 		st->ioerr = 1;
@@ -240,12 +254,9 @@ static int job_txn(struct smtp_txn *t, int msgfd)
 
 	body_info_init(&info);
 	for (;;) {
-		ssize_t n = pread(msgfd, chunk, sizeof chunk, off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		long n = readfile_pread(msgfd, chunk, sizeof chunk, off);
+		if (n < 0)
 			return E_SYS;
-		}
 		if (n == 0)
 			break;
 		body_info_chunk(&info, chunk, (size_t)n);
@@ -294,13 +305,10 @@ static unsigned long rand_below(void *st, unsigned long max)
 static void resolv_conf(struct dnsq_conf *d)
 {
 	char buf[4096];
-	ssize_t n = 0;
-	int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
+	long n = readfile_at(AT_FDCWD, "/etc/resolv.conf", buf, sizeof buf, 0);
 
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof buf);
-		close(fd);
-	}
+	if (n == READFILE_TOO_BIG)
+		n = (long)sizeof buf;   /* its first 4 KiB, as before */
 	if (n < 0 || !dnsq_resolvconf(buf, (size_t)(n < 0 ? 0 : n), d)) {
 		ip46_parse("127.0.0.1", 9, &d->serv[0].ip);
 		d->serv[0].port = 53;
@@ -332,177 +340,225 @@ static void log_servers(const char *domain, const struct locate_result *r)
 	}
 }
 
-int smtprc_main(int argc, char **argv)
-{
+/* One run: the configuration, what happened so far, the queue, and the
+ * connection state shared by every list. */
+struct run {
 	struct smtprc_conf c;
-	struct run_status st = { 0, 0, 0, 0 };
+	struct run_status st;
 	struct locate_req lq;
 	struct queue q;
 	struct smtp_txn t;
-	int first, i, opened = 0, located_ok = 0, form, tls_unusable = 0;
-	size_t hl;
-	unsigned port;
-	const char *why;
+	const char *domain;     /* the argument */
+	int form;               /* LOCATE_* of the argument or route */
+	int opened, located_ok, tls_unusable;
+};
 
-	/* A log reader that went away must not kill a run half-way (sockets
-	 * use MSG_NOSIGNAL; this covers standard error). */
-	signal(SIGPIPE, SIG_IGN);
-	first = smtprc_options(&c, argc, argv);
-	if (first == -2)
-		return 0;
-	if (first < 0)
-		return EX_USAGE_;
-#if CONFIG_LOG
-	log_verbose = c.verbose;
-#endif
-	/* A route's target stands for the domain; the lists stay checked
-	 * against the domain itself. */
-	lq.domain = c.target ? c.target : argv[first];
-	lq.clientip = c.target ? 1 : c.clientip;
-	lq.clientport = c.target ? 1 : c.clientport;
-	lq.smtp_port = c.smtp_port;
-	lq.self = c.self;
-	lq.nself = c.nself;
-	lq.srv_self = c.srv_self;
-	lq.srv_super = c.srv_super;
-	lq.implicit = c.implicit;
-	lq.ip6 = c.ip6;
-	lq.dns = &c.dns;
-	lq.rand = rand_below;
-	lq.rand_state = &rand_state;
+/* Where the servers are looked for: a route's target stands for the
+ * domain (the lists stay checked against the domain itself). Returns 0 or
+ * EX_USAGE_ after reporting why. */
+static int run_locate_setup(struct run *r)
+{
+	struct smtprc_conf *c = &r->c;
+	struct locate_req *lq = &r->lq;
+	const char *why;
+	unsigned port;
+	size_t hl;
+
+	lq->domain = c->target ? c->target : r->domain;
+	lq->clientip = c->target ? 1 : c->clientip;
+	lq->clientport = c->target ? 1 : c->clientport;
+	lq->smtp_port = c->smtp_port;
+	lq->self = c->self;
+	lq->nself = c->nself;
+	lq->srv_self = c->srv_self;
+	lq->srv_super = c->srv_super;
+	lq->implicit = c->implicit;
+	lq->ip6 = c->ip6;
+	lq->dns = &c->dns;
+	lq->rand = rand_below;
+	lq->rand_state = &rand_state;
 	rand_seed();
-	if (!c.dns.nserv)
-		resolv_conf(&c.dns);
-	dns_tries(&c.dns, c.timeout_dns);
-	form = locate_parse(&lq, &hl, &port, &why);
-	if (form < 0) {
-		smtprc_usage_error(lq.domain, why);
+	if (!c->dns.nserv)
+		resolv_conf(&c->dns);
+	dns_tries(&c->dns, c->timeout_dns);
+	r->form = locate_parse(lq, &hl, &port, &why);
+	if (r->form < 0) {
+		smtprc_usage_error(lq->domain, why);
 		return EX_USAGE_;
 	}
 	/* DANE-TA's second name: the mail domain, when the argument is one
 	 * and not routed (a route's host, a HOST:PORT or a literal is the
 	 * TLSA base domain itself, or has none). */
-	c.relay.nexthop = !c.target && form == LOCATE_DOMAIN ? argv[first] : 0;
-	if (c.target && log_verbose)
-		log_line("%s: routed to %s", argv[first], c.target);
-	if (queue_open(&q, c.queue) < 0)
-		err_fatal(EX_IOERR_, 1, "unable to open queue %s", c.queue);
-	queue_sweep(&q);
+	c->relay.nexthop = !c->target && r->form == LOCATE_DOMAIN ? r->domain : 0;
+	if (c->target && log_verbose)
+		log_line("%s: routed to %s", r->domain, c->target);
+	return 0;
+}
 
-	relay.fd = -1;
-	outcome_set(&relay.fail, OUTCOME_DEFERRED, "4.4.1", "no session was opened");
-#if CONFIG_TLS
-	if (c.relay.tls == RELAY_TLS_VERIFY) {
-		/* Without anchors nothing can be verified: every recipient is
-		 * deferred, none is sent in the clear. */
-		char ca[SMTP_DIAG_SIZE];
-		if (tls_anchors_load_file(c.tls_ca, ca, sizeof ca) < 0) {
-			err_warn(0, "%s", ca);
-			outcome_set(&relay.fail, OUTCOME_DEFERRED, "4.7.5", ca);
-			tls_unusable = 1;
-		}
+/* verify needs the trust store: without anchors nothing can be verified,
+ * so every recipient is deferred and none is sent in the clear. */
+static void run_anchors(struct run *r)
+{
+	char ca[SMTP_DIAG_SIZE];
+
+	if (r->c.relay.tls != RELAY_TLS_VERIFY ||
+	    tls_anchors_load_file(r->c.tls_ca, ca, sizeof ca) == 0)
+		return;
+	err_warn(0, "%s", ca);
+	outcome_tls_failed(&relay.fail, ca);
+	r->tls_unusable = 1;
+}
+
+/* Loads the list at path and opens its message. Returns the message's fd,
+ * or -1 when the list is skipped (reported, counted in r->st). */
+static int run_load(struct run *r, const char *path)
+{
+	const char *why;
+	int rc, msgfd;
+
+	rc = job_load(path, r->domain,
+		      !r->c.target && r->form == LOCATE_HOSTPORT, &why);
+	if (rc == E_SYS) {
+		err_warn(1, "unable to read recipient list %s", path);
+		r->st.ioerr = 1;
+		return -1;
 	}
-#endif
-	for (i = first + 1; i < argc; i++) {
-		const char *path = argv[i];
-		int rc, msgfd;
+	if (rc < 0) {
+		err_warn(0, "malformed recipient list %s: %s (left untouched)",
+			 path, why);
+		r->st.malformed = 1;
+		return -1;
+	}
+	msgfd = queue_open_message(&r->q, job.name);
+	if (msgfd >= 0)
+		return msgfd;
+	if (errno == ENOENT) {
+		err_warn(0, "malformed recipient list %s: its message mess/%s "
+			 "does not exist (left untouched)", path, job.name);
+		r->st.malformed = 1;
+	} else {
+		err_warn(1, "unable to open message mess/%s", job.name);
+		r->st.ioerr = 1;
+	}
+	return -1;
+}
 
-		rc = job_load(path, argv[first],
-			      !c.target && form == LOCATE_HOSTPORT, &why);
-		if (rc == E_SYS) {
-			err_warn(1, "unable to read recipient list %s", path);
-			st.ioerr = 1;
+/* Locates the servers and opens the one connection, the first time a
+ * list has someone to deliver to. */
+static void run_connect(struct run *r)
+{
+	if (r->opened || r->tls_unusable)
+		return;
+	r->opened = 1;
+	r->lq.dns_deadline = loop_now_ms() + r->c.timeout_dns * 1000LL;
+	r->located_ok = locate(&r->lq, &located) == 0;
+	if (!r->located_ok)
+		log_line("%s: %s %s", r->domain, located.fail.status,
+			 located.fail.diag);
+	else if (log_verbose)
+		log_servers(r->domain, &located);
+	if (log_verbose) {
+		struct arena_stats as;
+		arena_stats(&as);
+		log_line("DNS heap: peak %zu of %d bytes, %lu allocations, %lu "
+			 "refused", as.peak, ARENA_SIZE, as.allocs, as.failures);
+	}
+	if (r->located_ok && relay_open(&relay, &r->c.relay, &located) < 0 &&
+	    located.self_cut) {
+		/* Better servers than this system remained, and none of them
+		 * could be reached. */
+		char w[SMTP_DIAG_SIZE];
+		snprintf(w, sizeof w, "every server better than myself "
+			 "failed; last: %s", relay.fail.diag);
+		outcome_no_address(&relay.fail, w);
+	}
+}
+
+/* One attempt for the loaded list: its transaction on the connection, or
+ * the reason there is none, as every recipient's outcome. */
+static void run_attempt(struct run *r, int msgfd)
+{
+	size_t k;
+
+	if (job_txn(&r->t, msgfd) < 0) {
+		char w[SMTP_DIAG_SIZE];
+		struct outcome o;
+		snprintf(w, sizeof w, "unable to read the message: %s",
+			 strerror(errno));
+		outcome_local_error(&o, w);
+		job_all(&o);
+		r->st.ioerr = 1;
+	} else if (r->tls_unusable) {
+		job_all(&relay.fail);
+	} else if (!r->located_ok) {
+		job_all(&located.fail);
+	} else if (!relay.up) {
+		job_all(&relay.fail);
+	} else {
+		relay_txn(&relay, &r->t, msgfd);
+		for (k = 0; k < r->t.nrcpt; k++)
+			outcome_rcpt(&r->t, k, &job.out_of[k]);
+	}
+}
+
+/* Ends the run: the directories synced, the trigger for bounces, and the
+ * exit status in order of precedence. */
+static int run_end(struct run *r)
+{
+	relay_close(&relay);
+	if (queue_sync(&r->q) < 0) {
+		err_warn(1, "unable to sync the queue directories");
+		r->st.ioerr = 1;
+	}
+	if (r->st.bounces && r->c.trigger) {
+		char fifo[1024];
+		if (trigger_path(r->c.trigger, r->c.semdir, fifo, sizeof fifo) < 0 ||
+		    trigger_signal(fifo) < 0)
+			err_warn(1, "unable to signal trigger %s", r->c.trigger);
+	}
+	queue_close(&r->q);
+	if (r->st.ioerr)
+		return EX_IOERR_;
+	if (r->st.malformed)
+		return EX_DATAERR_;
+	return r->st.deferred ? EX_TEMPFAIL_ : 0;
+}
+
+static struct run run;
+
+int smtprc_main(int argc, char **argv)
+{
+	struct run *r = &run;
+	int first, i, rc;
+
+	/* A log reader that went away must not kill a run half-way (sockets
+	 * use MSG_NOSIGNAL; this covers standard error). */
+	signal(SIGPIPE, SIG_IGN);
+	first = smtprc_options(&r->c, argc, argv);
+	if (first == -2)
+		return 0;
+	if (first < 0)
+		return EX_USAGE_;
+	log_set_verbose(r->c.verbose);
+	r->domain = argv[first];
+	if ((rc = run_locate_setup(r)) != 0)
+		return rc;
+	if (queue_open(&r->q, r->c.queue) < 0)
+		err_fatal(EX_IOERR_, 1, "unable to open queue %s", r->c.queue);
+	queue_sweep(&r->q);
+	relay.fd = -1;
+	outcome_connect_failed(&relay.fail, "no session was opened");
+	run_anchors(r);
+	for (i = first + 1; i < argc; i++) {
+		int msgfd = run_load(r, argv[i]);
+		if (msgfd < 0)
 			continue;
+		if (job.list.nrcpt) {
+			run_connect(r);
+			run_attempt(r, msgfd);
 		}
-		if (rc < 0) {
-			err_warn(0, "malformed recipient list %s: %s (left "
-				 "untouched)", path, why);
-			st.malformed = 1;
-			continue;
-		}
-		msgfd = queue_open_message(&q, job.name);
-		if (msgfd < 0) {
-			if (errno == ENOENT) {
-				err_warn(0, "malformed recipient list %s: its "
-					 "message mess/%s does not exist (left "
-					 "untouched)", path, job.name);
-				st.malformed = 1;
-			} else {
-				err_warn(1, "unable to open message mess/%s",
-					 job.name);
-				st.ioerr = 1;
-			}
-			continue;
-		}
-		if (job.list.nrcpt == 0) {
-			job_settle(&q, path, msgfd, &c, &st);
-			close(msgfd);
-			continue;
-		}
-		if (!opened && !tls_unusable) {
-			opened = 1;
-			lq.dns_deadline = loop_now_ms() + c.timeout_dns * 1000LL;
-			located_ok = locate(&lq, &located) == 0;
-			if (!located_ok)
-				log_line("%s: %s %s", argv[first], located.fail.status,
-					 located.fail.diag);
-			else if (log_verbose)
-				log_servers(argv[first], &located);
-			if (log_verbose) {
-				struct arena_stats as;
-				arena_stats(&as);
-				log_line("DNS heap: peak %zu of %d bytes, %lu "
-					 "allocations, %lu refused", as.peak,
-					 ARENA_SIZE, as.allocs, as.failures);
-			}
-			if (located_ok && relay_open(&relay, &c.relay, &located) < 0 &&
-			    located.self_cut) {
-				/* Better servers than this system remained, and
-				 * none of them could be reached. */
-				char w[SMTP_DIAG_SIZE];
-				snprintf(w, sizeof w, "every server better than "
-					 "myself failed; last: %s", relay.fail.diag);
-				outcome_set(&relay.fail, OUTCOME_DEFERRED, "4.4.4", w);
-			}
-		}
-		if (job_txn(&t, msgfd) < 0) {
-			char w[SMTP_DIAG_SIZE];
-			snprintf(w, sizeof w, "unable to read the message: %s",
-				 strerror(errno));
-			struct outcome o;
-			outcome_set(&o, OUTCOME_DEFERRED, "4.3.0", w);
-			job_all(&o);
-			st.ioerr = 1;
-		} else if (tls_unusable) {
-			job_all(&relay.fail);
-		} else if (!located_ok) {
-			job_all(&located.fail);
-		} else if (!relay.up) {
-			job_all(&relay.fail);
-		} else {
-			size_t k;
-			relay_txn(&relay, &t, msgfd);
-			for (k = 0; k < t.nrcpt; k++)
-				outcome_rcpt(&t, k, &job.out_of[k]);
-		}
-		job_settle(&q, path, msgfd, &c, &st);
+		job_settle(&r->q, argv[i], msgfd, &r->c, &r->st);
 		close(msgfd);
 	}
-	relay_close(&relay);
-	if (queue_sync(&q) < 0) {
-		err_warn(1, "unable to sync the queue directories");
-		st.ioerr = 1;
-	}
-	if (st.bounces && c.trigger) {
-		char fifo[1024];
-		if (trigger_path(c.trigger, c.semdir, fifo, sizeof fifo) < 0 ||
-		    trigger_signal(fifo) < 0)
-			err_warn(1, "unable to signal trigger %s", c.trigger);
-	}
-	queue_close(&q);
-	if (st.ioerr)
-		return EX_IOERR_;
-	if (st.malformed)
-		return EX_DATAERR_;
-	return st.deferred ? EX_TEMPFAIL_ : 0;
+	return run_end(r);
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "readfile.h"
 #include "conf.h"
 #include "err.h"
 #include "opt.h"
@@ -25,44 +26,45 @@ _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
 	       "one --timeout-* option per stage, in stage order");
 
 static const struct opt_def smtprc_opts[] = {
-	{ O_SRV_SUPER, OPT_BOOL, "SRV_SUPERDOMAINS", "srv-superdomains" },
-	{ O_SRV_SELF, OPT_BOOL, "SRV_SELF", "srv-self" },
-	{ O_IMPLICIT, OPT_BOOL, "IMPLICIT", "implicit" },
-	{ O_IP6, OPT_BOOL, "IP6ADDR", "ip6addr" },
-	{ O_CLIENTIP, OPT_BOOL, "CLIENTIP", "clientip" },
-	{ O_CLIENTPORT, OPT_BOOL, "CLIENTPORT", "clientport" },
-	{ O_V, OPT_BOOL, "V", "verbose" },
-	{ O_HELO, OPT_BOOL, "HELO", "helo" },
-	{ O_TRIGGER, OPT_STR, "TRIGGER", "trigger" },
-	{ O_SELF, OPT_STR, "SELF", "self" },
-	{ O_HELO_NAME, OPT_STR, 0, "helo-name" },
-	{ O_T_CONNECT, OPT_STR, 0, "timeout-connect" },
-	{ O_T_GREETING, OPT_STR, 0, "timeout-greeting" },
-	{ O_T_HELLO, OPT_STR, 0, "timeout-helo" },
-	{ O_T_MAIL, OPT_STR, 0, "timeout-mail" },
-	{ O_T_RCPT, OPT_STR, 0, "timeout-rcpt" },
-	{ O_T_DATA, OPT_STR, 0, "timeout-data" },
-	{ O_T_BLOCK, OPT_STR, 0, "timeout-block" },
-	{ O_T_DOT, OPT_STR, 0, "timeout-dot" },
-	{ O_T_QUIT, OPT_STR, 0, "timeout-quit" },
-	{ O_LIFETIME, OPT_STR, 0, "lifetime" },
-	{ O_PORT, OPT_STR, 0, "smtp-port" },
-	{ O_QUEUE, OPT_STR, 0, "queue" },
-	{ O_SEMDIR, OPT_STR, 0, "semaphore-dir" },
-	{ O_VERSION, OPT_BOOL, 0, "version" },
-	{ O_RESOLVER, OPT_STR, 0, "resolver" },
-	{ O_T_DNS, OPT_STR, 0, "timeout-dns" },
-	{ O_ROUTE, OPT_STR, 0, "route" },
-	{ O_CONFIG, OPT_STR, 0, "config" },
-	{ O_PD_SEM, OPT_STR, 0, "pd-semaphore" },
-	{ O_TLS, OPT_STR, 0, "tls" },
-	{ O_TLS_CA, OPT_STR, 0, "tls-ca-file" },
-	{ O_TLS_IMPLICIT, OPT_STR, 0, "tls-implicit-port" },
-	{ O_TLS_POLICY, OPT_STR, 0, "tls-policy" },
-	{ O_TLS_POLICY_FILE, OPT_STR, 0, "tls-policy-file" },
-	{ O_AUTH_FILE, OPT_STR, 0, "auth-file" },
+	{ O_SRV_SUPER, OPT_BOOL, "SRV_SUPERDOMAINS", "srv-superdomains", 0 },
+	{ O_SRV_SELF, OPT_BOOL, "SRV_SELF", "srv-self", 0 },
+	{ O_IMPLICIT, OPT_BOOL, "IMPLICIT", "implicit", 0 },
+	{ O_IP6, OPT_BOOL, "IP6ADDR", "ip6addr", 0 },
+	{ O_CLIENTIP, OPT_BOOL, "CLIENTIP", "clientip", 0 },
+	{ O_CLIENTPORT, OPT_BOOL, "CLIENTPORT", "clientport", 0 },
+	{ O_V, OPT_BOOL, "V", "verbose", 0 },
+	{ O_HELO, OPT_BOOL, "HELO", "helo", 0 },
+	{ O_TRIGGER, OPT_STR, "TRIGGER", "trigger", OPT_CMDLINE },
+	{ O_SELF, OPT_STR, "SELF", "self", 0 },
+	{ O_HELO_NAME, OPT_STR, 0, "helo-name", 0 },
+	{ O_T_CONNECT, OPT_STR, 0, "timeout-connect", 0 },
+	{ O_T_GREETING, OPT_STR, 0, "timeout-greeting", 0 },
+	{ O_T_HELLO, OPT_STR, 0, "timeout-helo", 0 },
+	{ O_T_MAIL, OPT_STR, 0, "timeout-mail", 0 },
+	{ O_T_RCPT, OPT_STR, 0, "timeout-rcpt", 0 },
+	{ O_T_DATA, OPT_STR, 0, "timeout-data", 0 },
+	{ O_T_BLOCK, OPT_STR, 0, "timeout-block", 0 },
+	{ O_T_DOT, OPT_STR, 0, "timeout-dot", 0 },
+	{ O_T_QUIT, OPT_STR, 0, "timeout-quit", 0 },
+	{ O_LIFETIME, OPT_STR, 0, "lifetime", 0 },
+	{ O_PORT, OPT_STR, 0, "smtp-port", 0 },
+	{ O_QUEUE, OPT_STR, 0, "queue", 0 },
+	{ O_SEMDIR, OPT_STR, 0, "semaphore-dir", 0 },
+	{ O_VERSION, OPT_BOOL, 0, "version", OPT_CMDLINE },
+	{ O_RESOLVER, OPT_STR, 0, "resolver", 0 },
+	{ O_T_DNS, OPT_STR, 0, "timeout-dns", 0 },
+	{ O_ROUTE, OPT_STR, 0, "route", 0 },
+	{ O_CONFIG, OPT_STR, 0, "config", OPT_CMDLINE },
+	{ O_PD_SEM, OPT_STR, 0, "pd-semaphore", 0 },
+	{ O_TLS, OPT_STR, 0, "tls", 0 },
+	{ O_TLS_CA, OPT_STR, 0, "tls-ca-file", 0 },
+	{ O_TLS_IMPLICIT, OPT_STR, 0, "tls-implicit-port", 0 },
+	{ O_TLS_POLICY, OPT_STR, 0, "tls-policy", 0 },
+	{ O_TLS_POLICY_FILE, OPT_STR, 0, "tls-policy-file", 0 },
+	{ O_AUTH_FILE, OPT_STR, 0, "auth-file", 0 },
 };
 #define NOPTS ((int)(sizeof smtprc_opts / sizeof smtprc_opts[0]))
+const struct opt_table smtprc_opt_table = { smtprc_opts, NOPTS };
 
 static void usage(FILE *f)
 {
@@ -87,38 +89,17 @@ static void usage(FILE *f)
 	      "  --version\n", f);
 }
 
-/* Every capacity of config.h.in, with its unit. */
-#define CAP(name, unit) { #name, (long)(name), unit }
+/* Every capacity of config.h.in, with the unit its line names
+ * ("unit: ..."): $(O)/capacities.h, made by the Makefile. */
+#define CAP(name, unit) { #name, (long)(name), unit },
 static const struct {
 	const char *name;
 	long value;
 	const char *unit;
 } capacities[] = {
-	CAP(SMTP_REPLY_LINE_SIZE, "bytes"), CAP(SMTP_REPLY_LINES_MAX, "lines"),
-	CAP(SMTP_DIAG_SIZE, "bytes"), CAP(SMTP_PATH_SIZE, "bytes"),
-	CAP(SMTP_DOMAIN_SIZE, "bytes"), CAP(RCPT_PER_LIST_MAX, "recipients"),
-	CAP(RCPTLIST_SIZE, "bytes"), CAP(QUEUE_ID_SIZE, "bytes"),
-	CAP(BODY_CHUNK_SIZE, "bytes"), CAP(SMTP_OUT_SIZE, "bytes"),
-	CAP(SMTP_IN_SIZE, "bytes"), CAP(BOUNCE_ORIG_SIZE, "bytes"),
-	CAP(RELAY_HOSTS_MAX, "hosts"), CAP(RELAY_ADDRS_PER_HOST_MAX, "addresses"),
-	CAP(RELAY_ADDRS_MAX, "addresses"), CAP(RELAY_CONNECT_FIRST_S, "seconds"),
-	CAP(DNS_RR_MAX, "records"), CAP(DNS_SERVERS_MAX, "resolvers"),
-	CAP(ARENA_SIZE, "bytes"), CAP(SELF_ADDRS_MAX, "addresses"),
-	CAP(ROUTES_MAX, "routes"), CAP(CONF_SIZE, "bytes"),
-	CAP(MAILDROP_RCPT_MAX, "recipients"),
-	CAP(MAILDROP_ENVELOPE_SIZE, "bytes"),
-	CAP(SENDMAIL_HEADER_SIZE, "bytes"),
-	CAP(MESSAGE_SIZE_DEFAULT, "bytes"),
-	CAP(LOCAL_DOMAINS_MAX, "domains"), CAP(SMTPRCD_DOMAINS_MAX, "domains"),
-	CAP(SMTPRCD_LISTS_MAX, "lists"), CAP(SMTPRCD_ARGS_SIZE, "bytes"),
-	CAP(RUNFILE_SIZE, "bytes"), CAP(RUNFILE_ARGS_MAX, "arguments"),
-	CAP(TLS_ANCHORS_MAX, "anchors"), CAP(TLS_ANCHOR_BYTES, "bytes"),
-	CAP(TLS_POLICIES_MAX, "policies"), CAP(SMTP_AUTH_FIELD_MAX, "bytes"),
-	CAP(TLS_IO_SIZE, "bytes"), CAP(DNS_TLSA_DATA_SIZE, "bytes"),
-	CAP(TLS_DANE_CHAIN_SIZE, "bytes"),
-	CAP(TLS_DANE_CERTS_MAX, "certificates"),
+#include "capacities.h"
 };
-
+#undef CAP
 static void version(void)
 {
 	size_t i;
@@ -166,6 +147,96 @@ static int tls_policy(const char *v, size_t len, const char **why)
 	return k;
 }
 
+static const char *add_self(struct smtprc_conf *c, const char *v)
+{
+	if (c->nself == SELF_ADDRS_MAX)
+		return "more /SELF addresses than SELF_ADDRS_MAX";
+	if (!ip46_parse(v, strlen(v), &c->self[c->nself]) &&
+	    !ip46_parse_literal(v, strlen(v), &c->self[c->nself]))
+		return "/SELF needs an IP address";
+	c->nself++;
+	return 0;
+}
+
+static const char *add_resolver(struct smtprc_conf *c, const char *v)
+{
+	if (c->dns.nserv == DNS_SERVERS_MAX)
+		return "more --resolver than DNS_SERVERS_MAX";
+	if (!dnsq_server_parse(v, &c->dns.serv[c->dns.nserv]))
+		return "--resolver is ADDRESS, ADDRESS:PORT or [IPV6]:PORT";
+	c->dns.nserv++;
+	return 0;
+}
+
+static const char *add_route(struct smtprc_conf *c, const char *v)
+{
+	const char *why = route_check(v);
+	if (why)
+		return why;
+	if (c->nroutes == ROUTES_MAX)
+		return "more routes than ROUTES_MAX";
+	c->routes[c->nroutes++] = v;
+	return 0;
+}
+
+/* "DOMAIN POLICY": checked now, matched after the domain is known. */
+static const char *add_tls_policy(struct smtprc_conf *c, const char *v)
+{
+	size_t dl = strcspn(v, " \t");
+	const char *p = v + dl, *why;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p || (!(dl == 1 && v[0] == '*') && !addr_domain_valid(v, dl)))
+		return "--tls-policy is 'DOMAIN POLICY' (DOMAIN or *)";
+	if (tls_policy(p, strlen(p), &why) < 0)
+		return why;
+	if (c->npolicies == TLS_POLICIES_MAX)
+		return "more TLS policies than TLS_POLICIES_MAX";
+	c->policies[c->npolicies++] = v;
+	return 0;
+}
+
+/* The --tls-policy-file: the file, and its lines kept as the "DOMAIN
+ * POLICY" strings that c->policies point into. */
+static struct {
+	char file[CONF_SIZE];
+	char joined[CONF_SIZE];
+	int loaded;
+} policy_file;
+
+/* Lines "DOMAIN POLICY", each as --tls-policy. */
+static const char *load_tls_policy_file(struct smtprc_conf *c, const char *path)
+{
+	size_t pos = 0, used = 0;
+	struct conf_line l;
+	const char *why;
+	long len;
+	int rc;
+
+	if (policy_file.loaded++)
+		return "only one --tls-policy-file";
+	len = readfile_at(AT_FDCWD, path, policy_file.file,
+			  sizeof policy_file.file, 0);
+	if (len < 0)
+		return len == READFILE_TOO_BIG ? "TLS policy file larger than "
+						 "CONF_SIZE"
+					       : "TLS policy file cannot be read";
+	l.line = 0;
+	while ((rc = conf_next(policy_file.file, (size_t)len, &pos, &l,
+			       &why)) > 0) {
+		char *v = policy_file.joined + used;
+		size_t k = strlen(l.key) + 1 + strlen(l.val) + 1;
+		if (used + k > sizeof policy_file.joined)
+			return "TLS policy file larger than CONF_SIZE";
+		snprintf(v, k, "%s %s", l.key, l.val);
+		used += k;
+		if ((why = add_tls_policy(c, v)) != 0)
+			return why;
+	}
+	return rc < 0 ? why : 0;
+}
+
 /* Applies one option, from the command line or the configuration file.
  * Returns 0 or why the value is refused. */
 static const char *apply(void *ctx, const struct opt_hit *h)
@@ -188,17 +259,9 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 	case O_V: c->verbose = h->on; break;
 	case O_HELO: c->hello = h->on; break;
 	case O_TRIGGER: case O_PD_SEM: c->trigger = h->val; break;
-	case O_SELF:
-		if (c->nself == SELF_ADDRS_MAX)
-			return "more /SELF addresses than SELF_ADDRS_MAX";
-		if (!ip46_parse(h->val, strlen(h->val), &c->self[c->nself]) &&
-		    !ip46_parse_literal(h->val, strlen(h->val),
-					&c->self[c->nself]))
-			return "/SELF needs an IP address";
-		c->nself++;
-		break;
+	case O_SELF: return add_self(c, h->val);
 	case O_HELO_NAME:
-		if (!rcptlist_domain_valid(h->val, strlen(h->val)))
+		if (!addr_domain_valid(h->val, strlen(h->val)))
 			return "bad --helo-name";
 		c->relay.helo_name = h->val;
 		break;
@@ -218,27 +281,13 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		c->smtp_port = (unsigned)n;
 		break;
 	case O_QUEUE: c->queue = h->val; break;
-	case O_RESOLVER:
-		if (c->dns.nserv == DNS_SERVERS_MAX)
-			return "more --resolver than DNS_SERVERS_MAX";
-		if (!dnsq_server_parse(h->val, &c->dns.serv[c->dns.nserv]))
-			return "--resolver is ADDRESS, ADDRESS:PORT or [IPV6]:PORT";
-		c->dns.nserv++;
-		break;
+	case O_RESOLVER: return add_resolver(c, h->val);
 	case O_T_DNS:
 		if (!seconds(h->val, &c->timeout_dns))
 			return "a time-out is 1 to 604800 seconds";
 		break;
 	case O_SEMDIR: c->semdir = h->val; break;
-	case O_ROUTE: {
-		why = route_check(h->val);
-		if (why)
-			return why;
-		if (c->nroutes == ROUTES_MAX)
-			return "more routes than ROUTES_MAX";
-		c->routes[c->nroutes++] = h->val;
-		break;
-	}
+	case O_ROUTE: return add_route(c, h->val);
 	case O_TLS: {
 		int k = tls_policy(h->val, strlen(h->val), &why);
 		if (k < 0)
@@ -246,57 +295,8 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		c->relay.tls = (enum relay_tls)k;
 		break;
 	}
-	case O_TLS_POLICY: {
-		/* "DOMAIN POLICY": checked now, matched after the domain is
-		 * known. */
-		size_t dl = strcspn(h->val, " \t");
-		const char *v = h->val + dl;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		if (!*v || (!(dl == 1 && h->val[0] == '*') &&
-			    !rcptlist_domain_valid(h->val, dl)))
-			return "--tls-policy is 'DOMAIN POLICY' (DOMAIN or *)";
-		if (tls_policy(v, strlen(v), &why) < 0)
-			return why;
-		if (c->npolicies == TLS_POLICIES_MAX)
-			return "more TLS policies than TLS_POLICIES_MAX";
-		c->policies[c->npolicies++] = h->val;
-		break;
-	}
-	case O_TLS_POLICY_FILE: {
-		/* Lines "DOMAIN POLICY", as --tls-policy. */
-		static char buf[CONF_SIZE];
-		static char joined[CONF_SIZE];
-		static int loaded;
-		size_t pos = 0, used = 0;
-		struct conf_line l;
-		long len;
-		int rc;
-		if (loaded++)
-			return "only one --tls-policy-file";
-		len = conf_read(h->val, buf, sizeof buf);
-		if (len < 0)
-			return len == -3 ? "TLS policy file larger than CONF_SIZE"
-					 : "TLS policy file cannot be read";
-		l.line = 0;
-		while ((rc = conf_next(buf, (size_t)len, &pos, &l, &why)) > 0) {
-			struct opt_hit p;
-			size_t k = strlen(l.key) + 1 + strlen(l.val) + 1;
-			const char *w;
-			if (used + k > sizeof joined)
-				return "TLS policy file larger than CONF_SIZE";
-			snprintf(joined + used, k, "%s %s", l.key, l.val);
-			p.id = O_TLS_POLICY;
-			p.on = 0;
-			p.val = joined + used;
-			used += k;
-			if ((w = apply(c, &p)) != 0)
-				return w;
-		}
-		if (rc < 0)
-			return why;
-		break;
-	}
+	case O_TLS_POLICY: return add_tls_policy(c, h->val);
+	case O_TLS_POLICY_FILE: return load_tls_policy_file(c, h->val);
 	case O_TLS_CA: c->tls_ca = h->val; break;
 	case O_TLS_IMPLICIT:
 		if (!opt_number(h->val, 65535, &n))
@@ -321,20 +321,19 @@ static const char *auth_load(struct smtprc_conf *c)
 	size_t pos = 0;
 	const char *why;
 	long len;
-	int fd = open(c->auth_file, O_RDONLY | O_CLOEXEC), rc;
+	int rc;
 
-	if (fd < 0)
+	st.st_mode = 0;   /* stays 0 when the file could not be opened */
+	len = readfile_at(AT_FDCWD, c->auth_file, buf, sizeof buf, &st);
+	if (len < 0 && !st.st_mode)
 		return "auth file cannot be opened";
-	if (fstat(fd, &st) < 0 || (st.st_mode & 077)) {
-		close(fd);
+	if (st.st_mode & 077)
 		return "auth file is readable or writable by group or others "
 		       "(chmod 600)";
-	}
-	close(fd);
-	len = conf_read(c->auth_file, buf, sizeof buf);
+	if (len == READFILE_TOO_BIG)
+		return "auth file larger than CONF_SIZE";
 	if (len < 0)
-		return len == -3 ? "auth file larger than CONF_SIZE"
-				 : "auth file cannot be read";
+		return "auth file cannot be read";
 	l.line = 0;
 	while ((rc = conf_next(buf, (size_t)len, &pos, &l, &why)) > 0) {
 		char *pass = l.val + strcspn(l.val, " \t");

@@ -19,20 +19,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "conf.h"
 #include "daemon.h"
-#include "dirscan.h"
 #include "err.h"
 #include "log.h"
 #include "opt.h"
 #include "programs.h"
+#include "queue.h"
+#include "readfile.h"
 #include "rcptlist.h"
 #include "runfile.h"
+#include "schedule.h"
 #include "trigger.h"
 
 enum { D_WAITFOR, D_IFCLEAN, D_TRIGGER, D_TIMEOUT, D_FOREVER, D_CONC,
@@ -41,26 +42,27 @@ enum { D_WAITFOR, D_IFCLEAN, D_TRIGGER, D_TIMEOUT, D_FOREVER, D_CONC,
        D_SYSLOG };
 
 static const struct opt_def smtprcd_opts[] = {
-	{ D_WAITFOR, OPT_STR, "WAITFOR", "waitfor" },
-	{ D_IFCLEAN, OPT_STR, "IFCLEANPOST", "ifcleanpost" },
-	{ D_TRIGGER, OPT_STR, "TRIGGER", "trigger" },
-	{ D_TIMEOUT, OPT_STR, "TIMEOUT", "timeout" },
-	{ D_FOREVER, OPT_BOOL, "FOREVER", "forever" },
-	{ D_CONC, OPT_STR, "CONCURRENCY", "concurrency" },
-	{ D_ONCE, OPT_BOOL, 0, "once" },
-	{ D_QUEUE, OPT_STR, 0, "queue" },
-	{ D_SEMDIR, OPT_STR, 0, "semaphore-dir" },
-	{ D_PD, OPT_STR, 0, "pd-semaphore" },
-	{ D_RD, OPT_STR, 0, "rd-semaphore" },
-	{ D_RFIRST, OPT_STR, 0, "retry-first" },
-	{ D_RMAX, OPT_STR, 0, "retry-max" },
-	{ D_STOP, OPT_STR, 0, "stop-wait" },
-	{ D_RUNFILE, OPT_STR, 0, "run-file" },
-	{ D_CONFIG, OPT_STR, 0, "config" },
-	{ D_VERBOSE, OPT_BOOL, "V", "verbose" },
-	{ D_SYSLOG, OPT_BOOL, 0, "syslog" },
+	{ D_WAITFOR, OPT_STR, "WAITFOR", "waitfor", OPT_CMDLINE },
+	{ D_IFCLEAN, OPT_STR, "IFCLEANPOST", "ifcleanpost", OPT_CMDLINE },
+	{ D_TRIGGER, OPT_STR, "TRIGGER", "trigger", OPT_CMDLINE },
+	{ D_TIMEOUT, OPT_STR, "TIMEOUT", "timeout", OPT_CMDLINE },
+	{ D_FOREVER, OPT_BOOL, "FOREVER", "forever", OPT_CMDLINE },
+	{ D_CONC, OPT_STR, "CONCURRENCY", "concurrency", 0 },
+	{ D_ONCE, OPT_BOOL, 0, "once", OPT_CMDLINE },
+	{ D_QUEUE, OPT_STR, 0, "queue", 0 },
+	{ D_SEMDIR, OPT_STR, 0, "semaphore-dir", 0 },
+	{ D_PD, OPT_STR, 0, "pd-semaphore", 0 },
+	{ D_RD, OPT_STR, 0, "rd-semaphore", 0 },
+	{ D_RFIRST, OPT_STR, 0, "retry-first", 0 },
+	{ D_RMAX, OPT_STR, 0, "retry-max", 0 },
+	{ D_STOP, OPT_STR, 0, "stop-wait", 0 },
+	{ D_RUNFILE, OPT_STR, 0, "run-file", 0 },
+	{ D_CONFIG, OPT_STR, 0, "config", OPT_CMDLINE },
+	{ D_VERBOSE, OPT_BOOL, "V", "verbose", 0 },
+	{ D_SYSLOG, OPT_BOOL, 0, "syslog", 0 },
 };
 #define NOPTS ((int)(sizeof smtprcd_opts / sizeof smtprcd_opts[0]))
+const struct opt_table smtprcd_opt_table = { smtprcd_opts, NOPTS };
 
 static struct {
 	const char *waitfor, *ifclean, *trigger, *queue, *semdir, *runfile;
@@ -143,10 +145,11 @@ static char queue_abs[1024];
 
 static void load_runfile(void)
 {
-	long len = conf_read(cf.runfile, run_buf, sizeof run_buf);
+	long len = readfile_at(AT_FDCWD, cf.runfile, run_buf, sizeof run_buf, 0);
 	if (len < 0)
-		err_fatal(EX_USAGE_, len != -3, "unable to read run file %s%s",
-			  cf.runfile, len == -3 ? ": larger than RUNFILE_SIZE" : "");
+		err_fatal(EX_USAGE_, len != READFILE_TOO_BIG, "unable to read run file %s%s",
+			  cf.runfile, len == READFILE_TOO_BIG ? ": larger than "
+			  "RUNFILE_SIZE" : "");
 	if (runfile_parse(&run, run_buf, (size_t)len, cf.runfile) < 0)
 		err_fatal(EX_USAGE_, 0, "run file %s:%u: %s", cf.runfile,
 			  run.err_line, run.err);
@@ -158,22 +161,12 @@ static void load_runfile(void)
 			  "absolute path", cf.runfile, run.program);
 }
 
-/* --- domains --- */
-
-struct dom {
-	char name[SMTP_DOMAIN_SIZE + 1];  /* empty: a free entry */
-	pid_t pid;                        /* its relay client, or 0 */
-	unsigned failures;                /* runs in a row that deferred */
-	long long next_ms;                /* not started before this */
-	unsigned nlists;                  /* lists seen by the last scan */
-	int more;                         /* lists left out of the last run */
-	long long started_ms;
-};
+/* --- domains (schedule.h) --- */
 
 static struct {
-	struct dom dom[SMTPRCD_DOMAINS_MAX];
-	unsigned running;
-	int full_logged, remote_fd;
+	struct sched sch;
+	int full_logged;
+	struct queue q;
 	long long now;
 	int flush;
 	/* argv of the next child */
@@ -194,71 +187,32 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Seconds to wait after the n-th run in a row that deferred. */
-static unsigned long backoff(unsigned n)
-{
-	unsigned long s = cf.retry_first;
-	while (n-- > 1 && s < cf.retry_max)
-		s *= 2;
-	return s < cf.retry_max ? s : cf.retry_max;
-}
-
-static struct dom *find(const char *name, size_t len, int create)
-{
-	struct dom *free_e = 0;
-	size_t i;
-	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
-		struct dom *e = &d.dom[i];
-		if (!e->name[0]) {
-			if (!free_e)
-				free_e = e;
-			continue;
-		}
-		if (strlen(e->name) == len && !memcmp(e->name, name, len))
-			return e;
-	}
-	if (!create || !free_e)
-		return 0;
-	memset(free_e, 0, sizeof *free_e);
-	memcpy(free_e->name, name, len);
-	free_e->name[len] = 0;
-	return free_e;
-}
-
 /* A domain seen for the first time: its schedule from one of its lists
  * (attempts so far and when the last one ended), so that a restart keeps
  * the back-off. */
-static void schedule_from(struct dom *e, const char *list)
+static void schedule_from(struct sched_dom *e, const char *list)
 {
 	struct stat st;
-	ssize_t n;
-	int fd = openat(d.remote_fd, list, O_RDONLY | O_CLOEXEC);
+	long n = queue_read(&d.q, QUEUE_REMOTE, list, d.list_buf,
+			    sizeof d.list_buf, &st);
 
-	e->next_ms = d.now;
-	if (fd < 0)
-		return;
-	n = read(fd, d.list_buf, sizeof d.list_buf - 1);
-	if (n > 0 && fstat(fd, &st) == 0 &&
-	    rcptlist_parse(&d.list, d.list_buf, (size_t)n) == 0 &&
-	    d.list.attempts) {
-		e->failures = (unsigned)(d.list.attempts > 30 ? 30
-					 : d.list.attempts);
-		e->next_ms = (long long)st.st_mtime * 1000 +
-			     (long long)backoff(e->failures) * 1000;
-	}
-	close(fd);
+	if (n > 0 && rcptlist_parse(&d.list, d.list_buf, (size_t)n) == 0)
+		sched_restore(&d.sch, e, d.list.attempts,
+			      (long long)st.st_mtime * 1000, d.now);
+	else
+		sched_restore(&d.sch, e, 0, 0, d.now);
 }
 
 static int scan_one(const char *name, void *arg)
 {
 	const char *dot = strchr(name, '.');
-	struct dom *e;
+	struct sched_dom *e;
 	(void)arg;
 	if (name[0] == '.' || !dot || !dot[1])
 		return 0;
-	e = find(dot + 1, strlen(dot + 1), 0);
+	e = sched_find(&d.sch, dot + 1, strlen(dot + 1), 0);
 	if (!e) {
-		e = find(dot + 1, strlen(dot + 1), 1);
+		e = sched_find(&d.sch, dot + 1, strlen(dot + 1), 1);
 		if (!e) {
 			if (!d.full_logged)
 				err_warn(0, "more domains queued than "
@@ -277,29 +231,19 @@ static void scan(void)
 {
 	size_t i;
 	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++)
-		d.dom[i].nlists = 0;
+		d.sch.dom[i].nlists = 0;
 	d.full_logged = 0;
-	if (dirscan(d.remote_fd, scan_one, 0) == E_SYS)
+	if (queue_scan(&d.q, QUEUE_REMOTE, scan_one, 0) == E_SYS)
 		err_warn(1, "unable to read remote/");
 	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
-		struct dom *e = &d.dom[i];
-		char lock[SMTP_DOMAIN_SIZE + 8];
-		int fd;
+		struct sched_dom *e = &d.sch.dom[i];
 		if (!e->name[0] || e->nlists || e->pid)
 			continue;
 		/* Nothing left for it: free the entry and its lock file
-		 * (only while holding the lock, so that a relay client of an
-		 * earlier smtprcd that still runs keeps its lock). */
-		snprintf(lock, sizeof lock, "lock/%s", e->name);
-		fd = open(lock, O_RDWR | O_CLOEXEC);
-		if (fd >= 0) {
-			if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-				close(fd);
-				continue;
-			}
-			unlink(lock);
-			close(fd);
-		}
+		 * (only while nobody holds the lock, so that a relay client
+		 * of an earlier smtprcd that still runs keeps its lock). */
+		if (queue_unlock_domain(&d.q, e->name) == E_BUSY)
+			continue;
 		e->name[0] = 0;
 	}
 }
@@ -333,27 +277,24 @@ static int collect(const char *name, void *arg)
 }
 
 /* Starts the relay client for e. Returns 1 when started. */
-static int start(struct dom *e)
+static int start(struct sched_dom *e)
 {
-	char lock[SMTP_DOMAIN_SIZE + 8];
 	int fd, k, nlists;
 	pid_t pid;
 
 	e->more = 0;
-	snprintf(lock, sizeof lock, "lock/%s", e->name);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		err_warn(1, "unable to open %s", lock);
-		e->next_ms = d.now + 5000;
-		return 0;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	fd = queue_lock_domain(&d.q, e->name);
+	if (fd == E_BUSY) {
 		/* A relay client of an earlier smtprcd still works on it. */
 		if (cf.verbose)
 			log_line("%s: busy (an earlier relay client still runs)",
 				 e->name);
-		close(fd);
 		e->next_ms = d.now + 2000;
+		return 0;
+	}
+	if (fd < 0) {
+		err_warn(1, "unable to lock lock/%s", e->name);
+		e->next_ms = d.now + 5000;
 		return 0;
 	}
 	d.argc = 0;
@@ -363,7 +304,7 @@ static int start(struct dom *e)
 	add_arg(e->name, strlen(e->name));
 	d.want = e->name;
 	d.overflow = 0;
-	dirscan(d.remote_fd, collect, 0);
+	queue_scan(&d.q, QUEUE_REMOTE, collect, 0);
 	d.argv[d.argc] = 0;
 	nlists = d.argc - (int)run.argc - 1;
 	if (nlists == 0) {
@@ -397,10 +338,8 @@ static int start(struct dom *e)
 		err_fatal(127, 1, "unable to run %s", run.program);
 	}
 	close(fd);
-	e->pid = pid;
 	e->more = d.overflow;
-	e->started_ms = d.now;
-	d.running++;
+	sched_started(&d.sch, e, pid, d.now);
 	log_line("%s: relay client %ld started with %d list(s)%s", e->name,
 		 (long)pid, nlists, d.overflow ? " (more wait for the next run)"
 					       : "");
@@ -414,23 +353,18 @@ static void reap(void)
 
 	daemon_chld = 0;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		struct dom *e = 0;
-		size_t i;
+		struct sched_dom *e = sched_by_pid(&d.sch, pid);
 		char how[64];
-		for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++)
-			if (d.dom[i].name[0] && d.dom[i].pid == pid)
-				e = &d.dom[i];
+		long long started;
 		if (!e)
 			continue;
-		e->pid = 0;
-		d.running--;
 		d.now = now_ms();
+		started = e->started_ms;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-			e->failures = 0;
-			e->next_ms = d.now;
+			sched_ended(&d.sch, e, 1, d.now);
 			log_line("%s: relay client %ld finished: every list "
 				 "settled (%lld ms)", e->name, (long)pid,
-				 d.now - e->started_ms);
+				 d.now - started);
 		} else {
 			unsigned long wait;
 			if (WIFEXITED(status))
@@ -446,9 +380,7 @@ static void reap(void)
 				err_warn(0, "%s: the relay client refused its "
 					 "arguments: check the run file %s",
 					 e->name, cf.runfile);
-			e->failures++;
-			wait = backoff(e->failures);
-			e->next_ms = d.now + (long long)wait * 1000;
+			wait = sched_ended(&d.sch, e, 0, d.now);
 			log_line("%s: relay client %ld %s; attempt %u, next in "
 				 "%lu s", e->name, (long)pid, how, e->failures,
 				 wait);
@@ -468,15 +400,15 @@ static long long start_due(void)
 
 	d.now = now_ms();
 	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
-		struct dom *e = &d.dom[i];
+		struct sched_dom *e = &d.sch.dom[i];
 		if (!e->name[0] || e->pid || !e->nlists)
 			continue;
 		if (d.flush)
 			e->next_ms = d.now;
-		if (e->more || e->next_ms <= d.now) {
+		if (sched_due(e, d.now, 0)) {
 			if (daemon_term)
 				continue;
-			if (d.running >= cf.concurrency)
+			if (d.sch.running >= cf.concurrency)
 				continue;       /* waits for a slot */
 			if (start(e))
 				continue;
@@ -494,20 +426,15 @@ int smtprcd_main(int argc, char **argv)
 	int fifofd = -1, lock;
 
 	options(argc, argv);
-#if CONFIG_LOG
-	log_verbose = cf.verbose;
-#endif
+	log_set_verbose(cf.verbose);
+	sched_init(&d.sch, cf.retry_first, cf.retry_max);
 	load_runfile();
 	if (chdir(cf.queue) < 0 || !getcwd(queue_abs, sizeof queue_abs))
 		err_fatal(EX_CANTCREAT_, 1, "unable to enter the queue %s",
 			  cf.queue);
-	if ((mkdir("remote", 0700) < 0 && errno != EEXIST) ||
-	    (mkdir("lock", 0700) < 0 && errno != EEXIST))
-		err_fatal(EX_CANTCREAT_, 1, "unable to create the queue's "
-			  "directories in %s", cf.queue);
-	d.remote_fd = open("remote", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d.remote_fd < 0)
-		err_fatal(EX_CANTCREAT_, 1, "unable to open %s/remote", cf.queue);
+	if (queue_open(&d.q, ".") < 0)
+		err_fatal(EX_CANTCREAT_, 1, "unable to open the queue %s",
+			  cf.queue);
 	lock = daemon_lock("smtprcd.lock");
 	if (lock < 0)
 		err_fatal(EX_TEMPFAIL_, errno != EWOULDBLOCK, "%s",
@@ -533,27 +460,27 @@ int smtprcd_main(int argc, char **argv)
 		next = start_due();
 		if (daemon_term)
 			break;
-		if (cf.once && !d.running)
+		if (cf.once && !d.sch.running)
 			break;
 		wait = cf.forever ? -1 : (long)cf.timeout * 1000;
 		if (next >= 0 && (wait < 0 || next < wait))
 			wait = (long)next;
 		daemon_wait(fifofd, wait, &d.flush);
 	}
-	if (d.running) {
+	if (d.sch.running) {
 		long long deadline = now_ms() + (long long)cf.stop_wait * 1000;
 		log_line("stopping: waiting up to %lu s for %u relay client(s)",
-			 cf.stop_wait, d.running);
-		while (d.running && now_ms() < deadline) {
+			 cf.stop_wait, d.sch.running);
+		while (d.sch.running && now_ms() < deadline) {
 			int f = 0;
 			daemon_wait(-1, (long)(deadline - now_ms()), &f);
 			if (daemon_chld)
 				reap();
 		}
-		if (d.running)
+		if (d.sch.running)
 			log_line("%u relay client(s) still running; they keep "
 				 "their domains' locks and finish on their own",
-				 d.running);
+				 d.sch.running);
 	}
 	log_line("stopped");
 	close(lock);

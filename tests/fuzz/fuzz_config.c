@@ -10,10 +10,10 @@
 #include "opt.h"
 
 static const struct opt_def defs[] = {
-	{ 1, OPT_BOOL, "V", "verbose" },
-	{ 2, OPT_STR, "TRIGGER", "trigger" },
-	{ 3, OPT_BOOL, "SRV_SELF", "srv-self" },
-	{ 4, OPT_STR, 0, "lifetime" },
+	{ 1, OPT_BOOL, "V", "verbose", 0 },
+	{ 2, OPT_STR, "TRIGGER", "trigger", 0 },
+	{ 3, OPT_BOOL, "SRV_SELF", "srv-self", 0 },
+	{ 4, OPT_STR, 0, "lifetime", 0 },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

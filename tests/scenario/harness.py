@@ -59,8 +59,20 @@ def stop_process(p, timeout=10):
             p.wait()
 
 
+_made = []
+
+
 def tmpdir():
-    return tempfile.mkdtemp(prefix="smtprc-test-")
+    """A new temporary folder, removed when the test that made it ends
+    (main), whatever the test did with it."""
+    d = tempfile.mkdtemp(prefix="smtprc-test-")
+    _made.append(d)
+    return d
+
+
+def _remove_made():
+    while _made:
+        shutil.rmtree(_made.pop(), ignore_errors=True)
 
 
 def smtprc(queue, domain, lists, *opts, timeout=120, prog=None):
@@ -273,5 +285,7 @@ def main(modules):
             print("FAIL %s (%.1f s)" % (name, time.time() - t0), flush=True)
             traceback.print_exc(file=sys.stdout)
             failed += 1
+        finally:
+            _remove_made()
     print("scenario: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
     return 1 if failed else 0

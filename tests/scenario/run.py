@@ -1,18 +1,16 @@
-"""Runs every scenario test module; ends with "scenario: N passed, ..."."""
+"""Runs every scenario test module (tests/scenario/test_*.py, found by
+name); ends with "scenario: N passed, ..."."""
+import glob
+import importlib
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
 
 import harness  # noqa: E402
-import test_daemons  # noqa: E402,F401
-import test_delivery  # noqa: E402,F401
-import test_dns  # noqa: E402,F401
-import test_faults  # noqa: E402,F401
-import test_install  # noqa: E402,F401
-import test_netns  # noqa: E402,F401
-import test_queue  # noqa: E402,F401
-import test_dane  # noqa: E402,F401
-import test_tls  # noqa: E402,F401
+
+for path in sorted(glob.glob(os.path.join(here, "test_*.py"))):
+    importlib.import_module(os.path.basename(path)[:-3])
 
 sys.exit(harness.main(sys.modules))

@@ -14,6 +14,7 @@ from faultsmtp import FaultServer
 from harness import CONFIG_LOG, RUN, Skip, SmtpSink, PrivatePostfix, free_port, smtprc, test, tmpdir
 from mts import Mts
 import qlib
+from sysexits import EX_DATAERR, EX_IOERR, EX_TEMPFAIL, EX_USAGE
 
 
 def entry(m, name=None):
@@ -89,18 +90,18 @@ def sendmail_refuses_clearly_and_writes_nothing():
     m = Mts(conf_lines=["max-message-size 2000"])
     try:
         cases = [
-            ((b"Subject: x\n\nhi\n",), 64, "no recipients"),
-            ((b"Subject: x\n\nhi\n", "-t"), 65, "no recipients"),
-            ((b"Subject: x\n\nhi\n", "bad address@x.example"), 64,
+            ((b"Subject: x\n\nhi\n",), EX_USAGE, "no recipients"),
+            ((b"Subject: x\n\nhi\n", "-t"), EX_DATAERR, "no recipients"),
+            ((b"Subject: x\n\nhi\n", "bad address@x.example"), EX_USAGE,
              "not a valid address"),
-            ((b"To: <open@x.example\n\nhi\n", "-t"), 65, "malformed address list"),
-            ((b"Subject: x\n\n" + b"y" * 3000 + b"\n", "a@b.example"), 65,
+            ((b"To: <open@x.example\n\nhi\n", "-t"), EX_DATAERR, "malformed address list"),
+            ((b"Subject: x\n\n" + b"y" * 3000 + b"\n", "a@b.example"), EX_DATAERR,
              "larger than max-message-size"),
-            ((b"X: " + b"h" * 70000 + b"\n\nhi\n", "a@b.example"), 65,
+            ((b"X: " + b"h" * 70000 + b"\n\nhi\n", "a@b.example"), EX_DATAERR,
              "SENDMAIL_HEADER_SIZE"),
-            ((b"hi\n", "-bs"), 64, "only -bm"),
-            ((b"hi\n", "-Z"), 64, "unknown option"),
-            ((b"hi\n",) + tuple("r%d@x.example" % i for i in range(101)), 64,
+            ((b"hi\n", "-bs"), EX_USAGE, "only -bm"),
+            ((b"hi\n", "-Z"), EX_USAGE, "unknown option"),
+            ((b"hi\n",) + tuple("r%d@x.example" % i for i in range(101)), EX_USAGE,
              "MAILDROP_RCPT_MAX"),
         ]
         for args, want, text in cases:
@@ -164,7 +165,7 @@ def full_disk_during_injection_and_bounces():
             if rc == 0:
                 ok += 1
             else:
-                assert rc == 75 and "No space left on device" in err, (rc, err)
+                assert rc == EX_TEMPFAIL and "No space left on device" in err, (rc, err)
                 full += 1
             # Never a partial file: every entry is whole.
             assert not m.files("tmp"), m.files("tmp")
@@ -532,16 +533,16 @@ def smtprcd_sigterm_waits_for_children_and_run_file_errors():
             f.write("program smtprc\nargument smtprc\n")
         p = subprocess.run(m.cmd("smtprcd", "--once", bad), env=m.env,
                            stderr=subprocess.PIPE)
-        assert p.returncode == 64 and b"must be an absolute path" in p.stderr, p.stderr
+        assert p.returncode == EX_USAGE and b"must be an absolute path" in p.stderr, p.stderr
         with open(bad, "w") as f:
             f.write("program /bin/true\nrun fast\n")
         p = subprocess.run(m.cmd("smtprcd", "--once", bad), env=m.env,
                            stderr=subprocess.PIPE)
-        assert p.returncode == 64 and b":2: not program" in p.stderr, p.stderr
+        assert p.returncode == EX_USAGE and b":2: not program" in p.stderr, p.stderr
         # A second smtppd on the same queue refuses to start.
         p = subprocess.run(m.cmd("smtppd"), env=m.env, stderr=subprocess.PIPE,
                            timeout=10)
-        assert p.returncode == 75 and b"another smtppd" in p.stderr, p.stderr
+        assert p.returncode == EX_TEMPFAIL and b"another smtppd" in p.stderr, p.stderr
     finally:
         m.stop()
         srv.stop()
@@ -599,7 +600,7 @@ def full_disk_while_smtprc_writes_a_bounce():
             except OSError:
                 pass
         rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst])
-        assert rc == 74 and "bounce not written" in err, (rc, err)
+        assert rc == EX_IOERR and "bounce not written" in err, (rc, err)
         # The recipient stays pending (the list could not even be
         # rewritten with the reason: the old one stands); nothing is
         # half-written.

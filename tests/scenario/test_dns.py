@@ -12,6 +12,7 @@ import qlib
 from dnsd import FaultDns, Nsd
 from faultsmtp import FaultServer
 from harness import CONFIG_IPV6, CONFIG_LOG, Skip, free_port, smtprc, test, tmpdir
+from sysexits import EX_TEMPFAIL
 
 SHORT = ["--timeout-connect=2", "--timeout-greeting=2", "--timeout-helo=2",
          "--timeout-mail=2", "--timeout-rcpt=2", "--timeout-data=2",
@@ -217,7 +218,7 @@ def nxdomain_bounces_servfail_defers():
         q = qlib.make_queue(tmpdir())
         lst = one(q, "x.broken.test")
         rc, err = smtprc(q, "x.broken.test", [lst], ns.resolver(), *SHORT)
-        assert rc == 75, (rc, err)
+        assert rc == EX_TEMPFAIL, (rc, err)
         d = qlib.read_list(lst)["rcpts"][0][1]
         assert d.startswith("4.4.3 "), d
         assert qlib.read_maildrop(q) == []
@@ -241,7 +242,7 @@ def self_at_best_middle_and_only():
             servers[0].rules["greeting"] = "421 4.3.2 busy"
             lst = one(q, "self.smtprc.test")
             rc, err = smtprc(q, "self.smtprc.test", [lst], "/SELF:127.0.0.3", *base)
-            assert rc == 75, (rc, err)
+            assert rc == EX_TEMPFAIL, (rc, err)
             assert qlib.read_list(lst)["rcpts"][0][1].startswith("4.4.4 ")
             assert servers[1].sessions == 0 and servers[2].sessions == 0
             # At the best: a loop, bounced 5.4.6.
@@ -281,7 +282,7 @@ def ipv6_only_target():
                 lst = one(q, "v6.smtprc.test")
                 rc, err = smtprc(q, "v6.smtprc.test", [lst], ns.resolver(),
                                  "/IP6ADDR-", "--smtp-port=%d" % port, *SHORT)
-            assert rc == 75, (rc, err)
+            assert rc == EX_TEMPFAIL, (rc, err)
             assert qlib.read_list(lst)["rcpts"][0][1].startswith("4.4.4 ")
     finally:
         srv.stop()
@@ -319,7 +320,7 @@ def srv_superdomains():
             lst = one(q, d)
             rc, err = smtprc(q, d, [lst], ns.resolver(), "--smtp-port=%d" % free_port(),
                              *SHORT)
-            assert rc == 75 and len(srv.messages) == 1, (rc, err)
+            assert rc == EX_TEMPFAIL and len(srv.messages) == 1, (rc, err)
     # Never a top-level domain alone.
     with FaultDns({"_smtp._tcp.example.test": ("answer", ["_smtp._tcp.example.test. 60 IN SRV 0 0 %d t.example.test." % srv.port]),
                    "t.example.test": ("answer", ["t.example.test. 60 IN A 127.0.0.1"])}) as fd, \
@@ -342,7 +343,7 @@ def dns_faults_defer_never_bounce():
             q = qlib.make_queue(tmpdir())
             lst = one(q, "t.test")
             rc, err = smtprc(q, "t.test", [lst], fd.resolver(), "/SRV_SELF-", *SHORT)
-            assert rc == 75, (act[0], rc, err)
+            assert rc == EX_TEMPFAIL, (act[0], rc, err)
             d = qlib.read_list(lst)["rcpts"][0][1]
             assert d.startswith("4.4.3 "), (act[0], d)
             assert qlib.read_maildrop(q) == [], act[0]

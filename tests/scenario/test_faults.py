@@ -8,6 +8,7 @@ import os
 import qlib
 from faultsmtp import FaultServer
 from harness import CONFIG_LOG, smtprc, test, tmpdir
+from sysexits import EX_TEMPFAIL
 
 SHORT = ["--timeout-connect=2", "--timeout-greeting=2", "--timeout-helo=2",
          "--timeout-mail=2", "--timeout-rcpt=2", "--timeout-data=2",
@@ -78,7 +79,7 @@ def check_bounce(env, m, sender, failed):
 def greeting_554_defers():
     q, (lst,) = setup()
     rc, err, srv = run(q, [lst], {"greeting": "554 5.7.1 not welcome"})
-    assert rc == 75, (rc, err)
+    assert rc == EX_TEMPFAIL, (rc, err)
     assert_deferred(q, lst, ["bob@example.com"], "554 5.7.1 not welcome")
     assert srv.commands == ["QUIT"], srv.commands
     assert qlib.read_maildrop(q) == []
@@ -88,7 +89,7 @@ def greeting_554_defers():
 def greeting_421_defers():
     q, (lst,) = setup()
     rc, err, srv = run(q, [lst], {"greeting": "421 4.3.2 busy"})
-    assert rc == 75, (rc, err)
+    assert rc == EX_TEMPFAIL, (rc, err)
     assert_deferred(q, lst, ["bob@example.com"], "421 4.3.2 busy")
 
 
@@ -111,7 +112,7 @@ def mail_550_bounces_every_recipient():
 def mail_451_defers():
     q, (lst,) = setup()
     rc, err, srv = run(q, [lst], {"mail": "451 4.3.0 try later"})
-    assert rc == 75
+    assert rc == EX_TEMPFAIL
     assert_deferred(q, lst, ["bob@example.com"], "451 4.3.0 try later")
 
 
@@ -121,7 +122,7 @@ def rcpt_mixed_outcomes():
                                    "c@example.com": "450 4.2.1 mailbox busy"}.get(a)}
     q, (lst,) = setup(("b@example.com", "c@example.com", "d@example.com"))
     rc, err, srv = run(q, [lst], rules)
-    assert rc == 75, (rc, err)
+    assert rc == EX_TEMPFAIL, (rc, err)
     assert_deferred(q, lst, ["c@example.com"], "450 4.2.1 mailbox busy")
     assert [m[1] for m in srv.messages] == [["d@example.com"]]
     (env, m), = bounces(q)
@@ -145,7 +146,7 @@ def data_554_and_451():
                  {"bob@example.com": ("5.6.0", "554 5.6.0 no thanks")})
     q, (lst,) = setup()
     rc, err, srv = run(q, [lst], {"data": "451 4.3.0 later"})
-    assert rc == 75
+    assert rc == EX_TEMPFAIL
     assert_deferred(q, lst, ["bob@example.com"], "451 4.3.0 later")
 
 
@@ -160,7 +161,7 @@ def final_dot_552_and_452():
                   "c@example.com": ("5.3.4", "552 5.3.4")})
     q, (lst,) = setup()
     rc, err, srv = run(q, [lst], {"dot": "452 4.3.1 no space"})
-    assert rc == 75
+    assert rc == EX_TEMPFAIL
     assert_deferred(q, lst, ["bob@example.com"], "452 4.3.1 no space")
 
 
@@ -173,7 +174,7 @@ def reply_421_mid_session():
         return "421 4.3.2 shutting down" if count["n"] == 2 else None
     q, lists = setup(n=4)
     rc, err, srv = run(q, lists, {"mail": mail})
-    assert rc == 75, (rc, err)
+    assert rc == EX_TEMPFAIL, (rc, err)
     assert srv.sessions == 1, srv.sessions
     assert len(srv.messages) == 1
     assert not os.path.exists(lists[0])
@@ -187,7 +188,7 @@ def drop_at_each_stage():
     for stage in ("greeting", "ehlo", "mail", "rcpt", "data", "dot"):
         q, (lst,) = setup()
         rc, err, srv = run(q, [lst], {stage: "drop"})
-        assert rc == 75, (stage, rc, err)
+        assert rc == EX_TEMPFAIL, (stage, rc, err)
         assert_deferred(q, lst, ["bob@example.com"], "", attempts=1)
         if stage == "dot" and CONFIG_LOG:
             assert "possible duplicate" in err, err
@@ -198,7 +199,7 @@ def silence_at_each_stage():
     for stage in ("greeting", "ehlo", "mail", "rcpt", "data", "dot"):
         q, (lst,) = setup()
         rc, err, srv = run(q, [lst], {stage: "silence"})
-        assert rc == 75, (stage, rc, err)
+        assert rc == EX_TEMPFAIL, (stage, rc, err)
         assert_deferred(q, lst, ["bob@example.com"], "timed out")
 
 
@@ -217,7 +218,7 @@ def garbage_and_overlong_replies():
     for name, rules in cases.items():
         q, (lst,) = setup()
         rc, err, srv = run(q, [lst], dict({"ehlo": lock}, **rules))
-        assert rc == 75, (name, rc, err)
+        assert rc == EX_TEMPFAIL, (name, rc, err)
         assert_deferred(q, lst, ["bob@example.com"], "protocol error")
         assert srv.commands[-1] == "QUIT", (name, srv.commands)
         assert srv.messages == []
@@ -226,7 +227,7 @@ def garbage_and_overlong_replies():
     for name, rules in cases.items():
         q, (lst,) = setup()
         rc, err, srv = run(q, [lst], rules)
-        assert rc == 75, (name, rc, err)
+        assert rc == EX_TEMPFAIL, (name, rc, err)
         assert_deferred(q, lst, ["bob@example.com"], "protocol error")
         assert srv.messages == []
 
@@ -276,7 +277,7 @@ def lifetime_turns_deferral_into_bounce():
     new = qlib.add_message(q, "example.com", "alice@example.org", ["bob@example.com"],
                            "Subject: new\n\nx\n")
     rc, err, srv = run(q, [old, new], {"rcpt": "450 4.2.0 busy"}, "--lifetime=3600")
-    assert rc == 75, (rc, err)
+    assert rc == EX_TEMPFAIL, (rc, err)
     assert not os.path.exists(old)
     assert_deferred(q, new, ["bob@example.com"], "450 4.2.0 busy")
     (env, m), = bounces(q)
@@ -299,7 +300,7 @@ def unreachable_server_defers():
     from harness import free_port
     q, (lst,) = setup()
     rc, err = smtprc(q, "127.0.0.1:%d" % free_port(), [lst], *SHORT)
-    assert rc == 75, (rc, err)
+    assert rc == EX_TEMPFAIL, (rc, err)
     assert_deferred(q, lst, ["bob@example.com"], "Connection refused")
     l = qlib.read_list(lst)
     assert l["rcpts"][0][1].startswith("4.4.1 "), l

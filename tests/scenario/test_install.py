@@ -7,6 +7,7 @@ import time
 
 from faultsmtp import FaultServer
 from harness import RUN, Skip, test, tmpdir
+from sysexits import EX_USAGE
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -77,7 +78,7 @@ def sample_configuration_is_accepted_by_every_program():
         # the file, so the file was accepted.
         p = subprocess.run(RUN + [os.path.join(d, "smtprc"), "x.example"],
                            env=env, stderr=subprocess.PIPE, timeout=60)
-        assert p.returncode == 64 and b"no recipient list" in p.stderr, p.stderr
+        assert p.returncode == EX_USAGE and b"no recipient list" in p.stderr, p.stderr
         # A typo in it is an error with its line.
         bad = os.path.join(d, "bad.conf")
         with open(bad, "w") as f:
@@ -85,7 +86,7 @@ def sample_configuration_is_accepted_by_every_program():
         p = subprocess.run(RUN + [os.path.join(d, "mailq"), "--config=" + bad],
                            stderr=subprocess.PIPE, timeout=60)
         n = len(open(bad).read().splitlines())
-        assert p.returncode == 64 and ("bad.conf:%d: retry-frist: unknown key" % n
+        assert p.returncode == EX_USAGE and ("bad.conf:%d: retry-frist: unknown key" % n
                                        ).encode() in p.stderr, p.stderr
     finally:
         shutil.rmtree(d, ignore_errors=True)

@@ -11,6 +11,7 @@ import time
 import qlib
 from faultsmtp import FaultServer
 from harness import PROG, RUN, smtprc, test, tmpdir
+from sysexits import EX_DATAERR, EX_USAGE
 
 
 def plain(q, n=1, domain="example.com", rcpts=("bob@example.com",)):
@@ -35,7 +36,7 @@ def malformed_list_left_untouched():
         # A domain argument with a port routes any domain's lists (a
         # smarthost), so "other.example" is delivered here too.
         assert len(srv.messages) == 3, srv.messages
-    assert rc == 65, (rc, err)
+    assert rc == EX_DATAERR, (rc, err)
     assert open(bad, "rb").read() == before
     assert "malformed recipient list %s" % bad in err and "line 8" in err, err
     assert "mess/%s does not exist" % os.path.basename(missing) in err, err
@@ -49,7 +50,7 @@ def list_of_another_domain_is_refused():
     lst = plain(q, 1, domain="other.example", rcpts=("x@other.example",))[0]
     before = open(lst, "rb").read()
     rc, err = smtprc(q, "example.com", [lst])
-    assert rc == 65, (rc, err)
+    assert rc == EX_DATAERR, (rc, err)
     assert "another domain" in err
     assert open(lst, "rb").read() == before
 
@@ -66,7 +67,7 @@ def usage_errors_touch_nothing():
                  ["/CLIENTPORT-", "127.0.0.1:25", lst], ["-x", "x.test", lst]):
         p = subprocess.run(RUN + [PROG, "--queue=" + q] + args,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert p.returncode == 64, (args, p.returncode, p.stderr)
+        assert p.returncode == EX_USAGE, (args, p.returncode, p.stderr)
         assert b"usage:" in p.stderr, (args, p.stderr)
     assert open(lst, "rb").read() == before
     p = subprocess.run(RUN + [PROG, "/?", "/garbage"], stdout=subprocess.PIPE)

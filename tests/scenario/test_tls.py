@@ -13,6 +13,7 @@ from faultsmtp import FaultServer
 from harness import (Skip, PrivatePostfix, free_port, smtprc, stop_process, test,
                      tmpdir, wait_port)
 from tlscerts import Certs
+from sysexits import EX_TEMPFAIL, EX_USAGE
 
 TLS = os.environ.get("CONFIG_TLS", "1") == "1"
 
@@ -74,7 +75,7 @@ def every_policy_against_every_certificate():
                     if kind == "rsa" and encrypted:
                         assert "ECDHE-RSA-" in err, case
                 else:
-                    assert rc == 75 and os.path.exists(lst), case
+                    assert rc == EX_TEMPFAIL and os.path.exists(lst), case
                     text = open(lst).read()
                     assert why[kind] in err and "deferred" in err, case
                     assert ("4.7.10" if kind == "plain" else "4.7.5") in text, (case, text)
@@ -107,7 +108,7 @@ def injected_reply_after_starttls_is_not_acted_on():
     try:
         lst = one_list(q)
         rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst], "/V")
-        assert rc == 75 and os.path.exists(lst), (rc, err)
+        assert rc == EX_TEMPFAIL and os.path.exists(lst), (rc, err)
         assert "response injection" in err, err
         cmds = [c.split()[0].upper() for c in srv.commands if c]
         assert "MAIL" not in cmds and "RCPT" not in cmds, srv.commands
@@ -133,7 +134,7 @@ def may_reconnects_in_plaintext_after_a_failed_handshake():
         # encrypt: the same failure defers, nothing in plaintext.
         lst = one_list(q, 1)
         rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst], "--tls=encrypt")
-        assert rc == 75 and os.path.exists(lst) and len(srv.messages) == 1, (rc, err)
+        assert rc == EX_TEMPFAIL and os.path.exists(lst) and len(srv.messages) == 1, (rc, err)
         assert "4.7.5" in open(lst).read()
     finally:
         srv.stop()
@@ -192,7 +193,7 @@ def implicit_tls_on_the_submissions_port():
         rc, err = smtprc(q, "mx.test:%d" % port, [lst],
                          "--resolver=127.0.0.1:%d" % dns.port,
                          "--timeout-greeting=2")
-        assert rc == 75 and os.path.exists(lst), err
+        assert rc == EX_TEMPFAIL and os.path.exists(lst), err
     finally:
         pf.stop()
         dns.stop()
@@ -242,7 +243,7 @@ def handshake_corner_cases_against_openssl_s_server():
             finally:
                 stop_process(srv)
             case = (args, rc, err[-1500:])
-            assert rc == 75 and os.path.exists(lst), case
+            assert rc == EX_TEMPFAIL and os.path.exists(lst), case
             assert want in err, case
             text = open(lst).read()
             if want.startswith("ECDHE"):
@@ -264,11 +265,11 @@ def per_domain_policy_option_and_file():
     try:
         cases = [
             ([], 0),                                           # may: plaintext
-            (["--tls-policy=tls.example encrypt"], 75),
+            (["--tls-policy=tls.example encrypt"], EX_TEMPFAIL),
             (["--tls-policy=other.example encrypt"], 0),
             (["--tls=encrypt", "--tls-policy=tls.example may"], 0),  # domain wins
-            (["--tls-policy=* verify"], 75),
-            (["--tls-policy-file=" + pfile], 75),
+            (["--tls-policy=* verify"], EX_TEMPFAIL),
+            (["--tls-policy-file=" + pfile], EX_TEMPFAIL),
         ]
         with open(pfile, "w") as f:
             f.write("# domain policy\n* none\nTLS.example   encrypt\n")
@@ -282,7 +283,7 @@ def per_domain_policy_option_and_file():
             f.write("tls.example sometimes\n")
         rc, err = smtprc(q, "tls.example", [one_list(q, 9)], route,
                          "--tls-policy-file=" + pfile)
-        assert rc == 64 and "none, may, encrypt, verify or dane" in err, err
+        assert rc == EX_USAGE and "none, may, encrypt, verify or dane" in err, err
     finally:
         srv.stop()
 
@@ -293,7 +294,7 @@ def tls_off_build_refuses_tls_options():
         raise Skip("TLS is built in: this checks the CONFIG_TLS=0 build")
     q = qlib.make_queue(tmpdir())
     rc, err = smtprc(q, "[127.0.0.1]:25", [one_list(q)], "--tls=may")
-    assert rc == 64 and "TLS is not built in" in err, err
+    assert rc == EX_USAGE and "TLS is not built in" in err, err
 
 
 @test
@@ -331,7 +332,7 @@ def auth_for_a_smarthost_inside_tls_only():
                 f.write("%s nas1 not-it\n" % target)
             lst = one_list(q, 10 + len(servers))
             rc, err = smtprc(q, "tls.example", [lst], route, "--auth-file=" + auth)
-            assert rc == 75 and os.path.exists(lst), err
+            assert rc == EX_TEMPFAIL and os.path.exists(lst), err
             text = open(lst).read()
             assert "4.7.8" in text and "authentication failed" in text, text
         # A server without STARTTLS never gets the password.
@@ -340,13 +341,13 @@ def auth_for_a_smarthost_inside_tls_only():
         lst = one_list(q, 20)
         rc, err = smtprc(q, "tls.example", [lst], "--route=* [127.0.0.1]:%d" % plain.port,
                          "--auth-file=" + auth)
-        assert rc == 75 and "only inside TLS" in open(lst).read(), err
+        assert rc == EX_TEMPFAIL and "only inside TLS" in open(lst).read(), err
         assert not [c for c in plain.commands if c.upper().startswith("AUTH")], plain.commands
         # A group- or world-readable credentials file is refused.
         os.chmod(auth, 0o644)
         rc, err = smtprc(q, "tls.example", [lst], "--route=* [127.0.0.1]:1",
                          "--auth-file=" + auth)
-        assert rc == 64 and "chmod 600" in err, err
+        assert rc == EX_USAGE and "chmod 600" in err, err
     finally:
         for s in servers:
             s.stop()

@@ -107,21 +107,21 @@ static void too_many(void)
 
 static void checks(void)
 {
-	CHECK(rcptlist_addr_valid("a@b.c", 5));
-	CHECK(rcptlist_addr_valid("a@[127.0.0.1]", 13));
-	CHECK(!rcptlist_addr_valid("a@", 2));
-	CHECK(!rcptlist_addr_valid("@b", 2));
-	CHECK(!rcptlist_addr_valid("a@b@c", 5));
-	CHECK(!rcptlist_addr_valid("a@b..c", 6));
-	CHECK(rcptlist_domain_valid("example.com", 11));
-	CHECK(!rcptlist_domain_valid(".example.com", 12));
-	CHECK(!rcptlist_domain_valid("ex ample", 8));
-	CHECK(rcptlist_domain_valid("[IPv6:::1]", 10));
-	CHECK(!rcptlist_domain_valid("[1.2.3.4", 8));
+	CHECK(addr_valid("a@b.c", 5));
+	CHECK(addr_valid("a@[127.0.0.1]", 13));
+	CHECK(!addr_valid("a@", 2));
+	CHECK(!addr_valid("@b", 2));
+	CHECK(!addr_valid("a@b@c", 5));
+	CHECK(!addr_valid("a@b..c", 6));
+	CHECK(addr_domain_valid("example.com", 11));
+	CHECK(!addr_domain_valid(".example.com", 12));
+	CHECK(!addr_domain_valid("ex ample", 8));
+	CHECK(addr_domain_valid("[IPv6:::1]", 10));
+	CHECK(!addr_domain_valid("[1.2.3.4", 8));
 	CHECK(rcptlist_id_valid("abc-1_2", 7));
 	CHECK(!rcptlist_id_valid("a.b", 3));
 	CHECK(!rcptlist_id_valid("", 0));
-	CHECK(rcptlist_eq_nocase("ExAmple.COM", 11, "example.com", 11));
+	CHECK(addr_eq_nocase("ExAmple.COM", 11, "example.com", 11));
 }
 
 UNIT_SUITE(rcptlist_tests) = {

@@ -4,17 +4,17 @@
 
 int unit_failed;
 
-extern const struct unit_test reply_tests[], ehlo_tests[], body_tests[],
-	rcptlist_tests[], outcome_tests[], opt_tests[], session_tests[],
-	locate_tests[], trigger_tests[], smtprc_opts_tests[],
-	dns_tests[], dnsreply_tests[], submit_tests[], tls_tests[], dane_tests[];
+/* suites.h lists UNIT_SUITE_ENTRY(name) for every UNIT_SUITE(name) of
+ * the files in tests/unit (made by the Makefile). */
+#define UNIT_SUITE_ENTRY(n) extern const struct unit_test n[];
+#include "suites.h"
+#undef UNIT_SUITE_ENTRY
 
+#define UNIT_SUITE_ENTRY(n) n,
 static const struct unit_test *const suites[] = {
-	reply_tests, ehlo_tests, body_tests, rcptlist_tests, outcome_tests,
-	opt_tests, smtprc_opts_tests, session_tests, locate_tests,
-	trigger_tests, dns_tests, dnsreply_tests, submit_tests, tls_tests,
-	dane_tests,
+#include "suites.h"
 };
+#undef UNIT_SUITE_ENTRY
 
 extern const char *unit_vectors;
 

@@ -1,6 +1,10 @@
-/* resolvconf.c: dnsq_resolvconf (see dnsq.h), the resolv.conf parser. */
+/* dnsq_conf.c: the resolver configuration of dnsq.h, pure: the
+ * resolv.conf parser (dnsq_resolvconf) and --resolver's form
+ * (dnsq_server_parse), apart from the udns adapter so that the
+ * configuration fuzz harness does not need udns. */
 #include <string.h>
 #include "dnsq.h"
+#include "ip46.h"
 
 static int space(char c)
 {
@@ -65,4 +69,35 @@ size_t dnsq_resolvconf(const char *buf, size_t len, struct dnsq_conf *c)
 		p = nl ? nl + 1 : end;
 	}
 	return c->nserv;
+}
+
+int dnsq_server_parse(const char *text, struct dnsq_server *s)
+{
+	const char *colon = strrchr(text, ':');
+	const char *close = strchr(text, ']');
+	unsigned port = 53;
+	size_t n = strlen(text);
+
+	if (text[0] == '[') {
+		if (!close)
+			return 0;
+		if (close[1] == ':')
+			colon = close + 1;
+		else if (close[1])
+			return 0;
+		else
+			colon = 0;
+		text++;
+		n = (size_t)(close - text);
+	} else if (colon && strchr(text, ':') != colon) {
+		colon = 0; /* a bare IPv6 address */
+	} else if (colon) {
+		n = (size_t)(colon - text);
+	}
+	if (colon && !ip46_port_parse(colon + 1, strlen(colon + 1), &port))
+		return 0;
+	if (!ip46_parse(text, n, &s->ip))
+		return 0;
+	s->port = port;
+	return 1;
 }

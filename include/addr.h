@@ -1,0 +1,28 @@
+/* addr.h: the syntax of mail addresses and domains, one module for
+ * every program (sendmail, smtppd, smtprc, the lists, the routes). Pure
+ * functions over (pointer, length); nothing is copied or allocated. */
+#ifndef ADDR_H
+#define ADDR_H
+
+#include <stddef.h>
+#include "config.h"
+
+/* Checks an address without brackets: printable ASCII, a quoted local part
+ * allowed, one '@' outside quotes, non-empty local part and domain, total
+ * under SMTP_PATH_SIZE - 2. Returns 1 when valid. */
+int addr_valid(const char *a, size_t len);
+
+/* The position of the '@' that separates local part and domain (the one
+ * outside quotes), or len when a has none or is malformed (a control
+ * byte, a space, <>,; or a backslash outside quotes, two '@', an open
+ * quote). */
+size_t addr_at(const char *a, size_t len);
+
+/* Checks a domain: a host name of letters, digits, '-' and '.', or an
+ * address literal in brackets; at most SMTP_DOMAIN_SIZE bytes. */
+int addr_domain_valid(const char *d, size_t len);
+
+/* Compares ASCII strings ignoring case; returns 1 when equal. */
+int addr_eq_nocase(const char *a, size_t alen, const char *b, size_t blen);
+
+#endif

@@ -1,0 +1,88 @@
+/* addr.c: see addr.h. */
+#include "addr.h"
+
+int addr_eq_nocase(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i;
+	if (alen != blen)
+		return 0;
+	for (i = 0; i < alen; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+		if (x >= 'A' && x <= 'Z') x += 32;
+		if (y >= 'A' && y <= 'Z') y += 32;
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+int addr_domain_valid(const char *d, size_t len)
+{
+	size_t i;
+	if (len == 0 || len > SMTP_DOMAIN_SIZE)
+		return 0;
+	if (d[0] == '[') {
+		/* Address literal: printable, no brackets or backslash inside
+		 * (RFC 5321 §4.1.3 dcontent); the address itself is checked
+		 * where it is used. */
+		if (len < 3 || d[len - 1] != ']')
+			return 0;
+		for (i = 1; i < len - 1; i++)
+			if (d[i] <= 32 || d[i] >= 127 || d[i] == '[' ||
+			    d[i] == ']' || d[i] == '\\')
+				return 0;
+		return 1;
+	}
+	if (d[0] == '.' || d[0] == '-' || d[len - 1] == '-')
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = d[i];
+		if (c == '.' && i + 1 < len && d[i + 1] == '.')
+			return 0;
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		      (c >= 'A' && c <= 'Z') || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+size_t addr_at(const char *a, size_t len)
+{
+	size_t i, at = len;
+	int q = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)a[i];
+		if (c < 32 || c >= 127)
+			return len;
+		if (q) {
+			if (c == '\\') {
+				if (++i == len)
+					return len;
+			} else if (c == '"')
+				q = 0;
+			continue;
+		}
+		if (c == '"')
+			q = 1;
+		else if (c == ' ' || c == '<' || c == '>' || c == ',' ||
+			 c == ';' || c == '\\')
+			return len;
+		else if (c == '@') {
+			if (at != len)
+				return len;
+			at = i;
+		}
+	}
+	return q ? len : at;
+}
+
+int addr_valid(const char *a, size_t len)
+{
+	size_t at;
+	if (len == 0 || len > SMTP_PATH_SIZE - 2)
+		return 0;
+	at = addr_at(a, len);
+	return at > 0 && at < len - 1 &&
+	       addr_domain_valid(a + at + 1, len - at - 1);
+}

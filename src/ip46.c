@@ -1,0 +1,73 @@
+/* ip46.c: see ip46.h. */
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "ip46.h"
+
+int ip46_parse(const char *s, size_t n, struct ip46 *a)
+{
+	char tmp[IP46_FMT_SIZE];
+
+	if (n == 0 || n >= sizeof tmp)
+		return 0;
+	memcpy(tmp, s, n);
+	tmp[n] = 0;
+	memset(a, 0, sizeof *a);
+	if (inet_pton(AF_INET, tmp, a->ip) == 1)
+		return 1;
+#if CONFIG_IPV6
+	if (inet_pton(AF_INET6, tmp, a->ip) == 1) {
+		a->is6 = 1;
+		return 1;
+	}
+#endif
+	return 0;
+}
+
+int ip46_parse_literal(const char *s, size_t n, struct ip46 *a)
+{
+	if (n < 3 || s[0] != '[' || s[n - 1] != ']')
+		return 0;
+	s++;
+	n -= 2;
+	if (n > 5 && (s[0] == 'I' || s[0] == 'i') &&
+	    (s[1] == 'P' || s[1] == 'p') && (s[2] == 'v' || s[2] == 'V') &&
+	    s[3] == '6' && s[4] == ':')
+		return ip46_parse(s + 5, n - 5, a) && a->is6;
+	return ip46_parse(s, n, a) && !a->is6;
+}
+
+size_t ip46_fmt(const struct ip46 *a, char out[IP46_FMT_SIZE])
+{
+#if CONFIG_IPV6
+	if (a->is6) {
+		inet_ntop(AF_INET6, a->ip, out, IP46_FMT_SIZE);
+		return strlen(out);
+	}
+#endif
+	inet_ntop(AF_INET, a->ip, out, IP46_FMT_SIZE);
+	return strlen(out);
+}
+
+int ip46_equal(const struct ip46 *a, const struct ip46 *b)
+{
+	return a->is6 == b->is6 && !memcmp(a->ip, b->ip, a->is6 ? 16 : 4);
+}
+
+int ip46_port_parse(const char *s, size_t n, unsigned *port)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (n == 0 || n > 5)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (v == 0 || v > 65535)
+		return 0;
+	*port = (unsigned)v;
+	return 1;
+}

@@ -1,0 +1,55 @@
+/* readfile.c: see readfile.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include "readfile.h"
+
+long readfile_at(int dir, const char *path, char *buf, size_t size,
+		 struct stat *st)
+{
+	size_t len = 0;
+	int fd = openat(dir, path, O_RDONLY | O_CLOEXEC), e;
+
+	if (fd < 0)
+		return errno == ENOENT ? READFILE_MISSING : READFILE_ERROR;
+	if (st && fstat(fd, st) < 0)
+		goto fail;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == size) {
+			close(fd);
+			return READFILE_TOO_BIG;
+		}
+	}
+	close(fd);
+	return (long)len;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return READFILE_ERROR;
+}
+
+long readfile_pread(int fd, char *buf, size_t size, long long off)
+{
+	size_t got = 0;
+
+	while (got < size) {
+		ssize_t n = pread(fd, buf + got, size - got, (off_t)(off + (long long)got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (long)got;
+}

@@ -1,0 +1,93 @@
+/* schedule.c: see schedule.h. */
+#include <string.h>
+#include "schedule.h"
+
+void sched_init(struct sched *s, unsigned long retry_first,
+		unsigned long retry_max)
+{
+	memset(s->dom, 0, sizeof s->dom);
+	s->retry_first = retry_first;
+	s->retry_max = retry_max < retry_first ? retry_first : retry_max;
+	s->running = 0;
+}
+
+unsigned long sched_backoff(const struct sched *s, unsigned n)
+{
+	unsigned long t = s->retry_first;
+	while (n-- > 1 && t < s->retry_max)
+		t *= 2;
+	return t < s->retry_max ? t : s->retry_max;
+}
+
+struct sched_dom *sched_find(struct sched *s, const char *name, size_t len,
+			     int create)
+{
+	struct sched_dom *free_e = 0;
+	size_t i;
+
+	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
+		struct sched_dom *e = &s->dom[i];
+		if (!e->name[0]) {
+			if (!free_e)
+				free_e = e;
+			continue;
+		}
+		if (strlen(e->name) == len && !memcmp(e->name, name, len))
+			return e;
+	}
+	if (!create || !free_e || !len || len > SMTP_DOMAIN_SIZE)
+		return 0;
+	memset(free_e, 0, sizeof *free_e);
+	memcpy(free_e->name, name, len);
+	free_e->name[len] = 0;
+	return free_e;
+}
+
+struct sched_dom *sched_by_pid(struct sched *s, pid_t pid)
+{
+	size_t i;
+	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++)
+		if (s->dom[i].name[0] && s->dom[i].pid == pid)
+			return &s->dom[i];
+	return 0;
+}
+
+void sched_restore(const struct sched *s, struct sched_dom *e,
+		   unsigned long attempts, long long mtime_ms, long long now)
+{
+	e->next_ms = now;
+	if (!attempts)
+		return;
+	e->failures = (unsigned)(attempts > 30 ? 30 : attempts);
+	e->next_ms = mtime_ms + (long long)sched_backoff(s, e->failures) * 1000;
+}
+
+void sched_started(struct sched *s, struct sched_dom *e, pid_t pid,
+		   long long now)
+{
+	e->pid = pid;
+	e->started_ms = now;
+	s->running++;
+}
+
+unsigned long sched_ended(struct sched *s, struct sched_dom *e, int settled,
+			  long long now)
+{
+	unsigned long wait = 0;
+
+	if (e->pid)
+		s->running--;
+	e->pid = 0;
+	if (settled)
+		e->failures = 0;
+	else
+		wait = sched_backoff(s, ++e->failures);
+	e->next_ms = now + (long long)wait * 1000;
+	return wait;
+}
+
+int sched_due(const struct sched_dom *e, long long now, int flush)
+{
+	return e->name[0] && !e->pid && e->nlists &&
+	       (flush || e->more || e->next_ms <= now);
+}

@@ -1,0 +1,103 @@
+/* tls_int.h: what the TLS files share, behind tls.h. Only the tls_*.c
+ * files include this header, and so bearssl.h: the rest of the program
+ * sees tls.h alone.
+ *
+ *   tls_store.c   the trust store (the CA bundle as anchors)
+ *   tls_any.c     X.509 class "no check": any chain, the leaf's key
+ *   tls_dane.c    X.509 class DANE (RFC 7672): the chain against TLSA
+ *   tls_conn.c    the connection: engine, socket pump, handshake
+ *   tls_error.c   sentences for engine errors, alerts, suite names
+ *
+ * Each X.509 class keeps its state in its own context, whose first member
+ * is its vtable pointer, as BearSSL's x509_minimal does; the connection
+ * holds the one it uses.
+ */
+#ifndef TLS_INT_H
+#define TLS_INT_H
+
+#include <bearssl.h>
+#include "dnsq.h"
+#include "tls.h"
+
+/* The hash functions of TLS 1.2 and of certificate signatures, indexed
+ * by BearSSL's hash id minus br_sha1_ID. */
+extern const br_hash_class *const tls_hashes[5];
+
+/* Feeds BearSSL's X.509 decoder. Once it has stopped (a whole certificate
+ * decoded, or an error) its interpreter has ended and must not run again:
+ * more bytes then return -1 and are not pushed. (Found by the anchors fuzz
+ * harness: a PEM object longer than its certificate crashed the decoder;
+ * a server's malformed certificate would have done the same.) */
+int tls_x509_feed(br_x509_decoder_context *d, const void *buf, size_t len);
+
+/* An X.509 minimal engine over n anchors, with every hash, RSA and
+ * ECDSA (the verify policy and DANE-TA). */
+void tls_minimal_init(br_x509_minimal_context *xc,
+		      const br_x509_trust_anchor *ta, size_t n);
+
+/* The anchors of the trust store (tls_anchors_load_file). */
+const br_x509_trust_anchor *tls_store_anchors(size_t *n);
+
+/* A copy of a server's key, kept beyond its decoder. */
+struct tls_leafkey {
+	br_x509_pkey pkey;
+	unsigned char key[520];    /* RSA modulus up to 4096 bits, or EC point */
+	unsigned char exp[8];
+	int have;
+};
+/* Keeps a copy of pk; k->have is 0 when it does not fit. */
+void tls_leafkey_keep(struct tls_leafkey *k, const br_x509_pkey *pk);
+
+/* Our own X.509 error (outside BearSSL's 32..63): the leaf's key could not
+ * be kept (over the copy's 520 bytes: RSA over 4160 bits; or a key type
+ * BearSSL does not know; or a malformed certificate). */
+#define TLS_ERR_NO_LEAF_KEY 200
+
+/* "no check": any chain; the leaf's key is used. */
+struct tls_any {
+	const br_x509_class *vtable;
+	br_x509_decoder_context dec;
+	int leaf;                  /* inside the first certificate */
+	int bad;                   /* bytes after its DER: not a certificate */
+	struct tls_leafkey key;
+};
+void tls_any_init(struct tls_any *a);
+
+/* DANE: the chain kept whole (TLS_DANE_CHAIN_SIZE, TLS_DANE_CERTS_MAX),
+ * then matched against the usable records of rr. */
+struct tls_dane {
+	const br_x509_class *vtable;
+	const struct dnsq_rr *rr;
+	size_t nrr;
+	const char *name, *nexthop;
+	size_t used, n;
+	size_t off[TLS_DANE_CERTS_MAX], len[TLS_DANE_CERTS_MAX];
+	int over;         /* the chain did not fit */
+	int in;           /* the current certificate is being kept */
+	unsigned usages;
+	const char *how;  /* "DANE-EE(3)" or "DANE-TA(2)" once matched */
+	br_x509_decoder_context dec;
+	br_x509_minimal_context xc;
+	br_x509_trust_anchor ta;
+	struct tls_leafkey key;
+	unsigned char chain[TLS_DANE_CHAIN_SIZE];
+};
+/* rr (n records; the unusable ones are skipped) must stay valid for the
+ * handshake; nexthop, the second name a DANE-TA leaf may carry, or 0. */
+void tls_dane_init(struct tls_dane *d, const struct dnsq_rr *rr, size_t n,
+		   const char *nexthop);
+
+/* The cipher suites offered, in order of preference, with their names. */
+struct tls_suite {
+	uint16_t id;
+	const char *name;
+};
+extern const struct tls_suite tls_suites[];
+extern const size_t tls_nsuites;
+
+/* A sentence for an engine or X.509 error code, and for a fatal alert a
+ * server sent (RFC 5246 §7.2, RFC 8446 §6). */
+const char *tls_error_text(int e);
+const char *tls_alert_text(int alert);
+
+#endif

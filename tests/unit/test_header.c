@@ -1,0 +1,86 @@
+/* test_header.c: header.h, header sections and address lists
+ * (sendmail). */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "b64.h"
+#include "bounce.h"
+#include "smtp_ehlo.h"
+#include "conf.h"
+#include "header.h"
+#include "maildrop.h"
+#include "opt.h"
+#include "route.h"
+#include "runfile.h"
+#include "unit.h"
+
+/* Every address of an address list, joined with '|'. */
+static const char *addrs(const char *list)
+{
+	static char out[1024];
+	char a[256];
+	size_t pos = 0, n = 0;
+	int r;
+	out[0] = 0;
+	while ((r = header_addr_next(list, strlen(list), &pos, a, sizeof a)) > 0)
+		n += (size_t)snprintf(out + n, sizeof out - n, "%s%s", n ? "|" : "", a);
+	if (r < 0)
+		snprintf(out + n, sizeof out - n, "%sERROR", n ? "|" : "");
+	return out;
+}
+
+static void address_lists(void)
+{
+	CHECK_STR(addrs("a@b.example"), "a@b.example");
+	CHECK_STR(addrs(" Ann Example <ann@x.example> , bob@y.example"),
+		  "ann@x.example|bob@y.example");
+	CHECK_STR(addrs("\"Doe, John\" <jd@x.example>"), "jd@x.example");
+	CHECK_STR(addrs("jd@x.example (John (the) Doe), k@y.example"),
+		  "jd@x.example|k@y.example");
+	CHECK_STR(addrs("undisclosed-recipients:;"), "");
+	CHECK_STR(addrs("team: a@x.example, b@y.example; c@z.example"),
+		  "a@x.example|b@y.example|c@z.example");
+	CHECK_STR(addrs("\"quoted local\"@x.example"), "\"quoted local\"@x.example");
+	CHECK_STR(addrs("<@relay.example:user@x.example>"), "user@x.example");
+	CHECK_STR(addrs("a@x.example,\r\n\tb@y.example"), "a@x.example|b@y.example");
+	CHECK_STR(addrs(",,a@x.example,,"), "a@x.example");
+	CHECK_STR(addrs("<open@x.example"), "ERROR");
+	CHECK_STR(addrs("(unclosed comment a@x.example"), "ERROR");
+	CHECK_STR(addrs("\"unclosed@x.example"), "ERROR");
+}
+
+static void header_sections(void)
+{
+	const char *m = "From: a\nSubject: two\n  lines\nTo: b\n\nbody\n";
+	size_t he, bo, pos = 0;
+	int blank, n = 0;
+	struct header_field f;
+
+	CHECK(header_scan(m, strlen(m), 0, &he, &bo, &blank) == 1);
+	CHECK(blank && he == strlen("From: a\nSubject: two\n  lines\nTo: b\n"));
+	CHECK(bo == he + 1);
+	while (header_next(m, he, &pos, &f)) {
+		n++;
+		if (header_is(m, &f, "subject"))
+			CHECK_MEM(m + f.val, f.val_end - f.val, " two\n  lines");
+	}
+	CHECK(n == 3);
+	/* Not yet known without more input; at EOF a last field counts. */
+	CHECK(header_scan("From: a\nTo: b", 13, 0, &he, &bo, &blank) == 0);
+	CHECK(header_scan("From: a\nTo: b", 13, 1, &he, &bo, &blank) == 1 &&
+	      he == 13 && !blank);
+	/* A body without a header section: the first line is no field. */
+	CHECK(header_scan("hello world\n", 12, 1, &he, &bo, &blank) == 1 &&
+	      he == 0 && bo == 0 && !blank);
+	/* CRLF ends and a continuation line before any field. */
+	CHECK(header_scan("A: 1\r\n\r\nx", 9, 0, &he, &bo, &blank) == 1 &&
+	      he == 6 && bo == 8 && blank);
+	CHECK(header_scan(" cont\nA: 1\n\n", 12, 1, &he, &bo, &blank) == 1 &&
+	      he == 0);
+}
+
+UNIT_SUITE(header_tests) = {
+	{ "header: address lists", address_lists },
+	{ "header: sections and fields", header_sections },
+	UNIT_END
+};

@@ -1,0 +1,89 @@
+/* test_sorting.c: the posting office's decision per recipient
+ * (sorting.h): every case of its table. */
+#include "sorting.h"
+#include "unit.h"
+
+static struct sorting so;
+static struct maildrop_env env;
+
+static void set(const char *const *rcpt, size_t n)
+{
+	size_t i;
+	memset(&env, 0, sizeof env);
+	for (i = 0; i < n; i++) {
+		env.rcpt[i].addr = rcpt[i];
+		env.rcpt[i].len = strlen(rcpt[i]);
+	}
+	env.nrcpt = n;
+}
+
+static void sorting_domains(void)
+{
+	static const char *const r[] = {
+		"a@Example.COM", "b@example.com", "c@other.example",
+		"\"john doe\"@example.com", "d@[192.0.2.1]", "e@[IPv6:2001:db8::1]",
+		"\"x@y\"@other.example",
+	};
+	set(r, 7);
+	sorting_classify(&so, &env, 16);
+	CHECK(so.nbad == 0);
+	CHECK(so.ndom == 4);
+	CHECK_STR(so.dom[0], "example.com");      /* lower-cased */
+	CHECK_STR(so.dom[1], "other.example");
+	CHECK_STR(so.dom[2], "[192.0.2.1]");
+	CHECK_STR(so.dom[3], "[ipv6:2001:db8::1]");
+	CHECK(so.of[0] == 0 && so.of[1] == 0 && so.of[2] == 1);
+	CHECK(so.of[3] == 0);                     /* quoted local part */
+	CHECK(so.of[4] == 2 && so.of[5] == 3);
+	CHECK(so.of[6] == 1);                     /* '@' inside quotes */
+}
+
+static void sorting_bounces(void)
+{
+	static const char *const r[] = {
+		"nodomain", "\"a@b\"", "x@localhost", "y@bad..example",
+		"ok@example.com", "z@-bad.example",
+	};
+	set(r, 6);
+	sorting_classify(&so, &env, 16);
+	CHECK(so.of[0] < 0);
+	CHECK_STR(so.bad[0].status, "5.1.3");
+	CHECK(so.bad[0].kind == OUTCOME_BOUNCED);
+	CHECK(so.of[1] < 0);                       /* its '@' is quoted */
+	CHECK_STR(so.bad[1].status, "5.1.3");
+	CHECK(so.of[2] < 0);                       /* no dot: not routable */
+	CHECK_STR(so.bad[2].status, "5.1.2");
+	CHECK(so.of[3] < 0);
+	CHECK(so.of[4] == 0);
+	CHECK(so.ndom == 1);
+	CHECK(so.of[5] < 0);
+	CHECK(so.nbad == 5);
+}
+
+/* ID.DOMAIN must fit SORTING_NAME_MAX. */
+static void sorting_name_length(void)
+{
+	static char addr[300];
+	const char *r[1] = { addr };
+	size_t dl = SORTING_NAME_MAX - 1 - 20, i;
+
+	memcpy(addr, "u@", 2);
+	for (i = 0; i < dl; i++)
+		addr[2 + i] = (i % 60 == 59) ? '.' : 'a';
+	addr[2 + dl] = 0;
+	set(r, 1);
+	sorting_classify(&so, &env, 20);           /* exactly the maximum */
+	CHECK(so.nbad == 0 && so.ndom == 1);
+	sorting_classify(&so, &env, 21);           /* one over */
+	CHECK(so.nbad == 1);
+	CHECK_STR(so.bad[0].status, "5.1.2");
+}
+
+UNIT_SUITE(sorting_tests) = {
+	{ "sorting: domains lower-cased, shared, literals, quoted local parts",
+	  sorting_domains },
+	{ "sorting: unroutable addresses and domains bounced 5.1.3 / 5.1.2",
+	  sorting_bounces },
+	{ "sorting: queue file names within SORTING_NAME_MAX", sorting_name_length },
+	UNIT_END
+};
