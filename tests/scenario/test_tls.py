@@ -118,6 +118,136 @@ def injected_reply_after_starttls_is_not_acted_on():
         srv.stop()
 
 
+class InjectingTlsServer:
+    """An SMTP server on 127.0.0.1 that offers STARTTLS, answers it with
+    "220 Ready" followed in the same write by `inject` (plaintext bytes
+    that must never be taken as the server's), then completes a real TLS
+    handshake and speaks SMTP inside it, accepting everything. With an
+    empty inject it is an honest STARTTLS server: the control case."""
+
+    def __init__(self, crt, key, inject):
+        import socket
+        import ssl
+        import threading
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(crt, key)
+        self.inject = inject
+        self.sessions = 0
+        self.handshakes = 0
+        self.commands = []       # every command, plaintext or in TLS
+        self.messages = 0
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.5)
+        self.port = self.sock.getsockname()[1]
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _lines(self, f):
+        while True:
+            line = f.readline(4096)
+            if not line:
+                return
+            line = line.decode("latin-1").rstrip("\r\n")
+            self.commands.append(line)
+            yield line
+
+    def _session(self, c):
+        c.settimeout(10)
+        c.sendall(b"220 inject.test ESMTP\r\n")
+        f = c.makefile("rb")
+        for line in self._lines(f):
+            verb = line.split(" ")[0].upper()
+            if verb == "EHLO":
+                c.sendall(b"250-inject.test\r\n250 STARTTLS\r\n")
+            elif verb == "STARTTLS":
+                c.sendall(b"220 Ready\r\n" + self.inject)
+                tls = self.ctx.wrap_socket(c, server_side=True)
+                self.handshakes += 1
+                self._smtp(tls)
+                return
+            else:
+                c.sendall(b"250 2.0.0 ok\r\n")
+
+    def _smtp(self, t):
+        f = t.makefile("rb")
+        data = False
+        for line in self._lines(f):
+            if data:
+                if line == ".":
+                    data = False
+                    self.messages += 1
+                    t.sendall(b"250 2.0.0 queued\r\n")
+                continue
+            verb = line.split(" ")[0].upper()
+            if verb == "EHLO":
+                t.sendall(b"250-inject.test\r\n250 PIPELINING\r\n")
+            elif verb == "DATA":
+                data = True
+                t.sendall(b"354 go ahead\r\n")
+            elif verb == "QUIT":
+                t.sendall(b"221 2.0.0 bye\r\n")
+                return
+            else:
+                t.sendall(b"250 2.0.0 ok\r\n")
+
+    def _run(self):
+        while not self.stopping:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.sessions += 1
+            try:
+                self._session(c)
+            except OSError:
+                pass        # the client dropped the connection
+            finally:
+                c.close()
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join(10)
+        self.sock.close()
+
+
+@test
+def injection_followed_by_a_handshake_that_succeeds():
+    """The injected bytes come before a TLS handshake that would succeed:
+    the client must still drop the connection, never act on them, and
+    deliver nothing; the honest server (no injection) gets the message over
+    TLS, so the handshake itself is not what stops the mail."""
+    need_tls()
+    d = tmpdir()
+    certs = Certs(d)
+    crt, key = certs.leaf("inj", "inject.test")
+    q = qlib.make_queue(tmpdir())
+    honest = InjectingTlsServer(crt, key, b"")
+    try:
+        lst = one_list(q)
+        rc, err = smtprc(q, "[127.0.0.1]:%d" % honest.port, [lst], "/V")
+        assert rc == 0 and not os.path.exists(lst), (rc, err)
+        assert honest.handshakes == 1 and honest.messages == 1, honest.commands
+        assert "TLSv1.2" in err, err
+    finally:
+        honest.stop()
+    srv = InjectingTlsServer(crt, key, b"250 2.0.0 injected\r\n")
+    try:
+        lst = one_list(q, 1)
+        rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst], "/V")
+        assert rc == EX_TEMPFAIL and os.path.exists(lst), (rc, err)
+        assert "response injection" in err, err
+        assert srv.messages == 0 and srv.handshakes == 0, srv.commands
+        assert not [c for c in srv.commands if c.upper().startswith(("MAIL", "RCPT"))], \
+            srv.commands
+        assert srv.sessions == 1, srv.sessions
+    finally:
+        srv.stop()
+
+
 @test
 def may_reconnects_in_plaintext_after_a_failed_handshake():
     need_tls()
