@@ -53,16 +53,19 @@ LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
 # udns without IPv6 when CONFIG_IPV6=0: no AF_INET6 code at all.
 LIBS    := -L$(DEPS)/lib -lbearssl $(if $(filter 0,$(CONFIG_IPV6)),-ludns4,-ludns)
 
-SRCS    := $(wildcard src/*.c)
+# src/ holds the small shared modules, src/prog the programs, src/smtp the
+# protocol, src/dns the look-ups, src/tls BearSSL, src/queue the files
+# (docs/architecture.md).
+SRCS    := $(wildcard src/*.c src/*/*.c)
 OBJS    := $(SRCS:src/%.c=$(O)/obj/%.o)
-HDRS    := $(wildcard include/*.h)
+HDRS    := $(wildcard include/*.h src/*/*.h)
 PROG    := $(O)/bin/smtprc
 LINKS   := smtprcd smtppd sendmail mailq
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT      := $(O)/tests/unit
 # The unit tests link every module except main.c.
-LIB_OBJS  := $(filter-out $(O)/obj/main.o,$(OBJS))
+LIB_OBJS  := $(filter-out $(O)/obj/prog/main.o,$(OBJS))
 
 BOARDS := host armhf armel arm64 mips mipsel
 
@@ -135,25 +138,28 @@ FUZZ_RUNS ?= 200000
 # Every tests/fuzz/fuzz_NAME.c is a harness; FUZZ_SRC_NAME names the code
 # it links.
 FUZZ      := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_SRC_reply    := src/smtp_reply.c src/err.c
-FUZZ_SRC_ehlo     := src/smtp_ehlo.c
-FUZZ_SRC_rcptlist := src/rcptlist.c src/addr.c
-FUZZ_SRC_body     := src/body.c
-FUZZ_SRC_session  := src/smtp_session.c src/smtp_reply.c src/smtp_ehlo.c src/err.c src/b64.c
+FUZZ_SRC_reply    := src/smtp/smtp_reply.c src/err.c
+FUZZ_SRC_ehlo     := src/smtp/smtp_ehlo.c
+FUZZ_SRC_rcptlist := src/queue/rcptlist.c src/addr.c
+FUZZ_SRC_body     := src/smtp/body.c
+FUZZ_SRC_session  := src/smtp/smtp_session.c src/smtp/smtp_reply.c \
+	src/smtp/smtp_ehlo.c src/err.c src/smtp/b64.c
 # The DNS reply parser with udns itself, compiled here by clang.
 UDNS_SRCS := $(addprefix build/src/udns/,udns_dn.c udns_dntosp.c udns_parse.c \
 	udns_resolver.c udns_init.c udns_misc.c udns_XtoX.c udns_rr_a.c \
 	udns_rr_ptr.c udns_rr_mx.c udns_rr_txt.c udns_bl.c udns_rr_srv.c \
 	udns_rr_naptr.c udns_codes.c udns_jran.c)
-FUZZ_SRC_dns      := src/dnsq_udns.c src/dane.c src/loop.c src/log.c src/err.c src/ip46.c \
+FUZZ_SRC_dns      := src/dns/dnsq_udns.c src/dns/dane.c src/loop.c src/log.c \
+	src/err.c src/ip46.c \
 	$(UDNS_SRCS) -include $(DEPS)/obj/udns6/config.h -Ibuild/src/udns -w \
 	-U_GNU_SOURCE -D_DEFAULT_SOURCE
-FUZZ_SRC_config   := src/dnsq_conf.c src/opt.c src/ip46.c src/err.c
-FUZZ_SRC_submit   := src/header.c src/maildrop.c src/rcptlist.c src/addr.c src/runfile.c \
+FUZZ_SRC_config   := src/dns/dnsq_conf.c src/opt.c src/ip46.c src/err.c
+FUZZ_SRC_submit   := src/header.c src/queue/maildrop.c src/queue/rcptlist.c \
+	src/addr.c src/prog/runfile.c \
 	src/route.c src/wbuf.c src/conf_line.c src/err.c
 # The trust store around BearSSL's decoders: BearSSL is linked from the
 # board's own build (not instrumented; its C has no libc state to clash).
-FUZZ_SRC_anchors  := src/tls_store.c src/err.c \
+FUZZ_SRC_anchors  := src/tls/tls_store.c src/err.c \
 	-isystem $(DEPS)/include $(DEPS)/lib/libbearssl.a
 FUZZ_BINS := $(FUZZ:%=$(O)/fuzz/fuzz_%)
 

@@ -3,7 +3,7 @@
  * a looked-up TLSA set means for the connection, and where a certificate
  * keeps its subject name and its SubjectPublicKeyInfo (a bounded DER walk,
  * fuzzed alone). The matching itself needs hashes and signatures and lives
- * in the TLS adapter (tls.h, TLS_CHECK_DANE).
+ * in src/tls/tls_dane.c (tls.h, TLS_CHECK_DANE).
  *
  * Usable records (RFC 7672 §3.1): certificate usage DANE-TA(2) or
  * DANE-EE(3); selector Cert(0) or SPKI(1); matching type Full(0),

@@ -44,7 +44,7 @@ check "build: $bin is statically linked" sh -c "file '$bin' | grep -q 'staticall
 check "build: $bin is stripped" sh -c "file '$bin' | grep -q ', stripped'"
 # The program owns all memory: no libc allocator may be linked, and
 # malloc, if present at all, must be the arena's (udns's bounded heap).
-check "build: the only allocator is the counted arena (src/arena.c)" sh -c \
+check "build: the only allocator is the counted arena (src/dns/arena.c)" sh -c \
 	"! readelf -sW '$bin.unstripped' | grep -qE ' (__libc_malloc|__libc_malloc_impl|__simple_malloc|__malloc_context|__expand_heap|opendir)\$' &&
 	 { ! readelf -sW '$bin.unstripped' | grep -qE ' malloc\$' ||
 	   grep -A1 '^ \.text\.malloc' '$bin.map' | grep -q 'arena\.o'; }"
@@ -60,6 +60,16 @@ fi
 for l in smtprcd smtppd sendmail mailq; do
 	check "build: link $l -> smtprc" test "$(readlink "$O/bin/$l")" = smtprc
 done
+# The promises the headers make about the source (docs/architecture.md).
+check "source: no queue directory descriptor outside src/queue/queue.c" \
+	tools/check-source.sh queue-fds
+check "source: no RFC 3463 status literal outside src/outcome.c" \
+	tools/check-source.sh statuses
+check "source: no #if CONFIG_ in relay.c or the programs" \
+	tools/check-source.sh no-config-if
+check "source: bearssl.h only in src/tls, udns.h only in src/dns/dnsq_udns.c" \
+	sh -c "tools/check-source.sh bearssl && tools/check-source.sh udns"
+check "source: no function over 80 lines" tools/check-source.sh short
 echo "build: $sp passed, $sf failed" >"$log"
 count build
 
