@@ -37,6 +37,16 @@ def free_port(host="127.0.0.1"):
         return s.getsockname()[1]
 
 
+def wait_until(cond, timeout=10, what="a condition"):
+    """Waits until cond() is true, polling every 50 ms; fails after
+    timeout seconds."""
+    end = time.time() + timeout
+    while not cond():
+        if time.time() > end:
+            raise AssertionError("timed out waiting for " + what)
+        time.sleep(0.05)
+
+
 def wait_port(port, host="127.0.0.1", timeout=15):
     end = time.time() + timeout
     while time.time() < end:
@@ -95,8 +105,9 @@ class SmtpSink:
             ["127.0.0.1:%d" % self.port, str(backlog)],
             stdout=self.out, stderr=subprocess.STDOUT)
         wait_port(self.port)
-        # wait_port's probe connection counts as a session: remember it.
-        time.sleep(0.1)
+        # wait_port's probe connection counts as a session (-c prints the
+        # counters when a session ends): remember it.
+        wait_until(lambda: self.counters()[0] >= 1, 5, "smtp-sink's counters")
         self.base = self.counters()
 
     def counters(self):

@@ -88,8 +88,8 @@ class Hosts:
             zone += "@ MX %d h%d\nh%d A %s%d\nh%d AAAA %s%d\n" % (
                 pref, h, h, NET4, h, h, NET6, h)
         zone += "dead MX 10 h3\n"
+        # Nsd returns once it answers an SOA query inside the namespace.
         self.dns = Nsd({"multi.test": zone}, netns=S, address="%s53" % NET4)
-        time.sleep(0.5)
 
     def stop(self):
         for p in self.procs:
