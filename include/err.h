@@ -7,6 +7,8 @@
 #ifndef ERR_H
 #define ERR_H
 
+#include <stddef.h>
+
 enum {
 	E_OK = 0,
 	E_SYS = -1,          /* see errno */
@@ -45,11 +47,16 @@ void err_fatal(int status, int with_errno, const char *fmt, ...)
 void err_warn(int with_errno, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Copies src into dst (size bytes, at least 1), each control byte (below
+ * 32, and 127) replaced by '?', cut to fit: what a caller, a header or a
+ * server sent is never put raw on a terminal or into syslog. Returns dst. */
+char *err_printable(char *dst, size_t size, const char *src);
+
 /* Writes one line "PROG: TEXT" to standard error or, when the environment
  * has SMTPRC_SYSLOG=1 (the daemons' --syslog sets it for their relay
  * clients too), to syslog at /dev/log, facility mail, with severity 3
  * (error), 4 (warning) or 6 (information); standard error when syslog
- * cannot be reached. */
+ * cannot be reached. Control bytes of TEXT are written as '?'. */
 void err_line(int severity, const char *text);
 
 /* sysexits(3) statuses used by the programs. */

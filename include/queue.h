@@ -92,6 +92,9 @@ int queue_copy_message(struct queue *q, int fd, long long off,
 int queue_link_message(struct queue *q, const struct queue_tmp *t,
 		       const char *name);
 int queue_maildrop_done(struct queue *q, const char *name);
+/* Removes dir/name (an entry this process made a moment ago and must take
+ * back). Returns 0 or E_SYS; a missing entry is not an error. */
+int queue_remove(struct queue *q, int dir, const char *name);
 int queue_set_aside(struct queue *q, const char *name);
 
 /* Domain locks (lock/DOMAIN), held with flock by the relay client of a

@@ -1,5 +1,37 @@
 /* addr.c: see addr.h. */
+#include <arpa/inet.h>
+#include <string.h>
 #include "addr.h"
+
+int addr_literal_valid(const char *d, size_t len)
+{
+	/* "[" "IPv6:" 45 characters "]" at the most. */
+	char tmp[64];
+	int v6;
+
+	if (len < 3 || len > sizeof tmp || d[0] != '[' || d[len - 1] != ']')
+		return 0;
+	d++;
+	len -= 2;
+	v6 = len > 5 && (d[0] == 'I' || d[0] == 'i') &&
+	     (d[1] == 'P' || d[1] == 'p') && (d[2] == 'v' || d[2] == 'V') &&
+	     d[3] == '6' && d[4] == ':';
+	if (v6) {
+		d += 5;
+		len -= 5;
+	}
+	memcpy(tmp, d, len);
+	tmp[len] = 0;
+	/* Syntax only: an IPv6 literal is valid in an IPv4-only build too
+	 * (it is then undeliverable there, not malformed). */
+	return inet_pton(v6 ? AF_INET6 : AF_INET, tmp,
+			 (unsigned char[16]){ 0 }) == 1;
+}
+
+size_t addr_domain_trim(const char *d, size_t len)
+{
+	return len > 1 && d[0] != '[' && d[len - 1] == '.' ? len - 1 : len;
+}
 
 int addr_eq_nocase(const char *a, size_t alen, const char *b, size_t blen)
 {
@@ -21,18 +53,8 @@ int addr_domain_valid(const char *d, size_t len)
 	size_t i;
 	if (len == 0 || len > SMTP_DOMAIN_SIZE)
 		return 0;
-	if (d[0] == '[') {
-		/* Address literal: printable, no brackets or backslash inside
-		 * (RFC 5321 §4.1.3 dcontent); the address itself is checked
-		 * where it is used. */
-		if (len < 3 || d[len - 1] != ']')
-			return 0;
-		for (i = 1; i < len - 1; i++)
-			if (d[i] <= 32 || d[i] >= 127 || d[i] == '[' ||
-			    d[i] == ']' || d[i] == '\\')
-				return 0;
-		return 1;
-	}
+	if (d[0] == '[')
+		return addr_literal_valid(d, len);
 	if (d[0] == '.' || d[0] == '-' || d[len - 1] == '-')
 		return 0;
 	for (i = 0; i < len; i++) {

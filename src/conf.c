@@ -65,6 +65,13 @@ static int boolean(const char *v, int *on)
 	return 0;
 }
 
+/* A word of at most 32 lower-case letters, digits and '-'. */
+static int key_like(const char *k)
+{
+	size_t n = strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789-");
+	return n && n <= 32 && !k[n];
+}
+
 int conf_apply(const char *path, char *buf, size_t len,
 	       const struct opt_def *defs, int ndefs,
 	       const char *(*apply)(void *ctx, const struct opt_hit *h),
@@ -105,8 +112,11 @@ int conf_apply(const char *path, char *buf, size_t len,
 	if (rc == 0)
 		return 0;
 bad:
+	/* The key is named only when it looks like one: a file that is no
+	 * configuration at all (a caller's -C /etc/shadow) is never echoed. */
 	fprintf(stderr, "%s: configuration error: %s:%u: %s%s%s\n", err_prog,
-		path, l.line, rc > 0 ? l.key : "", rc > 0 ? ": " : "", why);
+		path, l.line, rc > 0 && key_like(l.key) ? l.key : "",
+		rc > 0 && key_like(l.key) ? ": " : "", why);
 	return -1;
 }
 

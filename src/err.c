@@ -64,9 +64,22 @@ static int to_syslog(int severity, const char *text)
 	return ok ? 0 : -1;
 }
 
-void err_line(int severity, const char *text)
+char *err_printable(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < size; i++)
+		dst[i] = (unsigned char)src[i] < 32 || src[i] == 127 ? '?' : src[i];
+	dst[i] = 0;
+	return dst;
+}
+
+void err_line(int severity, const char *raw)
 {
 	static int mode = -1;
+	char text[1024];
+
+	err_printable(text, sizeof text, raw);
 	if (mode < 0) {
 		const char *v = getenv("SMTPRC_SYSLOG");
 		mode = v && *v && *v != '0';

@@ -22,7 +22,7 @@ out=$1 cc=$2 ar=$3 cflags=$4 ipv6=$5
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/src
 deps=$out/deps
-stamp="$deps/.built $cc $cflags $ipv6 udns-getdn-fix"
+stamp="$deps/.built $cc $cflags $ipv6 udns-getdn-fix udns-rng"
 if [ -f "$deps/.built" ] && [ "$(cat "$deps/.built")" = "$stamp" ] &&
 	[ -f "$deps/lib/libbearssl.a" ] && [ -f "$deps/lib/libudns.a" ] &&
 	[ -f "$deps/lib/libudns4.a" ]; then

@@ -105,11 +105,29 @@ fix_udns() {
 	say "fixed udns dns_getdn() terminator bound check"
 }
 
+# udns 0.4 seeds the generator of its query IDs from the microseconds of
+# the clock (about 20 bits a forger can guess). Seeded from getrandom()
+# here, the clock only where the kernel has none (before Linux 3.17).
+fix_udns_rng() {
+	f=$1/udns/udns_resolver.c
+	grep -q 'smtprc: query IDs seeded by getrandom' "$f" && return 0
+	grep -q '^  return tv.tv_usec;$' "$f" && grep -q '^#include <stdlib.h>$' "$f" ||
+		{ say "udns_resolver.c is not the expected 0.4 source"; exit 1; }
+	sed -i -e 's|^  return tv.tv_usec;$|  { unsigned r_; /* smtprc: query IDs seeded by getrandom */\
+    if (getrandom(\&r_, sizeof r_, 0) == (ssize_t)sizeof r_) return r_; }\
+  return tv.tv_usec;|' -e 's|^#include <stdlib.h>$|#include <stdlib.h>\
+#include <sys/random.h>|' "$f"
+	grep -q 'smtprc: query IDs seeded by getrandom' "$f" ||
+		{ say "could not seed udns from getrandom"; exit 1; }
+	say "udns query IDs seeded from getrandom()"
+}
+
 cmd_sources() {
 	build=$1
 	fetch_source bearssl "$BEARSSL_VERSION" "$build/src"
 	fetch_source udns "$UDNS_VERSION" "$build/src"
 	fix_udns "$build/src"
+	fix_udns_rng "$build/src"
 }
 
 cmd_musl_source() {

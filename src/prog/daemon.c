@@ -167,8 +167,10 @@ int daemon_options(int argc, char **argv, const struct opt_def *defs,
 		if ((why = apply(0, &h)) != 0)
 			break;
 	if (rc < 0 || why || argc - i > max_args) {
+		char a[256];
 		fprintf(stderr, "%s: usage error: %s: %s\n", err_prog,
-			rc < 0 ? argv[i] : why ? h.val : argv[i + max_args],
+			err_printable(a, sizeof a, rc < 0 ? argv[i] : why ? h.val
+				      : argv[i + max_args]),
 			rc < 0 || why ? why : "too many arguments");
 		usage(stderr);
 		exit(EX_USAGE_);

@@ -103,9 +103,13 @@ static int show_list(const char *name, void *arg)
 	for (i = 0; i < mq.list.nrcpt; i++) {
 		const struct rcptlist_rcpt *r = &mq.list.rcpt[i];
 		mq.rcpts++;
-		printf("    <%.*s>%s%.*s\n", (int)r->len, r->addr,
+		char raw[SMTP_DIAG_SIZE + 16], diag[SMTP_DIAG_SIZE + 16];
+		snprintf(raw, sizeof raw, "%.*s", r->diag ? (int)r->diag_len : 0,
+			 r->diag ? r->diag : "");
+		/* A server's words: never raw control bytes on a terminal. */
+		printf("    <%.*s>%s%s\n", (int)r->len, r->addr,
 		       r->diag ? "  last: " : "  not tried yet",
-		       r->diag ? (int)r->diag_len : 0, r->diag ? r->diag : "");
+		       err_printable(diag, sizeof diag, raw));
 	}
 	return 0;
 }

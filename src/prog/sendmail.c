@@ -100,8 +100,9 @@ static void usage(void)
 
 static _Noreturn void usage_error(const char *arg, const char *why)
 {
-	fprintf(stderr, "%s: usage error: %s%s%s\n", err_prog, arg ? arg : "",
-		arg ? ": " : "", why);
+	char a[256];
+	fprintf(stderr, "%s: usage error: %s%s%s\n", err_prog,
+		arg ? err_printable(a, sizeof a, arg) : "", arg ? ": " : "", why);
 	usage();
 	exit(EX_USAGE_);
 }
@@ -160,6 +161,11 @@ static const char *rcpt_add(const char *a, const char *origin)
 		len = (size_t)snprintf(q, sizeof q, "%s@%s", a, origin);
 	if (len >= sizeof q || !addr_valid(q, len))
 		return "not a valid address";
+	/* "bob@example.com." is bob@example.com: one name for routes, TLS
+	 * policies and lists. */
+	i = addr_at(q, len) + 1;
+	len = i + addr_domain_trim(q + i, len - i);
+	q[len] = 0;
 	for (i = 0; i < rc.n; i++)
 		if (rc.len[i] == len && !memcmp(rc.addr[i], q, len))
 			return 0;  /* named twice: sent once */

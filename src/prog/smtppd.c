@@ -143,6 +143,7 @@ static struct {
 	struct bounce_rcpt bad[MAILDROP_RCPT_MAX];
 	struct rcptlist list;
 	char out[RCPTLIST_SIZE];
+	struct queue_tmp lt[MAILDROP_RCPT_MAX];   /* a list per domain */
 	char copy[16384];
 	char helo[SMTP_DOMAIN_SIZE + 1];
 } e;
@@ -192,12 +193,11 @@ static size_t classify_all(const char *name)
 	return nbad;
 }
 
-/* Writes the recipient list of domain k. */
-static int write_list(struct queue *q, const char *id, size_t k,
-		      unsigned long queued, int local)
+/* Formats the recipient list of domain k into e.out. Returns its length,
+ * or 0 when it does not fit (errno EOVERFLOW). */
+static size_t format_list(const char *id, size_t k, unsigned long queued)
 {
 	struct rcptlist *l = &e.list;
-	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
 	size_t i, len;
 
 	memset(l, 0, sizeof *l);
@@ -211,16 +211,13 @@ static int write_list(struct queue *q, const char *id, size_t k,
 	for (i = 0; i < e.env.nrcpt; i++)
 		if (e.so.of[i] == (int)k) {
 			l->rcpt[l->nrcpt].addr = e.env.rcpt[i].addr;
-			l->rcpt[l->nrcpt].len = e.env.rcpt[i].len;
+			l->rcpt[l->nrcpt].len = e.so.len[i];
 			l->nrcpt++;
 		}
 	len = rcptlist_format(l, e.out, sizeof e.out);
-	if (!len) {
+	if (!len)
 		errno = EOVERFLOW;
-		return -1;
-	}
-	snprintf(name, sizeof name, "%s.%s", id, e.so.dom[k]);
-	return queue_put(q, local ? QUEUE_LOCAL : QUEUE_REMOTE, name, e.out, len);
+	return len;
 }
 
 static const char *helo_name(void)
@@ -268,30 +265,82 @@ static int bounce_bad(struct queue *q, const char *name, size_t nbad,
 	return rc < 0 ? -1 : 0;
 }
 
-/* Links the message copy t and writes a list for every domain. Returns 0
- * or -1 (errno set); counts what went where in ps. */
-static int write_domains(struct queue *q, const char *name,
-			 const struct queue_tmp *t, unsigned long queued,
-			 size_t *nremote, size_t *nlocal)
+/* The queue file name ID.DOMAIN of domain k, and its directory. */
+static int list_name(const char *id, size_t k, char *name, size_t size)
 {
+	snprintf(name, size, "%s.%s", id, e.so.dom[k]);
+	return is_local(e.so.dom[k]) ? QUEUE_LOCAL : QUEUE_REMOTE;
+}
+
+/* Takes back the lists of domains 0..k-1 and drops the temporary files
+ * of k..ndom-1: a failed sort leaves no list of its own behind. */
+static void undo_lists(struct queue *q, const char *id, size_t k)
+{
+	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
 	size_t i;
 
 	for (i = 0; i < e.so.ndom; i++) {
-		char mname[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
-		int local = is_local(e.so.dom[i]);
-		snprintf(mname, sizeof mname, "%s.%s", name, e.so.dom[i]);
-		if (queue_link_message(q, t, mname) < 0 ||
-		    write_list(q, name, i, queued, local) < 0)
+		if (i < k) {
+			int dir = list_name(id, i, name, sizeof name);
+			if (queue_remove(q, dir, name) < 0)
+				err_warn(1, "unable to take back %s", name);
+		} else if (e.lt[i].fd >= 0) {
+			queue_tmp_abort(q, &e.lt[i]);
+		}
+	}
+}
+
+/* Links the message copy t and writes a list for every domain, all or
+ * nothing: every list is first written in tmp/, then the message linked
+ * for every domain, then the lists renamed into place; a failure at any
+ * step takes back what this sort put in remote/ or local/, so that a list
+ * is never written twice (the entry stays, sorted again later). Returns 0
+ * or -1 (errno set); counts what went where. */
+static int write_domains(struct queue *q, const char *id,
+			 const struct queue_tmp *t, unsigned long queued,
+			 size_t *nremote, size_t *nlocal)
+{
+	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
+	size_t i, len;
+	int dir, err;
+
+	for (i = 0; i < e.so.ndom; i++)
+		e.lt[i].fd = -1;
+	for (i = 0; i < e.so.ndom; i++) {
+		len = format_list(id, i, queued);
+		if (!len || queue_tmp_open(q, &e.lt[i]) < 0 ||
+		    queue_write_all(e.lt[i].fd, e.out, len) < 0)
+			goto fail;
+	}
+	for (i = 0; i < e.so.ndom; i++) {
+		list_name(id, i, name, sizeof name);
+		if (queue_link_message(q, t, name) < 0)
+			goto fail;
+	}
+	for (i = 0; i < e.so.ndom; i++) {
+		dir = list_name(id, i, name, sizeof name);
+		if (queue_tmp_commit(q, &e.lt[i], dir, name, 0) < 0) {
+			e.lt[i].fd = -1;    /* removed by the commit */
+			err = errno;
+			undo_lists(q, id, i);
+			errno = err;
 			return -1;
-		if (local) {
+		}
+		e.lt[i].fd = -1;
+		if (dir == QUEUE_LOCAL) {
 			(*nlocal)++;
 			err_warn(0, "message %s for local domain %s is held in "
 				 "local/%s: this system has no local delivery "
-				 "agent (see mailq)", name, e.so.dom[i], mname);
+				 "agent (see mailq)", id, e.so.dom[i], name);
 		} else
 			(*nremote)++;
 	}
 	return 0;
+fail:
+	err = errno;
+	undo_lists(q, id, 0);
+	errno = err;
+	return -1;
 }
 
 /* Reads and checks the entry's envelope. Returns 0, 1 when the entry was

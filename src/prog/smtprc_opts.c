@@ -112,8 +112,9 @@ static void version(void)
 
 void smtprc_usage_error(const char *arg, const char *why)
 {
-	fprintf(stderr, "%s: usage error: %s%s%s\n", err_prog, arg ? arg : "",
-		arg ? ": " : "", why);
+	char a[256];
+	fprintf(stderr, "%s: usage error: %s%s%s\n", err_prog,
+		arg ? err_printable(a, sizeof a, arg) : "", arg ? ": " : "", why);
 	usage(stderr);
 }
 
@@ -412,6 +413,9 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 				       : "no recipient list given");
 		return -1;
 	}
+	/* "example.com." is example.com for routes, policies and lists. */
+	if (addr_domain_trim(argv[i], strlen(argv[i])) < strlen(argv[i]))
+		argv[i][strlen(argv[i]) - 1] = 0;
 	c->target = route_find(c->routes, c->nroutes, argv[i]);
 	{
 		/* The domain's own TLS policy beats --tls. */

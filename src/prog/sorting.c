@@ -5,16 +5,18 @@
 
 /* The domain index of recipient a, or -1 with its bounce in o. */
 static int classify(struct sorting *so, const struct maildrop_addr *a,
-		    size_t idlen, struct outcome *o)
+		    size_t idlen, struct outcome *o, size_t *alen)
 {
-	const char *at = a->addr + addr_at(a->addr, a->len);
-	size_t dl, k;
+	size_t pos = addr_at(a->addr, a->len), dl, k;
+	const char *at = a->addr + pos;
 
-	if (!addr_valid(a->addr, a->len)) {
+	if (a->len > SMTP_PATH_SIZE - 2 || pos == 0 || pos + 1 >= a->len) {
 		outcome_bad_address(o, "bad destination mailbox address syntax");
 		return -1;
 	}
 	dl = (size_t)(a->addr + a->len - at - 1);
+	dl = addr_domain_trim(at + 1, dl);
+	*alen = pos + 1 + dl;
 	if (!addr_domain_valid(at + 1, dl) ||
 	    (at[1] != '[' && !memchr(at + 1, '.', dl))) {
 		outcome_bad_domain(o, "bad destination system address: the "
@@ -45,7 +47,9 @@ void sorting_classify(struct sorting *so, const struct maildrop_env *env,
 	so->ndom = 0;
 	so->nbad = 0;
 	for (i = 0; i < env->nrcpt; i++) {
-		so->of[i] = classify(so, &env->rcpt[i], idlen, &so->bad[i]);
+		so->len[i] = env->rcpt[i].len;
+		so->of[i] = classify(so, &env->rcpt[i], idlen, &so->bad[i],
+				     &so->len[i]);
 		if (so->of[i] < 0)
 			so->nbad++;
 	}

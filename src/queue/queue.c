@@ -274,6 +274,14 @@ int queue_maildrop_done(struct queue *q, const char *name)
 	return 0;
 }
 
+int queue_remove(struct queue *q, int dir, const char *name)
+{
+	if (unlinkat(q->fd[dir], name, 0) < 0 && errno != ENOENT)
+		return E_SYS;
+	q->dirty |= 1u << dir;
+	return 0;
+}
+
 int queue_set_aside(struct queue *q, const char *name)
 {
 	char bad[QUEUE_ID_SIZE + 16];

@@ -241,6 +241,9 @@ def smtppd_keeps_the_entry_when_a_list_cannot_be_written():
         assert "unable to sort maildrop entry %s" % entry in err, err
         assert m.files("maildrop") == [entry], m.pending()
         assert not m.files("tmp"), m.pending()
+        # All or nothing: the list of the domain that could be written is
+        # taken back too, so it is never written (and delivered) twice.
+        assert m.files("remote") == [entry + ".two.example"], m.pending()
         os.rmdir(os.path.join(m.queue, "remote", entry + ".two.example"))
         p = subprocess.run(m.cmd("smtppd", "--once"), env=m.env,
                            stderr=subprocess.PIPE, timeout=60)

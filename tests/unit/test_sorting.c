@@ -1,5 +1,6 @@
 /* test_sorting.c: the posting office's decision per recipient
  * (sorting.h): every case of its table. */
+#include "addr.h"
 #include "sorting.h"
 #include "unit.h"
 
@@ -60,6 +61,32 @@ static void sorting_bounces(void)
 	CHECK(so.nbad == 5);
 }
 
+/* Address literals: IPv4 or IPv6 syntax only (RFC 5321 §4.1.3); any
+ * other bracketed text would be a queue file name and a connect target. */
+static void sorting_literals(void)
+{
+	static const char *const r[] = {
+		"a@[192.0.2.1]", "b@[IPv6:2001:db8::1]", "c@[ipv6:::1]",
+		"d@[a/b]", "e@[1.2.3]", "f@[300.1.1.1]", "g@[IPv6:1.2.3.4]",
+		"h@[tag:content]", "i@[2001:db8::1]", "j@[]", "k@[..]",
+		"l@[IPv6:]",
+	};
+	size_t i;
+
+	set(r, sizeof r / sizeof r[0]);
+	sorting_classify(&so, &env, 16);
+	CHECK(so.of[0] >= 0 && so.of[1] >= 0 && so.of[2] >= 0);
+	CHECK(so.ndom == 3);
+	for (i = 3; i < sizeof r / sizeof r[0]; i++) {
+		CHECK(so.of[i] < 0);
+		if (so.of[i] < 0)
+			CHECK_STR(so.bad[i].status, "5.1.2");
+	}
+	CHECK(addr_literal_valid("[127.0.0.1]", 11));
+	CHECK(!addr_literal_valid("[127.0.0.1/8]", 13));
+	CHECK(!addr_literal_valid("127.0.0.1", 9));
+}
+
 /* ID.DOMAIN must fit SORTING_NAME_MAX. */
 static void sorting_name_length(void)
 {
@@ -85,5 +112,7 @@ UNIT_SUITE(sorting_tests) = {
 	{ "sorting: unroutable addresses and domains bounced 5.1.3 / 5.1.2",
 	  sorting_bounces },
 	{ "sorting: queue file names within SORTING_NAME_MAX", sorting_name_length },
+	{ "sorting: address literals are IPv4 or IPv6, else bounced 5.1.2",
+	  sorting_literals },
 	UNIT_END
 };
