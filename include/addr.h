@@ -18,8 +18,9 @@ int addr_valid(const char *a, size_t len);
  * quote). */
 size_t addr_at(const char *a, size_t len);
 
-/* Checks a domain: a host name of letters, digits, '-' and '.', or an
- * address literal (addr_literal_valid); at most SMTP_DOMAIN_SIZE bytes. */
+/* Checks a domain: a host name of letters, digits, '-' and '.' in labels
+ * of at most 63 octets, or an address literal (addr_literal_valid); at
+ * most SMTP_DOMAIN_SIZE bytes. */
 int addr_domain_valid(const char *d, size_t len);
 
 /* Checks an address literal, brackets included: "[192.0.2.1]" or

@@ -44,11 +44,13 @@ void queue_close(struct queue *q);
  * as dirscan does. Returns 0, each's nonzero value, or E_SYS. */
 int queue_scan(struct queue *q, int dir, int (*each)(const char *name,
 						     void *arg), void *arg);
-/* Reads the whole entry dir/name into buf (see readfile_at: a length or
- * a READFILE_* code); st, when not null, gets its status. */
+/* Reads the whole entry dir/name into buf (see readfile_queue: a length
+ * or a READFILE_* code); st, when not null, gets its status. */
 long queue_read(struct queue *q, int dir, const char *name, char *buf,
 		size_t size, struct stat *st);
-/* Opens dir/name for reading. Returns an fd or E_SYS. */
+/* Opens dir/name for reading: a regular file only, never through a
+ * symbolic link, never blocking (readfile_open_queue). Returns an fd or
+ * E_SYS (errno ELOOP or EINVAL for what is not a regular file). */
 int queue_open_entry(struct queue *q, int dir, const char *name);
 /* The status of dir/name. Returns 0 or E_SYS. */
 int queue_stat(struct queue *q, int dir, const char *name, struct stat *st);

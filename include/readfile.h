@@ -11,7 +11,10 @@
 enum {
 	READFILE_MISSING = -1,   /* no such file (errno ENOENT) */
 	READFILE_ERROR = -2,     /* open, stat or read failed (errno kept) */
-	READFILE_TOO_BIG = -3    /* the file has size bytes or more */
+	READFILE_TOO_BIG = -3,   /* the file has size bytes or more */
+	READFILE_NOT_REGULAR = -4 /* readfile_queue: a symbolic link, FIFO,
+				     device or folder (errno EFTYPE-like
+				     ELOOP or EINVAL) */
 };
 
 /* Reads the file path, relative to the directory descriptor dir (or
@@ -21,6 +24,17 @@ enum {
  * READFILE_* codes above. Blocks only on the file system. */
 long readfile_at(int dir, const char *path, char *buf, size_t size,
 		 struct stat *st);
+
+/* The same for a file in the queue, which a less trusted writer may have
+ * put there: never follows a symbolic link, never blocks on a FIFO or a
+ * device, and reads only a regular file (else READFILE_NOT_REGULAR). */
+long readfile_queue(int dir, const char *path, char *buf, size_t size,
+		    struct stat *st);
+
+/* Opens a queue file for reading the same careful way. Returns the fd, or
+ * -1 (errno set; ELOOP for a symbolic link, EINVAL for anything that is not
+ * a regular file). */
+int readfile_open_queue(int dir, const char *path);
 
 /* Reads up to size bytes at offset off of fd, retrying EINTR and short
  * reads until size bytes or the end. Returns the count (0 at the end) or

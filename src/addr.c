@@ -50,7 +50,8 @@ int addr_eq_nocase(const char *a, size_t alen, const char *b, size_t blen)
 
 int addr_domain_valid(const char *d, size_t len)
 {
-	size_t i;
+	size_t label = 0, i;
+
 	if (len == 0 || len > SMTP_DOMAIN_SIZE)
 		return 0;
 	if (d[0] == '[')
@@ -60,6 +61,12 @@ int addr_domain_valid(const char *d, size_t len)
 	for (i = 0; i < len; i++) {
 		char c = d[i];
 		if (c == '.' && i + 1 < len && d[i + 1] == '.')
+			return 0;
+		/* A label is at most 63 octets (RFC 1035 §2.3.4): a longer
+		 * one can never be looked up, so it is refused here rather
+		 * than deferred for the whole lifetime. */
+		label = c == '.' ? 0 : label + 1;
+		if (label > 63)
 			return 0;
 		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
 		      (c >= 'A' && c <= 'Z') || c == '-' || c == '.'))

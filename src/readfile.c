@@ -1,17 +1,37 @@
 /* readfile.c: see readfile.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "readfile.h"
 
-long readfile_at(int dir, const char *path, char *buf, size_t size,
-		 struct stat *st)
+int readfile_open_queue(int dir, const char *path)
 {
-	size_t len = 0;
-	int fd = openat(dir, path, O_RDONLY | O_CLOEXEC), e;
+	struct stat st;
+	int fd = openat(dir, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
 	if (fd < 0)
-		return errno == ENOENT ? READFILE_MISSING : READFILE_ERROR;
+		return -1;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads the open fd whole; closes it. */
+static long read_whole(int fd, char *buf, size_t size, struct stat *st)
+{
+	size_t len = 0;
+	int e;
+
 	if (st && fstat(fd, st) < 0)
 		goto fail;
 	for (;;) {
@@ -35,6 +55,28 @@ fail:
 	close(fd);
 	errno = e;
 	return READFILE_ERROR;
+}
+
+long readfile_at(int dir, const char *path, char *buf, size_t size,
+		 struct stat *st)
+{
+	int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? READFILE_MISSING : READFILE_ERROR;
+	return read_whole(fd, buf, size, st);
+}
+
+long readfile_queue(int dir, const char *path, char *buf, size_t size,
+		    struct stat *st)
+{
+	int fd = readfile_open_queue(dir, path);
+
+	if (fd < 0)
+		return errno == ENOENT ? READFILE_MISSING
+		     : errno == ELOOP || errno == EINVAL ? READFILE_NOT_REGULAR
+		     : READFILE_ERROR;
+	return read_whole(fd, buf, size, st);
 }
 
 long readfile_pread(int fd, char *buf, size_t size, long long off)

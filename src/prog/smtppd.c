@@ -378,6 +378,12 @@ static int sort_one(const char *name, void *arg)
 	if (name[0] == '.' || strchr(name, '.'))
 		return daemon_term;        /* .bad entries and dot files */
 	fd = queue_open_entry(q, QUEUE_MAILDROP, name);
+	if (fd < 0 && (errno == ELOOP || errno == EINVAL)) {
+		/* A link, FIFO or folder named like an entry: never followed,
+		 * never waited on. */
+		set_aside(q, name, "not a regular file");
+		return daemon_term;
+	}
 	if (fd < 0)
 		return daemon_term;        /* gone meanwhile */
 	if (fstat(fd, &st) < 0 || (rc = read_entry(q, name, fd)) < 0)
@@ -420,7 +426,7 @@ int smtppd_main(int argc, char **argv)
 {
 	struct queue q;
 	char fifo[1024];
-	int fifofd = -1, lock;
+	int fifofd = -1, lock, failed = 0;
 
 	options(argc, argv);
 	log_set_verbose(cf.verbose);
@@ -444,6 +450,7 @@ int smtppd_main(int argc, char **argv)
 	queue_sweep(&q);
 	for (;;) {
 		struct pass ps = { &q, 0, 0, 0, 0 };
+		failed = 0;
 		int flush = 0, more;
 		do {
 			unsigned before = ps.sorted + ps.failed;
@@ -461,6 +468,7 @@ int smtppd_main(int argc, char **argv)
 			daemon_signal(cf.ifremote, cf.semdir);
 		if (ps.local && cf.iflocal)
 			daemon_signal(cf.iflocal, cf.semdir);
+		failed = ps.failed != 0;
 		if (daemon_term || cf.once)
 			break;
 		daemon_wait(fifofd, ps.failed ? 5000L : cf.forever ? -1L
@@ -471,5 +479,7 @@ int smtppd_main(int argc, char **argv)
 	log_line("stopped");
 	queue_close(&q);
 	close(lock);
-	return 0;
+	/* --once: 75 when an entry could not be sorted (it stays, for the
+	 * next run), so a script sees it. */
+	return cf.once && failed ? EX_TEMPFAIL_ : 0;
 }

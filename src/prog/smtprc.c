@@ -68,10 +68,14 @@ static int job_load(const char *path, const char *domain, int any_domain,
 {
 	struct rcptlist *l = &job.list;
 	const char *name = base_name(path);
-	long len = readfile_at(AT_FDCWD, path, job.buf, sizeof job.buf, 0);
+	long len = readfile_queue(AT_FDCWD, path, job.buf, sizeof job.buf, 0);
 
 	if (len == READFILE_TOO_BIG) {
 		*err = "larger than RCPTLIST_SIZE";
+		return E_LIST;
+	}
+	if (len == READFILE_NOT_REGULAR) {
+		*err = "not a regular file (a symbolic link, FIFO or folder)";
 		return E_LIST;
 	}
 	if (len < 0)

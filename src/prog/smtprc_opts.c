@@ -331,6 +331,9 @@ static const char *auth_load(struct smtprc_conf *c)
 	if (st.st_mode & 077)
 		return "auth file is readable or writable by group or others "
 		       "(chmod 600)";
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		return "auth file belongs to another user (chown it to the "
+		       "user smtprc runs as, or root)";
 	if (len == READFILE_TOO_BIG)
 		return "auth file larger than CONF_SIZE";
 	if (len < 0)

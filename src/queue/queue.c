@@ -77,12 +77,12 @@ long queue_read(struct queue *q, int dir, const char *name, char *buf,
 		errno = ENOENT;
 		return READFILE_MISSING;
 	}
-	return readfile_at(q->fd[dir], name, buf, size, st);
+	return readfile_queue(q->fd[dir], name, buf, size, st);
 }
 
 int queue_open_entry(struct queue *q, int dir, const char *name)
 {
-	int fd = openat(q->fd[dir], name, O_RDONLY | O_CLOEXEC);
+	int fd = readfile_open_queue(q->fd[dir], name);
 	return fd < 0 ? E_SYS : fd;
 }
 

@@ -173,21 +173,29 @@ static int send_body(struct relay *r, int msgfd)
 }
 
 /* After a QUIT sent on a broken dialogue: stop writing and read (and
- * ignore) whatever the server still says until it closes or the QUIT
- * time-out passes, so the connection ends cleanly rather than by reset. */
+ * ignore) whatever the server still says until it closes, or for at most
+ * RELAY_DRAIN_SIZE bytes and RELAY_DRAIN_S seconds (never past the QUIT
+ * time-out), so the connection ends cleanly rather than by reset, and an
+ * endless reply costs a bounded time. */
 static void quit_drain(struct relay *r)
 {
 	long long deadline = deadline_of(r, SMTP_STAGE_QUIT);
+	long long soon = loop_now_ms() + RELAY_DRAIN_S * 1000LL;
+	size_t left = RELAY_DRAIN_SIZE;
 	char buf[512];
 
 	if (r->tls_on)
 		return;      /* the records would need the engine: just close */
+	if (soon < deadline)
+		deadline = soon;
 	shutdown(r->fd, SHUT_WR);
-	while (wait_fd(r->fd, POLLIN, deadline) == 0) {
-		ssize_t n = recv(r->fd, buf, sizeof buf, 0);
-		if (n > 0)
+	while (left && wait_fd(r->fd, POLLIN, deadline) == 0) {
+		ssize_t n = recv(r->fd, buf, left < sizeof buf ? left : sizeof buf,
+				 0);
+		if (n > 0) {
 			log_wire('<', buf, (size_t)n);
-		else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			left -= (size_t)n;
+		} else if (n == 0 || (errno != EINTR && errno != EAGAIN))
 			return;
 	}
 }

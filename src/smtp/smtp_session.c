@@ -422,7 +422,7 @@ static void on_starttls(struct smtp_session *s, const struct smtp_reply *r)
 	else if (s->tls == SMTP_TLS_REQUIRED || r->code == 421)
 		finish(s, E_NOTLS, r->text, r->code != 421);
 	else
-		s->state = ST_READY;     /* on in plaintext */
+		after_ehlo(s);    /* on in plaintext: never with credentials */
 }
 
 static void on_helo(struct smtp_session *s, const struct smtp_reply *r)

@@ -239,6 +239,8 @@ def smtppd_keeps_the_entry_when_a_list_cannot_be_written():
                            stderr=subprocess.PIPE, timeout=60)
         err = p.stderr.decode()
         assert "unable to sort maildrop entry %s" % entry in err, err
+        # --once says so in its status, for a script.
+        assert p.returncode == EX_TEMPFAIL, p.returncode
         assert m.files("maildrop") == [entry], m.pending()
         assert not m.files("tmp"), m.pending()
         # All or nothing: the list of the domain that could be written is

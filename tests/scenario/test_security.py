@@ -9,7 +9,7 @@ import qlib
 from faultsmtp import FaultServer
 from harness import PROG, RUN, Skip, test, tmpdir, wait_until
 from mts import Mts
-from sysexits import EX_TEMPFAIL, EX_USAGE
+from sysexits import EX_DATAERR, EX_TEMPFAIL, EX_USAGE
 
 
 def maildrop_entry(m, sender, rcpts, message):
@@ -42,9 +42,12 @@ def bad_address_literal_never_makes_a_duplicate_storm():
                              "x@[a/b]")
         assert rc == EX_USAGE and "not a valid address" in err, (rc, err)
         assert not m.files("maildrop"), m.pending()
+        # A label over 63 octets can never be looked up: bounced too,
+        # never deferred for the whole lifetime.
+        long_label = "z@" + "l" * 64 + ".example"
         maildrop_entry(m, "alice@nas.example",
-                       ["victim@one.example", "x@[a/b]", "y@[300.1.2.3]"],
-                       b"Subject: storm\n\nbody\n")
+                       ["victim@one.example", "x@[a/b]", "y@[300.1.2.3]",
+                        long_label], b"Subject: storm\n\nbody\n")
         m.start()
         wait_until(lambda: not m.pending() and not m.running_clients(), 30,
                    "the queue to empty: %r" % (m.pending(),))
@@ -54,9 +57,9 @@ def bad_address_literal_never_makes_a_duplicate_storm():
         bounces = [x for x in srv.messages if x[1] == ["alice@nas.example"]]
         assert len(bounces) == 1, srv.messages
         report = bounces[0][2].decode("latin-1")
-        for bad in ("x@[a/b]", "y@[300.1.2.3]"):
+        for bad in ("x@[a/b]", "y@[300.1.2.3]", long_label):
             assert "Final-Recipient: rfc822; %s" % bad in report, report
-        assert report.count("Status: 5.1.2") == 2, report
+        assert report.count("Status: 5.1.2") == 3, report
         assert not os.listdir(os.path.join(m.queue, "mess")), m.pending()
     finally:
         m.stop()
@@ -144,3 +147,138 @@ def control_bytes_and_foreign_files_are_never_echoed():
         assert "SECRET" not in err, err
     finally:
         m.stop()
+
+
+@test
+def queue_files_are_never_followed_or_waited_on():
+    """A FIFO named like a maildrop entry hung smtppd for good (a blocking
+    open, SIGTERM held off while sorting); a symbolic link was followed.
+    Now both are set aside as .bad and the real entry beside them is
+    sorted; a list given to smtprc that is a link is left as malformed."""
+    m = Mts()
+    try:
+        rc, err = m.sendmail(b"Subject: s\n\nx\n", "a@one.example")
+        assert rc == 0, err
+        md = os.path.join(m.queue, "maildrop")
+        fifo, link = qlib.new_id(), qlib.new_id()
+        os.mkfifo(os.path.join(md, fifo))
+        os.symlink("/etc/passwd", os.path.join(md, link))
+        p = subprocess.run(m.cmd("smtppd", "--once"), env=m.env,
+                           stderr=subprocess.PIPE, timeout=30)
+        err = p.stderr.decode()
+        assert sorted(m.files("maildrop")) == sorted([fifo + ".bad", link + ".bad"]), \
+            (m.pending(), err)
+        assert "not a regular file" in err, err
+        assert len(m.files("remote")) == 1, m.pending()
+        assert os.path.islink(os.path.join(md, link + ".bad"))
+        # smtprc given a link as a list: malformed, untouched (65).
+        (name,) = m.files("remote")
+        real = os.path.join(m.queue, "remote", name)
+        other = os.path.join(m.queue, "remote", "x-" + name)
+        os.rename(real, other)
+        os.symlink(other, real)
+        p = subprocess.run(m.cmd("smtprc", "one.example", real), env=m.env,
+                           stderr=subprocess.PIPE, timeout=30)
+        assert p.returncode == EX_DATAERR and b"not a regular file" in p.stderr, p.stderr
+        assert os.path.islink(real) and os.path.exists(other)
+    finally:
+        m.stop()
+
+
+class FloodServer:
+    """Greets, then answers EHLO with a multi-line reply that never ends
+    (as fast as the client reads), until the client goes away or 120 s
+    pass."""
+
+    def __init__(self):
+        import socket
+        import threading
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.sent = 0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            c, _ = self.sock.accept()
+        except OSError:
+            return
+        c.settimeout(5)
+        try:
+            c.sendall(b"220 flood.test ESMTP\r\n")
+            c.recv(4096)
+            line = b"250-" + b"x" * 70 + b"\r\n"
+            end = time.time() + 120
+            while time.time() < end:
+                c.sendall(line * 64)
+                self.sent += len(line) * 64
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    def stop(self):
+        self.sock.close()
+        self.thread.join(130)
+
+
+@test
+def an_endless_reply_costs_a_bounded_time():
+    """A reply over SMTP_REPLY_LINES_MAX lines ends the session; the drain
+    before closing read until the QUIT time-out (here 60 s) while the
+    server kept sending. Now it stops after RELAY_DRAIN_SIZE bytes or
+    RELAY_DRAIN_S seconds: the run ends in seconds and defers."""
+    srv = FloodServer()
+    q = qlib.make_queue(tmpdir())
+    lst = qlib.add_message(q, "flood.example", "a@nas.example",
+                           ["x@flood.example"], "Subject: f\n\nx\n")
+    try:
+        t0 = time.time()
+        from harness import smtprc
+        rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst],
+                         "--timeout-quit=60", "--timeout-helo=60")
+        took = time.time() - t0
+        assert rc == EX_TEMPFAIL and os.path.exists(lst), (rc, err)
+        assert took < 30, "the drain lasted %.1f s" % took
+    finally:
+        srv.stop()
+
+
+@test
+def starttls_refused_never_sends_credentials_or_mail_in_the_clear():
+    """A server (or someone on the path rewriting its reply) answers
+    STARTTLS with 454: the session went straight on in plaintext, past the
+    check that keeps credentials inside TLS, and the mail went out
+    unauthenticated in the clear. With credentials it now defers 4.7.8;
+    under encrypt it defers 4.7.10; only may without credentials goes on
+    in plaintext."""
+    if os.environ.get("CONFIG_TLS", "1") != "1":
+        raise Skip("TLS is not built in (CONFIG_TLS=0)")
+    srv = FaultServer({"ehlo": "250-fault.test\r\n250-AUTH PLAIN\r\n250 STARTTLS",
+                       "noop": "454 4.7.0 TLS not available due to temporary reason"})
+    q = qlib.make_queue(tmpdir())
+    auth = os.path.join(tmpdir(), "auth")
+    with open(auth, "w") as f:
+        f.write("* nas1 s3cret-pass\n")
+    os.chmod(auth, 0o600)
+    try:
+        from harness import smtprc
+        route = "--route=* [127.0.0.1]:%d" % srv.port
+        lst = qlib.add_message(q, "isp.example", "a@nas.example",
+                               ["x@isp.example"], "Subject: a\n\nx\n")
+        rc, err = smtprc(q, "isp.example", [lst], route, "--auth-file=" + auth)
+        assert rc == EX_TEMPFAIL and "4.7.8" in open(lst).read(), (rc, err)
+        rc, err = smtprc(q, "isp.example", [lst], route, "--tls=encrypt")
+        assert rc == EX_TEMPFAIL and "4.7.10" in open(lst).read(), (rc, err)
+        cmds = [c.split()[0].upper() for c in srv.commands if c]
+        assert "MAIL" not in cmds and "AUTH" not in cmds, srv.commands
+        assert not any("s3cret" in c for c in srv.commands), srv.commands
+        # may, no credentials: on in plaintext, as opportunistic TLS does.
+        rc, err = smtprc(q, "isp.example", [lst], route)
+        assert rc == 0 and len(srv.messages) == 1, (rc, err)
+    finally:
+        srv.stop()

@@ -478,6 +478,13 @@ def auth_for_a_smarthost_inside_tls_only():
         rc, err = smtprc(q, "tls.example", [lst], "--route=* [127.0.0.1]:1",
                          "--auth-file=" + auth)
         assert rc == EX_USAGE and "chmod 600" in err, err
+        # Mode 600 but another user's: refused too (anyone who owns it can
+        # change what smtprc sends as credentials).
+        os.chmod(auth, 0o600)
+        os.chown(auth, 65534, 65534)
+        rc, err = smtprc(q, "tls.example", [lst], "--route=* [127.0.0.1]:1",
+                         "--auth-file=" + auth)
+        assert rc == EX_USAGE and "belongs to another user" in err, err
     finally:
         for s in servers:
             s.stop()

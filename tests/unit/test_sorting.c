@@ -83,6 +83,16 @@ static void sorting_literals(void)
 			CHECK_STR(so.bad[i].status, "5.1.2");
 	}
 	CHECK(addr_literal_valid("[127.0.0.1]", 11));
+	/* Labels: 63 octets at most. */
+	{
+		char d[80];
+		memset(d, 'a', 63);
+		memcpy(d + 63, ".example", 9);
+		CHECK(addr_domain_valid(d, strlen(d)));
+		memset(d, 'a', 64);
+		memcpy(d + 64, ".example", 9);
+		CHECK(!addr_domain_valid(d, strlen(d)));
+	}
 	CHECK(!addr_literal_valid("[127.0.0.1/8]", 13));
 	CHECK(!addr_literal_valid("127.0.0.1", 9));
 }
