@@ -17,6 +17,15 @@
 /* Checks "DOMAIN TARGET". Returns 0 or a static reason. */
 const char *route_check(const char *val);
 
+/* The route of exactly domain (case ignored), never "*"; NULL when none. */
+const char *route_exact(const char *const *routes, size_t n,
+			const char *domain, size_t len);
+
+/* The host of a route's target: "smtp.isp.example:587" gives
+ * "smtp.isp.example", "[192.0.2.1]:25" gives "[192.0.2.1]". Returns its
+ * length (the host starts at target). */
+size_t route_target_host(const char *target);
+
 /* Finds the route for domain among routes[0..n). Returns a pointer to its
  * target inside the route's string (it runs to the NUL), or NULL. */
 const char *route_find(const char *const *routes, size_t n,

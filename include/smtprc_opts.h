@@ -28,10 +28,16 @@ struct smtprc_conf {
 	const char *auth_file;    /* --auth-file */
 	const char *policies[TLS_POLICIES_MAX]; /* "DOMAIN POLICY" */
 	size_t npolicies;
+	int tls_given;            /* --tls (or the tls key) was set */
 	char helo_buf[SMTP_DOMAIN_SIZE + 1];
 };
 
-/* Parses argv into c (defaults first). Returns the index of the domain
+/* Parses argv into c (defaults first). The TLS policy of a run is, first
+ * found: the --tls-policy of a route's target host (Postfix keys it by
+ * next hop), that of the mail domain (or "*"), verify for a route that
+ * carries credentials (the password goes only to a server whose
+ * certificate is checked) unless --tls was given, and --tls (default may).
+ * Returns the index of the domain
  * argument; -1 on a usage error (already reported on standard error with
  * the usage text: exit 64, touch nothing); -2 when /? or --version was
  * answered on standard output (exit 0). */

@@ -37,6 +37,30 @@ const char *route_check(const char *val)
 	return 0;
 }
 
+const char *route_exact(const char *const *routes, size_t n,
+			const char *domain, size_t len)
+{
+	size_t i, dlen;
+
+	for (i = 0; i < n; i++) {
+		const char *t = target_of(routes[i], &dlen);
+		if (t && !(dlen == 1 && routes[i][0] == '*') &&
+		    addr_eq_nocase(routes[i], dlen, domain, len))
+			return t;
+	}
+	return 0;
+}
+
+size_t route_target_host(const char *target)
+{
+	const char *end = target[0] == '[' ? strchr(target, ']') : 0;
+
+	if (end)
+		return (size_t)(end - target + 1);
+	end = strchr(target, ':');
+	return end ? (size_t)(end - target) : strlen(target);
+}
+
 const char *route_find(const char *const *routes, size_t n,
 		       const char *domain)
 {

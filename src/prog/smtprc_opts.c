@@ -294,6 +294,7 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		if (k < 0)
 			return why;
 		c->relay.tls = (enum relay_tls)k;
+		c->tls_given = 1;
 		break;
 	}
 	case O_TLS_POLICY: return add_tls_policy(c, h->val);
@@ -363,6 +364,22 @@ static const char *auth_load(struct smtprc_conf *c)
 /* The configuration file's storage: its values are the options' strings. */
 static char conf_buf[CONF_SIZE];
 
+/* The run's TLS policy (smtprc_opts.h says in which order). */
+static void run_policy(struct smtprc_conf *c, const char *domain)
+{
+	const char *p = 0, *why;
+
+	if (c->target)
+		p = route_exact(c->policies, c->npolicies, c->target,
+				route_target_host(c->target));
+	if (!p)
+		p = route_find(c->policies, c->npolicies, domain);
+	if (p)
+		c->relay.tls = (enum relay_tls)tls_policy(p, strlen(p), &why);
+	else if (c->relay.auth_user && !c->tls_given && CONFIG_TLS)
+		c->relay.tls = RELAY_TLS_VERIFY;
+}
+
 int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 {
 	static const unsigned defaults[SMTP_STAGE_COUNT] = {
@@ -420,16 +437,11 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	if (addr_domain_trim(argv[i], strlen(argv[i])) < strlen(argv[i]))
 		argv[i][strlen(argv[i]) - 1] = 0;
 	c->target = route_find(c->routes, c->nroutes, argv[i]);
-	{
-		/* The domain's own TLS policy beats --tls. */
-		const char *p = route_find(c->policies, c->npolicies, argv[i]);
-		if (p)
-			c->relay.tls = (enum relay_tls)tls_policy(p, strlen(p), &why);
-	}
 	if (c->target && c->auth_file && (why = auth_load(c)) != 0) {
 		smtprc_usage_error(c->auth_file, why);
 		return -1;
 	}
+	run_policy(c, argv[i]);
 	c->relay.hello = c->hello;
 	c->relay.dns = &c->dns;
 	c->relay.dns_timeout = c->timeout_dns;

@@ -452,6 +452,16 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 		snprintf(r->peer, sizeof r->peer, "[%s]:%u", ip, a->port);
 	r->server = a;
 	r->tls_check = tls == RELAY_TLS_VERIFY ? TLS_CHECK_VERIFY : TLS_CHECK_NONE;
+	if (tls == RELAY_TLS_VERIFY && (!a->name[0] || a->name[0] == '[')) {
+		/* No name, no check: a certificate for any name would pass. */
+		snprintf(why, whysize, "%s: the policy verify needs a host "
+			 "name to check the certificate against, and this "
+			 "server is an address (route to its name, or say "
+			 "encrypt for this route)", r->peer);
+		r->tls_failed = 1;
+		r->s.error = E_TLS;
+		return E_CONNECT;
+	}
 	if (CONFIG_TLS && tls == RELAY_TLS_DANE) {
 		tls = dane_policy(r, a, why, whysize);
 		if (tls < 0) {

@@ -282,3 +282,54 @@ def starttls_refused_never_sends_credentials_or_mail_in_the_clear():
         assert rc == 0 and len(srv.messages) == 1, (rc, err)
     finally:
         srv.stop()
+
+
+@test
+def smarthost_password_goes_only_to_a_verified_server():
+    """route * smtp.isp.test:PORT with credentials and no TLS policy: the
+    default may sent the password to any certificate. A route that carries
+    credentials is now verify unless the administrator says otherwise, so
+    a certificate the CA bundle does not sign gets no AUTH (deferred
+    4.7.5); with the right CA it is delivered; and a policy keyed by the
+    route's host (the sample configuration's suggestion) is honoured."""
+    if os.environ.get("CONFIG_TLS", "1") != "1":
+        raise Skip("TLS is not built in (CONFIG_TLS=0)")
+    from authsmtp import AuthServer
+    from dnsd import Nsd
+    from tlscerts import Certs
+    from harness import smtprc
+    d = tmpdir()
+    certs = Certs(d)
+    crt, key = certs.leaf("smarthost", "smtp.isp.test")
+    srv = AuthServer(crt, key, "nas1", "s3cret pass")
+    ns = Nsd({"isp.test": "$ORIGIN isp.test.\n$TTL 60\n"
+              "@ SOA ns h 1 60 60 60 60\n@ NS ns\nns A 127.0.0.1\n"
+              "smtp A 127.0.0.1\n"})
+    q = qlib.make_queue(tmpdir())
+    auth = os.path.join(d, "auth")
+    with open(auth, "w") as f:
+        f.write("smtp.isp.test:%d nas1 s3cret pass\n" % srv.port)
+    os.chmod(auth, 0o600)
+    common = ["--route=* smtp.isp.test:%d" % srv.port, ns.resolver(),
+              "--auth-file=" + auth]
+    try:
+        lst = qlib.add_message(q, "example.com", "a@nas.example",
+                               ["x@example.com"], "Subject: p\n\nx\n")
+        rc, err = smtprc(q, "example.com", [lst], *common)
+        assert rc == EX_TEMPFAIL and "4.7.5" in open(lst).read(), (rc, err)
+        assert srv.attempts == [] and not srv.messages, srv.attempts
+        rc, err = smtprc(q, "example.com", [lst], *common,
+                         "--tls-ca-file=" + certs.ca_file)
+        assert rc == 0 and srv.attempts[-1][2] and len(srv.messages) == 1, err
+        # The policy of the route's host, as the sample configuration
+        # suggests it: verify (here with a wrong CA: refused, no AUTH).
+        lst = qlib.add_message(q, "example.com", "a@nas.example",
+                               ["y@example.com"], "Subject: p2\n\nx\n")
+        n = len(srv.attempts)
+        rc, err = smtprc(q, "example.com", [lst], *common, "--tls=may",
+                         "--tls-policy=smtp.isp.test verify")
+        assert rc == EX_TEMPFAIL and "4.7.5" in open(lst).read(), (rc, err)
+        assert len(srv.attempts) == n, srv.attempts
+    finally:
+        srv.stop()
+        ns.stop()

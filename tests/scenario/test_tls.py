@@ -394,21 +394,26 @@ def per_domain_policy_option_and_file():
     route = "--route=tls.example [127.0.0.1]:%d" % srv.port
     try:
         cases = [
-            ([], 0),                                           # may: plaintext
-            (["--tls-policy=tls.example encrypt"], EX_TEMPFAIL),
-            (["--tls-policy=other.example encrypt"], 0),
-            (["--tls=encrypt", "--tls-policy=tls.example may"], 0),  # domain wins
-            (["--tls-policy=* verify"], EX_TEMPFAIL),
-            (["--tls-policy-file=" + pfile], EX_TEMPFAIL),
+            ([], 0, None),                                     # may: plaintext
+            (["--tls-policy=tls.example encrypt"], EX_TEMPFAIL, "4.7.10"),
+            (["--tls-policy=other.example encrypt"], 0, None),
+            (["--tls=encrypt", "--tls-policy=tls.example may"], 0, None),  # domain wins
+            # verify cannot check a certificate of an address: refused
+            # before connecting, with the reason.
+            (["--tls-policy=* verify"], EX_TEMPFAIL, "needs a host name"),
+            (["--tls-policy-file=" + pfile], EX_TEMPFAIL, "4.7.10"),
+            # The route's target has its own policy: it wins (next hop).
+            (["--tls-policy=[127.0.0.1] encrypt", "--tls-policy=tls.example may"],
+             EX_TEMPFAIL, "4.7.10"),
         ]
         with open(pfile, "w") as f:
             f.write("# domain policy\n* none\nTLS.example   encrypt\n")
-        for n, (opts, want) in enumerate(cases):
+        for n, (opts, want, status) in enumerate(cases):
             lst = one_list(q, n)
             rc, err = smtprc(q, "tls.example", [lst], route, *opts)
             assert rc == want, (opts, rc, err)
             if want:
-                assert "4.7.10" in open(lst).read(), open(lst).read()
+                assert status in open(lst).read(), open(lst).read()
         with open(pfile, "w") as f:
             f.write("tls.example sometimes\n")
         rc, err = smtprc(q, "tls.example", [one_list(q, 9)], route,
@@ -449,8 +454,10 @@ def auth_for_a_smarthost_inside_tls_only():
                         % target)
             os.chmod(auth, 0o600)
             lst = one_list(q, len(servers))
+            # encrypt said explicitly: the route is an address, which
+            # verify (the default with credentials) cannot check.
             rc, err = smtprc(q, "tls.example", [lst], route, "/V",
-                             "--auth-file=" + auth)
+                             "--auth-file=" + auth, "--tls=encrypt")
             assert rc == 0 and not os.path.exists(lst), (mech, err)
             assert srv.attempts[-1][0] == mech[0] and srv.attempts[-1][2], srv.attempts
             assert "s3cret" not in err and "czNjcmV0" not in err, err
@@ -461,7 +468,8 @@ def auth_for_a_smarthost_inside_tls_only():
             with open(auth, "w") as f:
                 f.write("%s nas1 not-it\n" % target)
             lst = one_list(q, 10 + len(servers))
-            rc, err = smtprc(q, "tls.example", [lst], route, "--auth-file=" + auth)
+            rc, err = smtprc(q, "tls.example", [lst], route, "--auth-file=" + auth,
+                             "--tls=encrypt")
             assert rc == EX_TEMPFAIL and os.path.exists(lst), err
             text = open(lst).read()
             assert "4.7.8" in text and "authentication failed" in text, text
@@ -470,7 +478,7 @@ def auth_for_a_smarthost_inside_tls_only():
             f.write("* nas1 s3cret pass\n")
         lst = one_list(q, 20)
         rc, err = smtprc(q, "tls.example", [lst], "--route=* [127.0.0.1]:%d" % plain.port,
-                         "--auth-file=" + auth)
+                         "--auth-file=" + auth, "--tls=may")
         assert rc == EX_TEMPFAIL and "only inside TLS" in open(lst).read(), err
         assert not [c for c in plain.commands if c.upper().startswith("AUTH")], plain.commands
         # A group- or world-readable credentials file is refused.
