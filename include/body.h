@@ -1,23 +1,38 @@
 /* body.h: message bytes as SMTP DATA (RFC 5321 §4.5.2, §2.3.8), pure.
  *
- * Messages are stored with Unix line ends. The encoder turns every LF not
- * preceded by CR into CR LF, doubles a dot at the start of a line, and on
- * finish adds CR LF if the data did not end with a line end, then ".\r\n".
- * It keeps its state between calls, so a message streams through it in
- * chunks of any size. CR not followed by LF is passed through unchanged.
+ * Messages are stored with Unix line ends (CR LF accepted too). What goes
+ * on the wire has only CR LF line ends and no line over BODY_LINE_MAX
+ * octets, whatever the queued bytes are, so that no byte sequence can end
+ * the DATA phase early at a server that takes a bare CR or LF for a line
+ * end (SMTP smuggling, "<CR>.<CR><LF>"):
+ *   - LF, CR LF and a bare CR each become one CR LF (a bare CR is a line
+ *     end, as Postfix's cleanup makes it);
+ *   - a dot at the start of a line is doubled;
+ *   - a line that would pass BODY_LINE_MAX octets is broken by inserting
+ *     CR LF SPACE (as Postfix's smtp_line_length_limit does);
+ *   - on finish, CR LF if the data did not end with a line end, then
+ *     ".\r\n".
+ * NUL and 8-bit bytes pass unchanged (8BITMIME is the session's business).
+ * The encoder keeps its state between calls, so a message streams through
+ * it in chunks of any size.
  */
 #ifndef BODY_H
 #define BODY_H
 
 #include <stddef.h>
 
+/* Octets of a line on the wire, CR LF excluded: RFC 5321 §4.5.3.1.6. */
+#define BODY_LINE_MAX 998
+
 struct body_enc {
-	int bol; /* next byte starts a line */
-	int cr;  /* last byte was CR */
+	int bol;     /* next byte starts a line */
+	int cr;      /* a CR is held: CR LF or a bare CR, one line end */
+	size_t col;  /* octets of this line on the wire so far */
 };
 
-/* Worst-case output for n input bytes: each byte may become two. */
-#define BODY_ENC_MAX(n) (2 * (n))
+/* Worst-case output for n input bytes: a held CR released as CR LF with a
+ * stuffed dot (4 bytes for 2), a line break every BODY_LINE_MAX octets. */
+#define BODY_ENC_MAX(n) (2 * (n) + 3 * ((n) / BODY_LINE_MAX + 1) + 2)
 /* Bytes body_enc_finish() may write. */
 #define BODY_ENC_FINISH_MAX 5
 
@@ -33,11 +48,10 @@ size_t body_enc_finish(struct body_enc *b, char *out);
 
 /* What a message's bytes are, for MAIL FROM's parameters. */
 struct body_info {
-	unsigned long size; /* size with CR LF line ends, without dot
-	                       stuffing and without the final dot (RFC 1870) */
+	unsigned long size; /* size on the wire without dot stuffing and
+	                       without the final dot (RFC 1870) */
 	int eightbit;       /* some byte has the high bit set */
-	int lf;             /* internal: last byte was LF */
-	int cr;             /* internal: last byte was CR */
+	struct body_enc e;  /* internal: the encoder's line state */
 };
 
 void body_info_init(struct body_info *i);

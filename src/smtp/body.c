@@ -5,45 +5,78 @@ void body_enc_init(struct body_enc *b)
 {
 	b->bol = 1;
 	b->cr = 0;
+	b->col = 0;
+}
+
+/* One step of the encoder for byte c: writes to out (when not null) what
+ * goes on the wire and returns how many bytes, *stuffed counting a doubled
+ * dot among them. c < 0 is the end of the data: a held CR, or a last line
+ * without its end, gets its CR LF. */
+static size_t step(struct body_enc *b, int c, char *out, size_t *stuffed)
+{
+	char tmp[8];
+	size_t o = 0;
+
+	if (!out)
+		out = tmp;
+	if (b->cr || (c < 0 && !b->bol)) {
+		out[o++] = '\r';
+		out[o++] = '\n';
+		b->bol = 1;
+		b->col = 0;
+		if (b->cr && c == '\n') {
+			b->cr = 0;
+			return o;
+		}
+		b->cr = 0;
+	}
+	if (c < 0)
+		return o;
+	if (c == '\r') {
+		b->cr = 1;
+		return o;
+	}
+	if (c == '\n') {
+		out[o++] = '\r';
+		out[o++] = '\n';
+		b->bol = 1;
+		b->col = 0;
+		return o;
+	}
+	if (b->col == BODY_LINE_MAX) {
+		out[o++] = '\r';
+		out[o++] = '\n';
+		out[o++] = ' ';
+		b->col = 1;
+	}
+	if (b->bol && c == '.') {
+		out[o++] = '.';
+		b->col++;
+		(*stuffed)++;
+	}
+	out[o++] = (char)c;
+	b->col++;
+	b->bol = 0;
+	return o;
 }
 
 size_t body_enc_chunk(struct body_enc *b, const char *in, size_t n, char *out)
 {
-	size_t i, o = 0;
+	size_t i, o = 0, stuffed = 0;
 
-	for (i = 0; i < n; i++) {
-		char c = in[i];
-		if (c == '\n') {
-			if (!b->cr)
-				out[o++] = '\r';
-			out[o++] = '\n';
-			b->bol = 1;
-			b->cr = 0;
-			continue;
-		}
-		if (b->bol && c == '.')
-			out[o++] = '.';
-		out[o++] = c;
-		b->bol = 0;
-		b->cr = c == '\r';
-	}
+	for (i = 0; i < n; i++)
+		o += step(b, (unsigned char)in[i], out + o, &stuffed);
 	return o;
 }
 
 size_t body_enc_finish(struct body_enc *b, char *out)
 {
-	size_t o = 0;
+	size_t stuffed = 0, o = step(b, -1, out, &stuffed);
 
-	if (!b->bol) {
-		if (!b->cr)
-			out[o++] = '\r';
-		out[o++] = '\n';
-	}
 	out[o++] = '.';
 	out[o++] = '\r';
 	out[o++] = '\n';
-	b->bol = 1;
-	b->cr = 0;
+	body_enc_init(b);
 	return o;
 }
 
@@ -51,30 +84,24 @@ void body_info_init(struct body_info *i)
 {
 	i->size = 0;
 	i->eightbit = 0;
-	i->lf = 1; /* an empty message needs no line end */
-	i->cr = 0;
+	body_enc_init(&i->e);
 }
 
 void body_info_chunk(struct body_info *info, const char *in, size_t n)
 {
-	size_t k;
+	size_t k, stuffed = 0, o = 0;
 
 	for (k = 0; k < n; k++) {
-		unsigned char c = (unsigned char)in[k];
-		if (c == '\n' && !info->cr)
-			info->size++;
-		if (c & 0x80)
+		if ((unsigned char)in[k] & 0x80)
 			info->eightbit = 1;
-		info->cr = c == '\r';
-		info->lf = c == '\n';
+		o += step(&info->e, (unsigned char)in[k], 0, &stuffed);
 	}
-	info->size += n;
+	info->size += (unsigned long)(o - stuffed);
 }
 
 void body_info_finish(struct body_info *info)
 {
-	if (!info->lf)
-		info->size += info->cr ? 1 : 2;
-	info->lf = 1;
-	info->cr = 0;
+	size_t stuffed = 0;
+
+	info->size += (unsigned long)step(&info->e, -1, 0, &stuffed);
 }

@@ -134,6 +134,9 @@ static int read_line(struct relay *r, const char **line, size_t *len)
 	}
 }
 
+_Static_assert(SMTP_OUT_SIZE >= BODY_ENC_MAX(BODY_CHUNK_SIZE) +
+	       BODY_ENC_FINISH_MAX, "one encoded chunk fits the output buffer");
+
 static int send_body(struct relay *r, int msgfd)
 {
 	struct body_enc enc;

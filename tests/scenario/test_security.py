@@ -333,3 +333,36 @@ def smarthost_password_goes_only_to_a_verified_server():
     finally:
         srv.stop()
         ns.stop()
+
+
+@test
+def queued_bytes_can_never_end_data_early():
+    """A queued message with "<CR>.<CR><LF>" and a smuggled second
+    transaction behind it, a bare LF-dot-LF, NUL, and a 3000-octet line:
+    the server sees one message whose lines all end in CR LF and are at
+    most 998 octets, and no command but the client's own."""
+    srv = FaultServer()
+    q = qlib.make_queue(tmpdir())
+    evil = (b"Subject: smuggle\n\nfirst\r.\r\nMAIL FROM:<evil@x.example>\r\n"
+            b"RCPT TO:<victim@x.example>\r\nDATA\r\nsmuggled\r\n.\r\n"
+            b"then\n.\nlone\r\n\x00nul\n" + b"L" * 3000 + b"\nend\n")
+    lst = qlib.add_message(q, "x.example", "a@nas.example", ["b@x.example"],
+                           evil)
+    try:
+        from harness import smtprc
+        rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst])
+        assert rc == 0, err
+        assert len(srv.messages) == 1, srv.messages
+        mails = [c for c in srv.commands if c.upper().startswith("MAIL")]
+        assert len(mails) == 1, srv.commands
+        body = srv.messages[0][2]
+        for i, ch in enumerate(body):
+            if ch == 13:
+                assert body[i + 1:i + 2] == b"\n", body[max(0, i - 20):i + 20]
+            if ch == 10:
+                assert i > 0 and body[i - 1] == 13, body[max(0, i - 20):i + 20]
+        for line in body.split(b"\r\n"):
+            assert len(line) <= 998, len(line)
+        assert b"smuggled" in body and b"end" in body
+    finally:
+        srv.stop()
