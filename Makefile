@@ -69,7 +69,7 @@ LIB_OBJS  := $(filter-out $(O)/obj/prog/main.o,$(OBJS))
 
 BOARDS := host armhf armel arm64 mips mipsel
 
-.PHONY: all check demo bench clean deps packages flags-matrix fuzz boards install \
+.PHONY: all check demo bench clean deps packages flags-matrix fuzz fuzz-long boards install \
 	size FORCE
 
 all: $(PROG)
@@ -173,6 +173,22 @@ fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ); do mkdir -p build/fuzz-corpus/$$f; \
 		$(O)/fuzz/fuzz_$$f -runs=$(FUZZ_RUNS) -max_len=4096 \
 			build/fuzz-corpus/$$f tests/fuzz/seeds/$$f 2>&1 | tail -n 1 || exit 1; done
+
+# make fuzz-long [FUZZ_SECONDS=600]: every harness for that long, one after
+# the other (not in CI: an hour's job for a person). A crash input is
+# copied into tests/fuzz/seeds/NAME/regress-* to be kept as a seed (commit
+# it with the fix), and the run stops there.
+FUZZ_SECONDS ?= 600
+fuzz-long: $(FUZZ_BINS)
+	@for f in $(FUZZ); do mkdir -p build/fuzz-corpus/$$f build/fuzz-crash/$$f; \
+		echo "fuzz-long: $$f for $(FUZZ_SECONDS) s"; \
+		if ! $(O)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			-artifact_prefix=build/fuzz-crash/$$f/ build/fuzz-corpus/$$f \
+			tests/fuzz/seeds/$$f 2>&1 | tail -n 3; then :; fi; \
+		for c in build/fuzz-crash/$$f/*; do [ -f "$$c" ] || continue; \
+			cp "$$c" tests/fuzz/seeds/$$f/regress-$${c##*/}; \
+			echo "fuzz-long: $$f found $$c (kept as a seed)"; exit 1; done; \
+	done
 
 # On the host the parsers' fuzz harnesses also run briefly (tests/run.sh).
 CHECK_FUZZ := $(if $(filter host,$(BOARD)),$(FUZZ_BINS))

@@ -39,6 +39,16 @@ def full(name, rest):
     return (H % name.encode()) + rest
 
 
+def wrapped(line, limit=998):
+    """line as it goes on the wire: broken where it reaches limit octets,
+    each continuation starting with the inserted space."""
+    out, rest = [line[:limit]], line[limit:]
+    while rest:
+        out.append(b" " + rest[:limit - 1])
+        rest = rest[limit - 1:]
+    return b"\n".join(out)
+
+
 BODIES = {
     # name: (stored bytes, bytes Postfix must store)
     "dots": (full("dots", b"Subject: dots\n\n.\n..\n.leading\nmiddle.dot\n.\n"),
@@ -52,8 +62,11 @@ BODIES = {
              "Content-Transfer-Encoding: 8bit\n\nGr\u00fc\u00dfe, \u00e9t\u00e9 \u2603\n".encode(),
              H % b"8bit" + "Subject: 8bit\nContent-Type: text/plain; charset=utf-8\n"
              "Content-Transfer-Encoding: 8bit\n\nGr\u00fc\u00dfe, \u00e9t\u00e9 \u2603\n".encode()),
+    # Lines over 998 octets reach the server broken with CR LF SPACE
+    # (RFC 5321 §4.5.3.1.6; include/body.h).
     "dot-at-chunk-edge": (full("e", b"Subject: edge\n\n" + b"x" * 3970 + b"\n.\n" + b"y" * 5000 + b"\n"),
-                          full("e", b"Subject: edge\n\n" + b"x" * 3970 + b"\n.\n" + b"y" * 5000 + b"\n")),
+                          full("e", b"Subject: edge\n\n" + wrapped(b"x" * 3970) +
+                               b"\n.\n" + wrapped(b"y" * 5000) + b"\n")),
 }
 
 
