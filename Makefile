@@ -41,9 +41,11 @@ DEPS    := build/$(BOARD)/deps
 WARN    := -Wall -Wextra -Wundef -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -Wcast-align -Werror \
            -Wno-format-truncation
+# -fcallgraph-info=su: each object's call graph with its frames, for
+# tools/stack.py (the deepest stack, checked by make check).
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(BOARD_CFLAGS) -ffunction-sections \
            -fdata-sections -fno-asynchronous-unwind-tables $(WARN) \
-           -I$(O) -Iinclude -isystem $(DEPS)/include
+           -fcallgraph-info=su -I$(O) -Iinclude -isystem $(DEPS)/include
 # noseparate-code: no page-aligned padding between code and read-only
 # data; norelro: no padding to a page boundary before the GOT (a static
 # binary has no dynamic relocations for RELRO to protect). Each saves

@@ -71,18 +71,24 @@ void bounce_date(time_t t, char *out)
 	memcpy(out + n, " +0000", 7);
 }
 
+/* The chunk buffer of header_part and put_original, which run one after
+ * the other: static, so that bounce_write's frame stays small (appliances
+ * run with small stacks; tools/stack.py). Not reentrant, like the
+ * programs. */
+static char scratch[BODY_CHUNK_SIZE];
+
 /* How much of the original a headers-only bounce returns: the header up
  * to (not including) its empty line, or, when that is longer than
  * BOUNCE_ORIG_SIZE, up to the last line end within that size (*cut set). */
 static off_t header_part(int fd, int *cut)
 {
-	char buf[BODY_CHUNK_SIZE];
+	char *buf = scratch;
 	off_t off = 0, last_end = 0;
 	int nl = 1;
 
 	*cut = 0;
 	for (;;) {
-		long n = readfile_pread(fd, buf, sizeof buf, off), k;
+		long n = readfile_pread(fd, buf, sizeof scratch, off), k;
 		if (n <= 0)
 			return off; /* no body: the whole file is header */
 		for (k = 0; k < n; k++) {
@@ -105,13 +111,13 @@ static off_t header_part(int fd, int *cut)
  * they do not end with one. */
 static void put_original(struct wbuf *w, int fd, off_t len)
 {
-	char buf[BODY_CHUNK_SIZE];
+	char *buf = scratch;
 	off_t off = 0;
 	char last = '\n';
 
 	while (off < len) {
-		size_t want = len - off < (off_t)sizeof buf ? (size_t)(len - off)
-							     : sizeof buf;
+		size_t want = len - off < (off_t)sizeof scratch ? (size_t)(len - off)
+							     : sizeof scratch;
 		long n = readfile_pread(fd, buf, want, off);
 		if (n <= 0) {
 			w->err = n < 0 ? errno : EIO;
