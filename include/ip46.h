@@ -28,6 +28,12 @@ size_t ip46_fmt(const struct ip46 *a, char out[IP46_FMT_SIZE]);
 
 int ip46_equal(const struct ip46 *a, const struct ip46 *b);
 
+/* 1 when a can only mean this host or no host: loopback (127/8, ::1),
+ * unspecified (0/8, ::), link-local (169.254/16, fe80::/10), multicast or
+ * broadcast, and IPv4-mapped IPv6 forms of those. Mail found through DNS
+ * is never sent there (locate.h). */
+int ip46_is_local(const struct ip46 *a);
+
 /* Parses a TCP port, 1..65535, from s[0..n) (decimal digits only).
  * Returns 1 when valid. */
 int ip46_port_parse(const char *s, size_t n, unsigned *port);

@@ -57,6 +57,14 @@ struct locate_req {
 	unsigned smtp_port;          /* the well-known port (25) */
 	const struct ip46 *self;     /* /SELF addresses */
 	size_t nself;
+	/* Servers found through DNS (SRV, MX, the implicit rule) on this
+	 * host are cut like /SELF: loopback, link-local and the like
+	 * (ip46_is_local) and own[0..nown), this host's interface addresses;
+	 * unless allow_local (--allow-local-mx). A literal or HOST:PORT (the
+	 * administrator's route) may name them. */
+	const struct ip46 *own;
+	size_t nown;
+	int allow_local;
 	const struct dnsq_conf *dns; /* resolvers, opened on first need */
 	long long dns_deadline;      /* loop.h ms: when DNS gives up */
 	locate_rand_fn *rand;
@@ -105,8 +113,10 @@ size_t locate_add_addrs(struct locate_result *r, const struct locate_host *h,
 			const struct dnsq_answer *a6);
 
 /* Removes every server at or below (numerically >=) the best priority of a
- * /SELF address. Returns 0, or E_CONNECT with r->fail a 5.4.6 bounce when
- * nothing is left. */
-int locate_cut_self(const struct locate_req *q, struct locate_result *r);
+ * /SELF address, and with dns (the servers came from DNS) of an address of
+ * this host (locate_req's own, allow_local). Returns 0, or E_CONNECT with
+ * r->fail a 5.4.6 bounce when nothing is left. */
+int locate_cut_self(const struct locate_req *q, struct locate_result *r,
+		    int dns);
 
 #endif

@@ -29,6 +29,7 @@ struct smtprc_conf {
 	const char *policies[TLS_POLICIES_MAX]; /* "DOMAIN POLICY" */
 	size_t npolicies;
 	int tls_given;            /* --tls (or the tls key) was set */
+	int allow_local;          /* --allow-local-mx */
 	char helo_buf[SMTP_DOMAIN_SIZE + 1];
 };
 

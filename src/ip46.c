@@ -54,6 +54,28 @@ int ip46_equal(const struct ip46 *a, const struct ip46 *b)
 	return a->is6 == b->is6 && !memcmp(a->ip, b->ip, a->is6 ? 16 : 4);
 }
 
+static int v4_local(const unsigned char *p)
+{
+	return p[0] == 127 || p[0] == 0 || (p[0] == 169 && p[1] == 254) ||
+	       p[0] >= 224;
+}
+
+int ip46_is_local(const struct ip46 *a)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+						  0xff, 0xff };
+	static const unsigned char zero[15] = { 0 };
+	const unsigned char *p = a->ip;
+
+	if (!a->is6)
+		return v4_local(p);
+	if (!memcmp(p, mapped, 12))
+		return v4_local(p + 12);
+	return (!memcmp(p, zero, 15) && p[15] <= 1) ||      /* :: and ::1 */
+	       (p[0] == 0xfe && (p[1] & 0xc0) == 0x80) ||   /* fe80::/10 */
+	       p[0] == 0xff;                                 /* multicast */
+}
+
 int ip46_port_parse(const char *s, size_t n, unsigned *port)
 {
 	unsigned long v = 0;

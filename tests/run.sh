@@ -70,6 +70,8 @@ check "source: no #if CONFIG_ in relay.c or the programs" \
 check "source: bearssl.h only in src/tls, udns.h only in src/dns/dnsq_udns.c" \
 	sh -c "tools/check-source.sh bearssl && tools/check-source.sh udns"
 check "source: no function over 80 lines" tools/check-source.sh short
+check "source: every option of the programs' tables is in a manual page" \
+	tools/check-source.sh man
 stack_max=$(sed -n 's/^#define STACK_OWN_MAX \([0-9]*\).*/\1/p' "$O/config.h")
 /usr/bin/python3 tools/stack.py "$O/obj" "$stack_max"
 check "build: the deepest chain of own stack frames is within STACK_OWN_MAX" \

@@ -9,6 +9,7 @@
 #   bearssl       bearssl.h included only in src/tls/
 #   udns          udns.h included only in src/dns/dnsq_udns.c
 #   short         no function in src/ longer than 80 lines
+#   man           every long option of the programs' tables is in man/
 set -u
 cd "$(dirname "$0")/.." || exit 2
 found() { # prints its input and fails when there is any
@@ -39,7 +40,15 @@ short)
 				if (n > 80) printf "%s:%d: %d lines\n", f, start, n
 				start = 0 }' "$f"
 	done | found ;;
+man)
+	# The option tables are the one list of options (opt.h); each long
+	# name must be documented (man pages write "-" as "\-").
+	sed -n 's/^	{ [A-Z_]*, OPT_[A-Z]*, [^,]*, "\([a-z0-9-]*\)", .*/\1/p' \
+		src/prog/*.c | sort -u | while read -r o; do
+		pat=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
+		grep -qi -- "$pat" man/*.8 man/*.5 || echo "option --$o is in no manual page"
+	done | found ;;
 *)
-	echo "usage: tools/check-source.sh queue-fds|statuses|no-config-if|bearssl|udns|short" >&2
+	echo "usage: tools/check-source.sh queue-fds|statuses|no-config-if|bearssl|udns|short|man" >&2
 	exit 2 ;;
 esac

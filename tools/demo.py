@@ -67,7 +67,9 @@ try:
     with open(conf, "w") as f:
         f.write("queue %s\nsemaphore-dir %s/run\nhelo-name nas1.example.net\n"
                 "origin nas1.example.net\nresolver 127.0.0.1:%d\n"
-                "retry-first 5\nconcurrency 2\n" % (q, d, ns.port))
+                "retry-first 5\nconcurrency 2\n"
+                # The demo's servers are on loopback, found through its DNS.
+                "allow-local-mx yes\n" % (q, d, ns.port))
         if tls:
             f.write("tls verify\ntls-ca-file %s\n" % certs.ca_file)
     run = os.path.join(d, "smtprc.run")

@@ -119,6 +119,20 @@ static int resolve_hosts(const struct locate_req *q, struct locate_result *r,
 	return E_CONNECT;
 }
 
+/* An SRV target at port 0 is no server (nothing listens there): skipped,
+ * never connected to. Returns the hosts left. */
+static size_t drop_port_zero(struct locate_host *h, size_t n)
+{
+	size_t i, k = 0;
+	for (i = 0; i < n; i++) {
+		if (h[i].port)
+			h[k++] = h[i];
+		else
+			log_line("SRV target %s at port 0 skipped", h[i].name);
+	}
+	return k;
+}
+
 /* SRV records of name; returns the hosts found (0: none), or -1 when the
  * domain offers no SMTP (a lone "."), or -2 on a DNS failure. */
 static int srv_hosts(const struct locate_req *q, const char *name,
@@ -136,6 +150,7 @@ static int srv_hosts(const struct locate_req *q, const char *name,
 		return -1;
 	*nh = locate_order_srv(L.srv.rr, L.srv.n, L.hosts, RELAY_HOSTS_MAX,
 			       q->rand, q->rand_state);
+	*nh = drop_port_zero(L.hosts, *nh);
 	return (int)*nh;
 }
 
@@ -266,14 +281,14 @@ int locate(const struct locate_req *q, struct locate_result *r)
 		L.hosts[0].priority = 0;
 		r->how = "host";
 		rc = resolve_hosts(q, r, 1);
-		return rc < 0 ? rc : locate_cut_self(q, r);
+		return rc < 0 ? rc : locate_cut_self(q, r, 0);
 	} else {
 		rc = by_dns(q, r);
-		return rc < 0 ? rc : locate_cut_self(q, r);
+		return rc < 0 ? rc : locate_cut_self(q, r, 1);
 	}
 	a->port = port;
 	memcpy(a->name, q->domain, hl);
 	a->name[hl] = 0;
 	r->n = 1;
-	return locate_cut_self(q, r);
+	return locate_cut_self(q, r, 0);
 }

@@ -71,23 +71,31 @@ int locate_parse(const struct locate_req *q, size_t *host_len,
 	return LOCATE_DOMAIN;
 }
 
-static int is_self(const struct locate_req *q, const struct ip46 *a)
+static int is_self(const struct locate_req *q, const struct ip46 *a, int dns)
 {
 	size_t i;
 	for (i = 0; i < q->nself; i++)
 		if (ip46_equal(&q->self[i], a))
 			return 1;
+	if (!dns || q->allow_local)
+		return 0;
+	if (ip46_is_local(a))
+		return 1;
+	for (i = 0; i < q->nown; i++)
+		if (ip46_equal(&q->own[i], a))
+			return 1;
 	return 0;
 }
 
-int locate_cut_self(const struct locate_req *q, struct locate_result *r)
+int locate_cut_self(const struct locate_req *q, struct locate_result *r,
+		    int dns)
 {
 	unsigned cut = (unsigned)-1;
 	size_t i, k = 0;
 	char msg[SMTP_DIAG_SIZE];
 
 	for (i = 0; i < r->n; i++)
-		if (is_self(q, &r->addr[i].ip) && r->addr[i].priority < cut)
+		if (is_self(q, &r->addr[i].ip, dns) && r->addr[i].priority < cut)
 			cut = r->addr[i].priority;
 	if (cut == (unsigned)-1)
 		return 0;

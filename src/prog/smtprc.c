@@ -25,6 +25,7 @@
 #include "ip46.h"
 #include "locate.h"
 #include "log.h"
+#include "net.h"
 #include "loop.h"
 #include "outcome.h"
 #include "programs.h"
@@ -355,6 +356,7 @@ struct run {
 	const char *domain;     /* the argument */
 	int form;               /* LOCATE_* of the argument or route */
 	int opened, located_ok, tls_unusable;
+	struct ip46 own[OWN_ADDRS_MAX];   /* this host's addresses */
 };
 
 /* Where the servers are looked for: a route's target stands for the
@@ -378,6 +380,10 @@ static int run_locate_setup(struct run *r)
 	lq->srv_super = c->srv_super;
 	lq->implicit = c->implicit;
 	lq->ip6 = c->ip6;
+	lq->allow_local = c->allow_local;
+	if (!c->allow_local)
+		lq->nown = net_own_addrs(r->own, OWN_ADDRS_MAX);
+	lq->own = r->own;
 	lq->dns = &c->dns;
 	lq->rand = rand_below;
 	lq->rand_state = &rand_state;

@@ -19,7 +19,7 @@ enum {
 	O_T_HELLO, O_T_MAIL, O_T_RCPT, O_T_DATA, O_T_BLOCK, O_T_DOT, O_T_QUIT,
 	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
 	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA, O_TLS_IMPLICIT,
-	O_TLS_POLICY, O_TLS_POLICY_FILE, O_AUTH_FILE
+	O_TLS_POLICY, O_TLS_POLICY_FILE, O_AUTH_FILE, O_ALLOW_LOCAL
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -62,6 +62,7 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_TLS_POLICY, OPT_STR, 0, "tls-policy", 0 },
 	{ O_TLS_POLICY_FILE, OPT_STR, 0, "tls-policy-file", 0 },
 	{ O_AUTH_FILE, OPT_STR, 0, "auth-file", 0 },
+	{ O_ALLOW_LOCAL, OPT_BOOL, 0, "allow-local-mx", 0 },
 };
 #define NOPTS ((int)(sizeof smtprc_opts / sizeof smtprc_opts[0]))
 const struct opt_table smtprc_opt_table = { smtprc_opts, NOPTS };
@@ -83,6 +84,7 @@ static void usage(FILE *f)
 	      "  --tls-implicit-port=N (TLS from the first byte there; default 465)\n"
 	      "  --tls-policy='DOMAIN POLICY' --tls-policy-file=FILE (lines DOMAIN POLICY)\n"
 	      "  --auth-file=FILE (lines TARGET USER PASSWORD; mode 0600)\n"
+	      "  --allow-local-mx (DNS may name this host: a test bed)\n"
 	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
 	      "  " CONF_DEFAULT_PATH ")\n"
 	      "  --timeout-{connect,greeting,helo,mail,rcpt,data,block,dot,quit}=SECONDS\n"
@@ -306,6 +308,7 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		c->relay.implicit_port = (unsigned)n;
 		break;
 	case O_AUTH_FILE: c->auth_file = h->val; break;
+	case O_ALLOW_LOCAL: c->allow_local = h->on; break;
 	case O_CONFIG: break;   /* read before the other options */
 	}
 	return 0;

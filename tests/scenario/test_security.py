@@ -369,3 +369,45 @@ def queued_bytes_can_never_end_data_early():
         assert b"smuggled" in body and b"end" in body
     finally:
         srv.stop()
+
+
+@test
+def dns_never_sends_mail_to_this_host():
+    """An MX (or SRV target) whose address is loopback is a local service,
+    not a mail server: DNS decided where smtprc connected, so an attacker's
+    zone could make it talk SMTP to whatever listens here, and a domain
+    whose MX points back at this host looped. Now such a server is cut
+    like /SELF: 5.4.6 'loops back to myself' when nothing else is left,
+    and nothing connects; an SRV record's port 0 is never connected to.
+    --allow-local-mx (a test bed) lets it through."""
+    from dnsd import Nsd
+    from harness import smtprc
+    srv = FaultServer()
+    ns = Nsd({"loop.test": "$ORIGIN loop.test.\n$TTL 60\n"
+              "@ SOA ns h 1 60 60 60 60\n@ NS ns\nns A 127.0.0.1\n"
+              "@ MX 10 mx\nmx A 127.0.0.1\n"
+              "_smtp._tcp.zero SRV 0 0 0 mx\n"})
+    q = qlib.make_queue(tmpdir())
+    try:
+        lst = qlib.add_message(q, "loop.test", "a@nas.example", ["x@loop.test"],
+                               "Subject: l\n\nx\n")
+        rc, err = smtprc(q, "loop.test", [lst], ns.resolver(),
+                         "--no-allow-local-mx", "--smtp-port=%d" % srv.port)
+        assert rc == 0 and not os.path.exists(lst), (rc, err)
+        assert "loops back to myself" in err and "5.4.6" in err, err
+        assert srv.sessions == 0, srv.sessions
+        (bounce,) = qlib.read_maildrop(q)
+        assert b"5.4.6" in bounce[1], bounce
+        lst = qlib.add_message(q, "zero.loop.test", "a@nas.example",
+                               ["y@zero.loop.test"], "Subject: z\n\nx\n")
+        rc, err = smtprc(q, "zero.loop.test", [lst], ns.resolver(), "/V",
+                         "--allow-local-mx", "--smtp-port=%d" % srv.port)
+        assert "port 0 skipped" in err and srv.sessions == 0, err
+        lst = qlib.add_message(q, "loop.test", "a@nas.example", ["z@loop.test"],
+                               "Subject: l2\n\nx\n")
+        rc, err = smtprc(q, "loop.test", [lst], ns.resolver(),
+                         "--allow-local-mx", "--smtp-port=%d" % srv.port)
+        assert rc == 0 and len(srv.messages) == 1, (rc, err)
+    finally:
+        srv.stop()
+        ns.stop()

@@ -165,12 +165,12 @@ static void self_cut(void)
 		r.addr[i].priority = (unsigned)i * 10; /* 0 10 20 30 */
 	}
 	/* Self in the middle: it and everything after go. */
-	CHECK(locate_cut_self(&q, &r) == 0 && r.n == 1 && r.self_cut);
+	CHECK(locate_cut_self(&q, &r, 1) == 0 && r.n == 1 && r.self_cut);
 	/* Self at the best: nothing left, a 5.4.6 loop bounce. */
 	r.n = 2;
 	r.addr[0].ip = self;
 	r.addr[0].priority = 0;
-	CHECK(locate_cut_self(&q, &r) == E_CONNECT && r.n == 0);
+	CHECK(locate_cut_self(&q, &r, 1) == E_CONNECT && r.n == 0);
 	CHECK(r.fail.kind == OUTCOME_BOUNCED && !strcmp(r.fail.status, "5.4.6"));
 	/* Self at an equal priority with another: both go. */
 	r.n = 3;
@@ -179,7 +179,52 @@ static void self_cut(void)
 	ip46_parse("10.0.0.9", 8, &r.addr[1].ip);
 	r.addr[2].priority = 1;
 	ip46_parse("10.0.0.8", 8, &r.addr[2].ip);
-	CHECK(locate_cut_self(&q, &r) == 0 && r.n == 1 && r.addr[0].priority == 1);
+	CHECK(locate_cut_self(&q, &r, 1) == 0 && r.n == 1 && r.addr[0].priority == 1);
+}
+
+/* Servers found through DNS on this host: loopback, link-local, the
+ * unspecified address and the host's own addresses are cut like /SELF;
+ * a literal or route (dns 0) and --allow-local-mx keep them. */
+static void dns_never_names_this_host(void)
+{
+	static const char *const local[] = { "127.0.0.1", "127.9.9.9", "0.0.0.0",
+		"169.254.1.1", "224.0.0.1", "255.255.255.255", "::1", "::",
+		"fe80::1", "ff02::1", "::ffff:127.0.0.1" };
+	static const char *const remote[] = { "192.0.2.1", "2001:db8::1",
+		"::ffff:192.0.2.1", "10.1.2.3" };
+	static struct locate_result r;
+	struct locate_req q;
+	struct ip46 a, own;
+	size_t i;
+
+	for (i = 0; i < sizeof local / sizeof local[0]; i++)
+		if (ip46_parse(local[i], strlen(local[i]), &a))
+			CHECK(ip46_is_local(&a));
+	for (i = 0; i < sizeof remote / sizeof remote[0]; i++)
+		if (ip46_parse(remote[i], strlen(remote[i]), &a))
+			CHECK(!ip46_is_local(&a));
+	memset(&q, 0, sizeof q);
+	q.domain = "example.test";
+	ip46_parse("10.1.2.3", 8, &own);       /* an interface of this host */
+	q.own = &own;
+	q.nown = 1;
+	memset(&r, 0, sizeof r);
+	r.n = 3;
+	ip46_parse("192.0.2.1", 9, &r.addr[0].ip);
+	ip46_parse("10.1.2.3", 8, &r.addr[1].ip);
+	ip46_parse("127.0.0.1", 9, &r.addr[2].ip);
+	r.addr[0].priority = 0;
+	r.addr[1].priority = 10;
+	r.addr[2].priority = 20;
+	CHECK(locate_cut_self(&q, &r, 1) == 0 && r.n == 1 && r.self_cut);
+	r.n = 1;
+	ip46_parse("127.0.0.1", 9, &r.addr[0].ip);
+	CHECK(locate_cut_self(&q, &r, 1) == E_CONNECT && r.n == 0);
+	CHECK(!strcmp(r.fail.status, "5.4.6"));
+	r.n = 1;
+	CHECK(locate_cut_self(&q, &r, 0) == 0 && r.n == 1);   /* a literal */
+	q.allow_local = 1;
+	CHECK(locate_cut_self(&q, &r, 1) == 0 && r.n == 1);   /* allowed */
 }
 
 static void resolvers(void)
@@ -253,6 +298,8 @@ static void arena(void)
 }
 
 UNIT_SUITE(dns_tests) = {
+	{ "locate: DNS never names this host (loopback, link-local, own)",
+	  dns_never_names_this_host },
 	{ "dns: SRV order by priority, weights 60:30:10, weight 0, caps", srv_order },
 	{ "dns: MX order by preference, shuffle within a preference", mx_order },
 	{ "dns: addresses interleaved IPv6 first, per-host cap", addrs },
