@@ -36,6 +36,9 @@ struct rcptlist {
 	const char *sender; size_t sender_len; /* 0: null reverse-path */
 	unsigned long queued;
 	unsigned long attempts;
+	int unusable;       /* the domain is a file-name-safe token but no
+			       usable domain (an older writer's "[a/b]"):
+			       such a list is settled by bouncing it 5.1.2 */
 	size_t nrcpt;
 	struct rcptlist_rcpt rcpt[RCPT_PER_LIST_MAX];
 	/* After a failed parse: the 1-based line and what is wrong. */
@@ -55,6 +58,11 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len);
  * (it always fits in RCPTLIST_SIZE for a list that rcptlist_parse accepted
  * with diagnostics up to SMTP_DIAG_SIZE). */
 size_t rcptlist_format(const struct rcptlist *l, char *out, size_t size);
+
+/* 1 when d[0..len) can be a list's domain at all: 1..SMTP_DOMAIN_SIZE
+ * printable bytes without '/', blanks or brackets inside (what a queue
+ * file name can carry); addr_domain_valid says whether it is usable. */
+int rcptlist_domain_token(const char *d, size_t len);
 
 /* Checks a queue identifier: 1..QUEUE_ID_SIZE-1 of [0-9A-Za-z_-]. */
 int rcptlist_id_valid(const char *id, size_t len);

@@ -356,6 +356,7 @@ struct run {
 	const char *domain;     /* the argument */
 	int form;               /* LOCATE_* of the argument or route */
 	int opened, located_ok, tls_unusable;
+	int unusable;   /* the domain is no usable domain: bounce its lists */
 	struct ip46 own[OWN_ADDRS_MAX];   /* this host's addresses */
 };
 
@@ -392,6 +393,11 @@ static int run_locate_setup(struct run *r)
 		resolv_conf(&c->dns);
 	dns_tries(&c->dns, c->timeout_dns);
 	r->form = locate_parse(lq, &hl, &port, &why);
+	if (r->form < 0 && r->unusable) {
+		log_line("%s: not a usable domain: its lists are bounced",
+			 r->domain);
+		return 0;
+	}
 	if (r->form < 0) {
 		smtprc_usage_error(lq->domain, why);
 		return EX_USAGE_;
@@ -402,6 +408,28 @@ static int run_locate_setup(struct run *r)
 	c->relay.nexthop = !c->target && r->form == LOCATE_DOMAIN ? r->domain : 0;
 	if (c->target && log_verbose)
 		log_line("%s: routed to %s", r->domain, c->target);
+	return 0;
+}
+
+/* The domain argument is no usable domain ("[a/b]", a label over 63
+ * octets), but is what some list given names in its file name
+ * (ID.DOMAIN): an older writer queued it. Such lists are settled, every
+ * recipient bounced 5.1.2, instead of a usage error on every run. */
+static int unusable_domain(const char *domain, int argc, char **argv,
+			   int first)
+{
+	size_t dl = strlen(domain);
+	int i;
+
+	if (addr_domain_valid(domain, dl) || !rcptlist_domain_token(domain, dl))
+		return 0;
+	for (i = first + 1; i < argc; i++) {
+		const char *n = base_name(argv[i]);
+		size_t nl = strlen(n);
+		if (nl > dl + 1 && n[nl - dl - 1] == '.' &&
+		    !memcmp(n + nl - dl, domain, dl))
+			return 1;
+	}
 	return 0;
 }
 
@@ -551,6 +579,7 @@ int smtprc_main(int argc, char **argv)
 		return EX_USAGE_;
 	log_set_verbose(r->c.verbose);
 	r->domain = argv[first];
+	r->unusable = !r->c.target && unusable_domain(r->domain, argc, argv, first);
 	if ((rc = run_locate_setup(r)) != 0)
 		return rc;
 	if (queue_open(&r->q, r->c.queue) < 0)
@@ -563,7 +592,13 @@ int smtprc_main(int argc, char **argv)
 		int msgfd = run_load(r, argv[i]);
 		if (msgfd < 0)
 			continue;
-		if (job.list.nrcpt) {
+		if (job.list.nrcpt && r->unusable) {
+			struct outcome o;
+			outcome_bad_domain(&o, "bad destination system address: "
+					   "not a usable domain (RFC 5321 "
+					   "4.1.2, 4.1.3)");
+			job_all(&o);
+		} else if (job.list.nrcpt) {
 			run_connect(r);
 			run_attempt(r, msgfd);
 		}

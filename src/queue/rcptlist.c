@@ -9,6 +9,19 @@ _Static_assert(RCPTLIST_SIZE >= 1024 + RCPT_PER_LIST_MAX *
 	       (8 + SMTP_PATH_SIZE + SMTP_DIAG_SIZE),
 	       "RCPTLIST_SIZE too small for a maximal list");
 
+int rcptlist_domain_token(const char *d, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > SMTP_DOMAIN_SIZE)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (d[i] <= 32 || d[i] >= 127 || d[i] == '/' ||
+		    ((d[i] == '[' || d[i] == ']') && i && i + 1 < len))
+			return 0;
+	return 1;
+}
+
 int rcptlist_id_valid(const char *id, size_t len)
 {
 	size_t i;
@@ -138,7 +151,8 @@ static const char *header_value(struct rcptlist *l, const struct cur *c,
 		l->id_len = c->vlen;
 		break;
 	case 2:
-		if (!addr_domain_valid(c->val, c->vlen))
+		l->unusable = !addr_domain_valid(c->val, c->vlen);
+		if (l->unusable && !rcptlist_domain_token(c->val, c->vlen))
 			return "bad domain";
 		l->domain = c->val;
 		l->domain_len = c->vlen;
@@ -173,6 +187,7 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
 	int rc;
 
 	l->nrcpt = 0;
+	l->unusable = 0;
 	l->err_line = 0;
 	l->err = 0;
 	if (len && buf[len - 1] != '\n') {
@@ -204,10 +219,15 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
 					   "RCPT_PER_LIST_MAX");
 		r = &l->rcpt[l->nrcpt];
 		if (!bracketed(c.val, c.vlen, &r->addr, &r->len, &r->diag,
-			       &r->diag_len) ||
-		    !addr_valid(r->addr, r->len))
+			       &r->diag_len))
 			return fail(l, &c, "bad recipient address");
 		at = addr_at(r->addr, r->len);
+		/* In a list of an unusable domain the address is checked up
+		 * to its '@'; the domain must be the list's, below. */
+		if (l->unusable ? at == 0 || at >= r->len ||
+				  r->len > SMTP_PATH_SIZE - 2
+				: !addr_valid(r->addr, r->len))
+			return fail(l, &c, "bad recipient address");
 		if (!addr_eq_nocase(r->addr + at + 1, r->len - at - 1,
 					l->domain, l->domain_len))
 			return fail(l, &c, "recipient not in the list's domain");

@@ -411,3 +411,28 @@ def dns_never_sends_mail_to_this_host():
     finally:
         srv.stop()
         ns.stop()
+
+
+@test
+def a_list_for_an_unusable_domain_is_bounced_not_kept_for_ever():
+    """A list an older version queued for "[300.1.2.3]" (a literal that is
+    no address; "[a/b]" never made a file): smtprc exited 64 on
+    every run (so smtprcd blamed its run file), the list stayed at attempt
+    0 for ever. Now it is settled like any other: every recipient bounced
+    5.1.2, the list and message gone. A typo on the command line, with no
+    list of that name, is still a usage error."""
+    from harness import smtprc
+    q = qlib.make_queue(tmpdir())
+    lst = qlib.add_message(q, "[300.1.2.3]", "alice@nas.example",
+                           ["x@[300.1.2.3]"], "Subject: u\n\nx\n")
+    rc, err = smtprc(q, "[300.1.2.3]", [lst])
+    assert rc == 0 and not os.path.exists(lst), (rc, err)
+    (bounce,) = qlib.read_maildrop(q)
+    assert b"Final-Recipient: rfc822; x@[300.1.2.3]" in bounce[1], bounce
+    assert b"Status: 5.1.2" in bounce[1], bounce
+    assert qlib.queue_files(q) == [n for n in qlib.queue_files(q)
+                                   if n.startswith("maildrop/")]
+    other = qlib.add_message(q, "example.com", "a@nas.example",
+                             ["y@example.com"], "Subject: t\n\nx\n")
+    rc, err = smtprc(q, "[1.2.3]", [other])
+    assert rc == EX_USAGE and os.path.exists(other), (rc, err)
