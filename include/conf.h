@@ -53,7 +53,10 @@ int conf_key_known(const char *key);
 
 /* Finds the configuration path: --config=PATH or --config PATH anywhere
  * among the options of argv, else $SMTPRC_CONF, else CONF_DEFAULT_PATH.
- * *given is set when the path was named (then it must exist). */
+ * *given is set when the path was named (then it must exist). A program
+ * running with more privilege than its caller (set-user-ID or
+ * set-group-ID) reads CONF_DEFAULT_PATH only, with a warning when the
+ * caller named another. */
 const char *conf_path(int argc, char *const *argv, int *given);
 
 

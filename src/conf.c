@@ -32,12 +32,12 @@ int conf_key_known(const char *key)
 	return 0;
 }
 
-const char *conf_path(int argc, char *const *argv, int *given)
+/* The caller's choice: --config, else $SMTPRC_CONF, else NULL. */
+static const char *asked_path(int argc, char *const *argv)
 {
 	const char *env = getenv("SMTPRC_CONF");
 	int i;
 
-	*given = 1;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--"))
@@ -47,10 +47,26 @@ const char *conf_path(int argc, char *const *argv, int *given)
 		if (!strcmp(a, "--config") && i + 1 < argc)
 			return argv[i + 1];
 	}
-	if (env && *env)
-		return env;
-	*given = 0;
-	return CONF_DEFAULT_PATH;
+	return env && *env ? env : 0;
+}
+
+const char *conf_path(int argc, char *const *argv, int *given)
+{
+	const char *p = asked_path(argc, argv);
+
+	/* Run with more privilege than its caller (sendmail set-group-ID
+	 * for the drop into maildrop/): the caller chooses neither the file
+	 * nor, through it, the queue and the FIFOs. */
+	if (p && (getuid() != geteuid() || getgid() != getegid())) {
+		static int said;
+		if (!said++)
+			err_warn(0, "--config, -C and $SMTPRC_CONF are ignored: "
+				 "this program runs with more privilege than its "
+				 "caller; %s is read", CONF_DEFAULT_PATH);
+		p = 0;
+	}
+	*given = p != 0;
+	return p ? p : CONF_DEFAULT_PATH;
 }
 
 static int boolean(const char *v, int *on)

@@ -436,3 +436,42 @@ def a_list_for_an_unusable_domain_is_bounced_not_kept_for_ever():
                              ["y@example.com"], "Subject: t\n\nx\n")
     rc, err = smtprc(q, "[1.2.3]", [other])
     assert rc == EX_USAGE and os.path.exists(other), (rc, err)
+
+
+@test
+def a_caller_never_chooses_a_privileged_sendmails_configuration():
+    """sendmail installed set-group-ID (its drop into maildrop/) must not
+    let its caller choose the configuration, and through it the queue and
+    the FIFOs written to: -C, --config and $SMTPRC_CONF are ignored, with
+    a warning, for a caller with less privilege. Seen as user nobody with a
+    set-group-ID copy of the binary."""
+    import shutil
+    import stat as st
+    if RUN:
+        raise Skip("set-group-ID is checked on the host build")
+    d = tmpdir()
+    os.chmod(d, 0o755)
+    if os.statvfs(d).f_flag & os.ST_NOSUID:
+        raise Skip("%s is mounted nosuid" % d)
+    binary = os.path.join(d, "sendmail")
+    shutil.copy(PROG, binary)
+    os.chown(binary, 0, 8)                      # group mail
+    os.chmod(binary, 0o2755)
+    assert os.stat(binary).st_mode & st.S_ISGID
+    evilq = os.path.join(d, "evilq")
+    os.makedirs(evilq)
+    os.chmod(evilq, 0o777)
+    conf = os.path.join(d, "evil.conf")
+    with open(conf, "w") as f:
+        f.write("queue %s\n" % evilq)
+    os.chmod(conf, 0o644)
+    for how in (["-C", conf], ["--config=" + conf]):
+        p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534",
+                            "--clear-groups", "--", binary] + how +
+                           ["a@x.example"], input=b"Subject: s\n\nx\n",
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=60, env=dict(os.environ, SMTPRC_CONF=conf))
+        err = p.stderr.decode()
+        assert "are ignored" in err, (how, p.returncode, err)
+        md = os.path.join(evilq, "maildrop")
+        assert not os.path.isdir(md) or not os.listdir(md), os.listdir(md)
