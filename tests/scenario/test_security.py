@@ -7,7 +7,7 @@ import time
 
 import qlib
 from faultsmtp import FaultServer
-from harness import PROG, RUN, Skip, test, tmpdir, wait_until
+from harness import CONFIG_LOG, PROG, RUN, Skip, test, tmpdir, wait_until
 from mts import Mts
 from sysexits import EX_DATAERR, EX_TEMPFAIL, EX_USAGE
 
@@ -394,15 +394,18 @@ def dns_never_sends_mail_to_this_host():
         rc, err = smtprc(q, "loop.test", [lst], ns.resolver(),
                          "--no-allow-local-mx", "--smtp-port=%d" % srv.port)
         assert rc == 0 and not os.path.exists(lst), (rc, err)
-        assert "loops back to myself" in err and "5.4.6" in err, err
+        if CONFIG_LOG:
+            assert "loops back to myself" in err and "5.4.6" in err, err
         assert srv.sessions == 0, srv.sessions
         (bounce,) = qlib.read_maildrop(q)
-        assert b"5.4.6" in bounce[1], bounce
+        assert b"5.4.6" in bounce[1] and b"loops back to myself" in bounce[1], bounce
         lst = qlib.add_message(q, "zero.loop.test", "a@nas.example",
                                ["y@zero.loop.test"], "Subject: z\n\nx\n")
         rc, err = smtprc(q, "zero.loop.test", [lst], ns.resolver(), "/V",
                          "--allow-local-mx", "--smtp-port=%d" % srv.port)
-        assert "port 0 skipped" in err and srv.sessions == 0, err
+        assert srv.sessions == 0, err
+        if CONFIG_LOG:
+            assert "port 0 skipped" in err, err
         lst = qlib.add_message(q, "loop.test", "a@nas.example", ["z@loop.test"],
                                "Subject: l2\n\nx\n")
         rc, err = smtprc(q, "loop.test", [lst], ns.resolver(),
