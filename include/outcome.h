@@ -66,6 +66,9 @@ void outcome_bad_address(struct outcome *o, const char *diag);
 void outcome_bad_domain(struct outcome *o, const char *diag);
 void outcome_no_mail_service(struct outcome *o, const char *diag);
 void outcome_loop(struct outcome *o, const char *diag);
+/* outcome_bad_domain with its own words, for a list queued for a domain
+ * that is no usable domain (rcptlist.h's unusable). */
+void outcome_unusable_domain(struct outcome *o);
 
 /* 1 when o is outcome_no_address's (locate turns that into a bounce when
  * the implicit MX has no address either). */

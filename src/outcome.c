@@ -39,6 +39,12 @@ NAMED(outcome_bad_domain, OUTCOME_BOUNCED, "5.1.2")
 NAMED(outcome_no_mail_service, OUTCOME_BOUNCED, "5.1.10")
 NAMED(outcome_loop, OUTCOME_BOUNCED, "5.4.6")
 
+void outcome_unusable_domain(struct outcome *o)
+{
+	outcome_bad_domain(o, "bad destination system address: not a usable "
+			   "domain (RFC 5321 sections 4.1.2 and 4.1.3)");
+}
+
 int outcome_is_no_address(const struct outcome *o)
 {
 	return o->kind == OUTCOME_DEFERRED && !strcmp(o->status, "4.4.4");

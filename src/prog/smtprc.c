@@ -414,7 +414,8 @@ static int run_locate_setup(struct run *r)
 /* The domain argument is no usable domain ("[a/b]", a label over 63
  * octets), but is what some list given names in its file name
  * (ID.DOMAIN): an older writer queued it. Such lists are settled, every
- * recipient bounced 5.1.2, instead of a usage error on every run. */
+ * recipient bounced (outcome_unusable_domain), instead of a usage error
+ * on every run. */
 static int unusable_domain(const char *domain, int argc, char **argv,
 			   int first)
 {
@@ -594,9 +595,7 @@ int smtprc_main(int argc, char **argv)
 			continue;
 		if (job.list.nrcpt && r->unusable) {
 			struct outcome o;
-			outcome_bad_domain(&o, "bad destination system address: "
-					   "not a usable domain (RFC 5321 "
-					   "4.1.2, 4.1.3)");
+			outcome_unusable_domain(&o);
 			job_all(&o);
 		} else if (job.list.nrcpt) {
 			run_connect(r);

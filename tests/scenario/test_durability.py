@@ -11,7 +11,7 @@ import subprocess
 
 import qlib
 from faultsmtp import FaultServer
-from harness import RUN, Skip, smtprc, test, tmpdir
+from harness import PROG, RUN, Skip, test, tmpdir
 from mts import Mts
 from sysexits import EX_TEMPFAIL
 from test_daemons import mount_tmpfs
@@ -80,6 +80,19 @@ def fsync_of(calls, path_end, before, after=-1):
     return False
 
 
+def durable_rename_into(calls, sub, what):
+    """The one rename from tmp/ into sub/: its file fsynced before it, sub/
+    fsynced after it (before the process ended). Returns its index."""
+    r = renames_into(calls, sub)
+    assert len(r) == 1, calls
+    i, tmpname, _ = r[0]
+    assert fsync_of(calls, "/tmp/" + tmpname, i), \
+        "%s was not fsynced before its rename" % what
+    assert fsync_of(calls, "/" + sub, len(calls), i), \
+        "%s/ was not fsynced after the rename of %s" % (sub, what)
+    return i
+
+
 @test
 def sendmail_fsyncs_the_entry_then_maildrop_before_exit_0():
     m = Mts()
@@ -87,13 +100,7 @@ def sendmail_fsyncs_the_entry_then_maildrop_before_exit_0():
         rc, err, calls = strace(m.cmd("sendmail", "to@x.example"), env=m.env,
                                 stdin=b"Subject: s\n\nbody\n")
         assert rc == 0, err
-        r = renames_into(calls, "maildrop")
-        assert len(r) == 1, calls
-        i, tmpname, _ = r[0]
-        assert fsync_of(calls, "/tmp/" + tmpname, i), \
-            "the entry was not fsynced before its rename"
-        assert fsync_of(calls, "/maildrop", len(calls), i), \
-            "maildrop/ was not fsynced after the rename, before exit 0"
+        durable_rename_into(calls, "maildrop", "the entry")
     finally:
         m.stop()
 
@@ -144,7 +151,6 @@ def smtprc_rewrites_a_deferred_list_by_rename_and_syncs_remote():
     def rcpt(arg, srv):
         return "450 4.2.0 busy" if "later@" in arg else None
     with FaultServer({"rcpt": rcpt}) as srv:
-        from harness import PROG
         cmd = RUN + [PROG, "--queue=" + q, "[127.0.0.1]:%d" % srv.port, lst]
         rc, err, calls = strace(cmd)
     assert rc == EX_TEMPFAIL, (rc, err)
@@ -158,13 +164,7 @@ def smtprc_rewrites_a_deferred_list_by_rename_and_syncs_remote():
         if c == "openat" and os.path.basename(lst) in args:
             assert "O_WRONLY" not in args and "O_RDWR" not in args and \
                 "O_TRUNC" not in args, args
-    r = renames_into(calls, "remote")
-    assert len(r) == 1, calls
-    i, tmpname, _ = r[0]
-    assert fsync_of(calls, "/tmp/" + tmpname, i), \
-        "the rewritten list was not fsynced before its rename"
-    assert fsync_of(calls, "/remote", len(calls), i), \
-        "remote/ was not fsynced after the rewrite, before exit"
+    durable_rename_into(calls, "remote", "the rewritten list")
 
 
 @test
@@ -173,7 +173,6 @@ def smtprc_makes_the_bounce_durable_before_the_list_finishes():
     lst = qlib.add_message(q, "example.com", "alice@example.org",
                            ["gone@example.com"], "Subject: b\n\nbody\n")
     with FaultServer({"rcpt": "550 5.1.1 no such user"}) as srv:
-        from harness import PROG
         cmd = RUN + [PROG, "--queue=" + q, "[127.0.0.1]:%d" % srv.port, lst]
         rc, err, calls = strace(cmd)
     assert rc == 0, (rc, err)

@@ -7,7 +7,7 @@ import time
 
 import qlib
 from faultsmtp import FaultServer
-from harness import CONFIG_LOG, PROG, RUN, Skip, test, tmpdir, wait_until
+from harness import CONFIG_LOG, PROG, RUN, Skip, smtprc, test, tmpdir, wait_until
 from mts import Mts
 from sysexits import EX_DATAERR, EX_TEMPFAIL, EX_USAGE
 
@@ -238,7 +238,6 @@ def an_endless_reply_costs_a_bounded_time():
                            ["x@flood.example"], "Subject: f\n\nx\n")
     try:
         t0 = time.time()
-        from harness import smtprc
         rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst],
                          "--timeout-quit=60", "--timeout-helo=60")
         took = time.time() - t0
@@ -266,7 +265,6 @@ def starttls_refused_never_sends_credentials_or_mail_in_the_clear():
         f.write("* nas1 s3cret-pass\n")
     os.chmod(auth, 0o600)
     try:
-        from harness import smtprc
         route = "--route=* [127.0.0.1]:%d" % srv.port
         lst = qlib.add_message(q, "isp.example", "a@nas.example",
                                ["x@isp.example"], "Subject: a\n\nx\n")
@@ -300,7 +298,6 @@ def smarthost_password_goes_only_to_a_verified_server():
     from authsmtp import AuthServer
     from dnsd import Nsd
     from tlscerts import Certs
-    from harness import smtprc
     d = tmpdir()
     certs = Certs(d)
     crt, key = certs.leaf("smarthost", "smtp.isp.test")
@@ -352,7 +349,6 @@ def queued_bytes_can_never_end_data_early():
     lst = qlib.add_message(q, "x.example", "a@nas.example", ["b@x.example"],
                            evil)
     try:
-        from harness import smtprc
         rc, err = smtprc(q, "[127.0.0.1]:%d" % srv.port, [lst])
         assert rc == 0, err
         assert len(srv.messages) == 1, srv.messages
@@ -381,7 +377,6 @@ def dns_never_sends_mail_to_this_host():
     and nothing connects; an SRV record's port 0 is never connected to.
     --allow-local-mx (a test bed) lets it through."""
     from dnsd import Nsd
-    from harness import smtprc
     srv = FaultServer()
     ns = Nsd({"loop.test": "$ORIGIN loop.test.\n$TTL 60\n"
               "@ SOA ns h 1 60 60 60 60\n@ NS ns\nns A 127.0.0.1\n"
@@ -424,7 +419,6 @@ def a_list_for_an_unusable_domain_is_bounced_not_kept_for_ever():
     0 for ever. Now it is settled like any other: every recipient bounced
     5.1.2, the list and message gone. A typo on the command line, with no
     list of that name, is still a usage error."""
-    from harness import smtprc
     q = qlib.make_queue(tmpdir())
     lst = qlib.add_message(q, "[300.1.2.3]", "alice@nas.example",
                            ["x@[300.1.2.3]"], "Subject: u\n\nx\n")
