@@ -7,16 +7,31 @@
 #include <stddef.h>
 #include "config.h"
 
-/* Checks an address without brackets: printable ASCII, a quoted local part
- * allowed, one '@' outside quotes, non-empty local part and domain, total
- * under SMTP_PATH_SIZE - 2. Returns 1 when valid. */
+/* Checks an address without brackets: a Mailbox of RFC 5321 section
+ * 4.1.2 (Local-part "@" Domain, the domain as addr_domain_valid), total
+ * under SMTP_PATH_SIZE - 2. The local part is a Quoted-string or a
+ * Dot-string; a Dot-string whose dots are out of place ("a..b") is
+ * accepted and quoted when sent (addr_smtp_form). Returns 1 when valid. */
 int addr_valid(const char *a, size_t len);
 
-/* The position of the '@' that separates local part and domain (the one
- * outside quotes), or len when a has none or is malformed (a control
- * byte, a space, <>,; or a backslash outside quotes, two '@', an open
- * quote). */
+/* The position of the '@' that ends the local part, or len when a has no
+ * valid local part followed by '@': a local part is a Quoted-string
+ * (qtextSMTP and quoted-pairs: any printable ASCII, the space included,
+ * '"' and '\' escaped) or atext and dots. What follows the '@' is not
+ * judged here. */
 size_t addr_at(const char *a, size_t len);
+
+/* The end of a path written between angle brackets in a queue file:
+ * s[0..n) starts after the '<'. Returns the index of the '>' that closes
+ * it, outside any quoted string, or n when there is none or a control
+ * byte, a space or a '<' outside quotes comes first. */
+size_t addr_path_end(const char *s, size_t n);
+
+/* Writes address a[0..len) as it goes on the wire (RFC 5321 Path
+ * content) into out[0..size): unchanged, except a local part whose dots
+ * are out of place, which is quoted ("a..b"@example.com), as Postfix's
+ * client does. Returns the length, or 0 when it does not fit. */
+size_t addr_smtp_form(const char *a, size_t len, char *out, size_t size);
 
 /* Checks a domain: a host name of letters, digits, '-' and '.' in labels
  * of at most 63 octets, or an address literal (addr_literal_valid); at

@@ -13,7 +13,6 @@ enum {
 	E_OK = 0,
 	E_SYS = -1,          /* see errno */
 	E_NOMEM = -2,        /* a fixed capacity was exceeded */
-	E_REPLY_LONG = -3,   /* reply line over SMTP_REPLY_LINE_SIZE */
 	E_REPLY_CODE = -4,   /* reply code not three digits 2xx-5xx */
 	E_REPLY_MIXED = -5,  /* multi-line reply with differing codes */
 	E_REPLY_LINES = -6,  /* more than SMTP_REPLY_LINES_MAX lines */

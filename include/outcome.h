@@ -22,8 +22,15 @@ struct outcome {
 	int dup_risk;                /* lost between final dot and reply */
 };
 
-/* The outcome of recipient i of a finished (or broken) transaction. */
+/* The outcome of recipient i of a finished (or broken) transaction. A
+ * 552 to its RCPT is deferred (RFC 5321 section 4.5.3.1.10), status 4.x.x
+ * with the server's detail. */
 void outcome_rcpt(const struct smtp_txn *t, size_t i, struct outcome *o);
+
+/* 1 when o is a server's "too many recipients" to a RCPT (452 or 552
+ * with status x.5.3 or none): worth another transaction on the same
+ * connection once this one delivered to the others. */
+int outcome_is_too_many(const struct outcome *o);
 
 /* An outcome not tied to one reply, with an RFC 3463 status whose class
  * matches kind. Call sites use the named constructors below, which carry

@@ -28,6 +28,7 @@ struct rcptlist_rcpt {
 	size_t len;
 	const char *diag; /* last diagnostic, or NULL */
 	size_t diag_len;
+	int bad;          /* no valid mailbox (addr_valid): bounce it */
 };
 
 struct rcptlist {
@@ -49,8 +50,11 @@ struct rcptlist {
 /* Parses buf[0..len). Returns 0, or E_LIST with err_line and err set.
  * Checks: the header, the order of keys, numbers, the identifier's
  * characters ([0-9A-Za-z_-]), the domain's characters, every address's
- * syntax and length (SMTP_PATH_SIZE), each recipient's domain equal to the
- * list's (ignoring case), and the recipient count. */
+ * path syntax (addr_path_end) and length (SMTP_PATH_SIZE), each
+ * recipient's domain (after its last '@') equal to the list's (ignoring
+ * case), and the recipient count. A recipient that is no valid mailbox
+ * (addr_valid; an older writer's syntax) is kept with bad set, to be
+ * bounced rather than hold the list. */
 int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len);
 
 /* Writes l in the format above into out[0..size). Diagnostics have control

@@ -51,6 +51,7 @@ struct relay {
 	long long deadline;  /* of the reply being awaited, ms */
 	size_t in_len, in_used;
 	char in[SMTP_IN_SIZE];
+	char cut[SMTP_REPLY_LINE_SIZE]; /* a reply line cut to fit */
 	size_t out_len;
 	char out[SMTP_OUT_SIZE];
 	struct outcome fail; /* why no session is open: for every recipient */

@@ -25,10 +25,14 @@ struct smtp_reply {
 /* Looks for one complete line at the start of buf[0..len).
  * Returns 1 and sets *line_len (without CR LF; a bare LF also ends a line)
  * and *used (bytes to drop, the line end included); returns 0 when no line
- * end is in the buffer yet and len is still under SMTP_REPLY_LINE_SIZE;
- * returns E_REPLY_LONG when the line is, or would become, longer than
- * SMTP_REPLY_LINE_SIZE bytes with its CR LF. */
+ * end is in the buffer yet and len is still under SMTP_REPLY_LINE_SIZE.
+ * A longer line (RFC 5321 allows 512 octets; some servers send more, a
+ * long banner or AUTH list) is cut, not refused: returns SMTP_LINE_CUT
+ * with *line_len SMTP_REPLY_LINE_SIZE - 2 (its first bytes) and *used
+ * the bytes to drop; when buf[*used - 1] is not the LF, the line goes on
+ * and the caller discards what follows up to its LF. */
 int smtp_line_find(const char *buf, size_t len, size_t *line_len, size_t *used);
+#define SMTP_LINE_CUT 2
 
 /* Empties r for a new reply. */
 void smtp_reply_init(struct smtp_reply *r);

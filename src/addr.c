@@ -75,35 +75,99 @@ int addr_domain_valid(const char *d, size_t len)
 	return 1;
 }
 
+/* RFC 5322 atext: the characters of an atom. */
+static int atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+/* The length of the Quoted-string at a[0..len) (a[0] is '"'), closing
+ * quote included, or 0 when it is not closed or holds a byte that is no
+ * qtextSMTP and no quoted-pair (RFC 5321 section 4.1.2). */
+static size_t quoted_len(const char *a, size_t len)
+{
+	size_t i;
+
+	for (i = 1; i < len; i++) {
+		unsigned char c = (unsigned char)a[i];
+		if (c == '"')
+			return i + 1;
+		if (c < 32 || c >= 127)
+			return 0;
+		if (c == '\\' && (++i == len || (unsigned char)a[i] < 32 ||
+				  (unsigned char)a[i] >= 127))
+			return 0;
+	}
+	return 0;
+}
+
 size_t addr_at(const char *a, size_t len)
 {
-	size_t i, at = len;
-	int q = 0;
+	size_t i = 0;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)a[i];
-		if (c < 32 || c >= 127)
-			return len;
-		if (q) {
-			if (c == '\\') {
-				if (++i == len)
-					return len;
-			} else if (c == '"')
-				q = 0;
-			continue;
-		}
-		if (c == '"')
-			q = 1;
-		else if (c == ' ' || c == '<' || c == '>' || c == ',' ||
-			 c == ';' || c == '\\')
-			return len;
-		else if (c == '@') {
-			if (at != len)
-				return len;
-			at = i;
-		}
+	if (len && a[0] == '"') {
+		i = quoted_len(a, len);
+		return i && i < len && a[i] == '@' ? i : len;
 	}
-	return q ? len : at;
+	/* A Dot-string, kept when its dots are out of place ("a..b", as
+	 * some providers hand out): addr_smtp_form quotes it. */
+	while (i < len && (atext((unsigned char)a[i]) || a[i] == '.'))
+		i++;
+	return i && i < len && a[i] == '@' ? i : len;
+}
+
+size_t addr_path_end(const char *s, size_t n)
+{
+	size_t i, q;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '>')
+			return i;
+		if (c == '"') {
+			q = quoted_len(s + i, n - i);
+			if (!q)
+				return n;
+			i += q - 1;
+		} else if (c <= 32 || c >= 127 || c == '<')
+			return n;
+	}
+	return n;
+}
+
+/* 1 when the local part a[0..n) must be quoted to be a valid RFC 5321
+ * Local-part: a Dot-string with a dot first, last or doubled. */
+static int needs_quotes(const char *a, size_t n)
+{
+	size_t i;
+	if (a[0] == '"')
+		return 0;
+	if (a[0] == '.' || a[n - 1] == '.')
+		return 1;
+	for (i = 1; i < n; i++)
+		if (a[i] == '.' && a[i - 1] == '.')
+			return 1;
+	return 0;
+}
+
+size_t addr_smtp_form(const char *a, size_t len, char *out, size_t size)
+{
+	size_t at = addr_at(a, len);
+
+	if (at == len || !needs_quotes(a, at)) {
+		if (len > size)
+			return 0;
+		memcpy(out, a, len);
+		return len;
+	}
+	if (len + 2 > size)
+		return 0;
+	out[0] = '"';
+	memcpy(out + 1, a, at);
+	out[at + 1] = '"';
+	memcpy(out + at + 2, a + at, len - at);
+	return len + 2;
 }
 
 int addr_valid(const char *a, size_t len)

@@ -17,7 +17,6 @@ const char *err_str(int e)
 	case E_OK: return "success";
 	case E_SYS: return strerror(errno);
 	case E_NOMEM: return "a fixed capacity was exceeded";
-	case E_REPLY_LONG: return "protocol error: reply line longer than 512 bytes";
 	case E_REPLY_CODE: return "protocol error: reply code is not three digits 2xx-5xx";
 	case E_REPLY_MIXED: return "protocol error: multi-line reply with mixed codes";
 	case E_REPLY_LINES: return "protocol error: reply has too many lines";

@@ -80,6 +80,29 @@ static int step(const struct smtp_result *r, int want,
 	return 0;
 }
 
+/* A recipient's reply. RFC 5321 section 4.5.3.1.10: a client treats 552
+ * to RCPT as temporary (a server out of recipients for this transaction
+ * may say 552 5.5.3 where 452 4.5.3 is due): deferred, class 4, the
+ * detail kept. */
+static int rcpt_step(const struct smtp_result *r, const struct smtp_txn *t,
+		     struct outcome *o)
+{
+	if (step(r, 2, t, o))
+		return 1;
+	if (r->code == 552) {
+		o->kind = OUTCOME_DEFERRED;
+		o->status[0] = '4';
+	}
+	return 0;
+}
+
+int outcome_is_too_many(const struct outcome *o)
+{
+	return o->kind == OUTCOME_DEFERRED && o->from_server &&
+	       (!strncmp(o->diag, "452", 3) || !strncmp(o->diag, "552", 3)) &&
+	       (!strcmp(o->status, "4.5.3") || !strcmp(o->status, "4.0.0"));
+}
+
 void outcome_rcpt(const struct smtp_txn *t, size_t i, struct outcome *o)
 {
 	char st[12];
@@ -90,7 +113,7 @@ void outcome_rcpt(const struct smtp_txn *t, size_t i, struct outcome *o)
 			    "announced (SIZE); not sent");
 		return;
 	}
-	if (!step(&t->mail, 2, t, o) || !step(&t->rcpt[i].res, 2, t, o) ||
+	if (!step(&t->mail, 2, t, o) || !rcpt_step(&t->rcpt[i].res, t, o) ||
 	    !step(&t->data, 354, t, o))
 		return;
 	if (!step(&t->dot, 2, t, o)) {

@@ -48,6 +48,8 @@ static struct {
 	char out[RCPTLIST_SIZE];
 	struct rcptlist list, next;
 	struct smtp_txn_rcpt rcpt[RCPT_PER_LIST_MAX];
+	size_t of_txn[RCPT_PER_LIST_MAX];  /* list index of txn recipient k */
+	unsigned char open[RCPT_PER_LIST_MAX]; /* still to be tried now */
 	struct outcome out_of[RCPT_PER_LIST_MAX];
 	char diag[RCPT_PER_LIST_MAX][SMTP_DIAG_SIZE + 16];
 	struct bounce_rcpt brcpt[RCPT_PER_LIST_MAX];
@@ -249,37 +251,58 @@ static void job_all(const struct outcome *o)
 		job.out_of[i] = *o;
 }
 
-/* Prepares the transaction of the loaded list. Returns 0 or E_SYS. */
-static int job_txn(struct smtp_txn *t, int msgfd)
+/* Sets o for every recipient of the loaded list still open (job.open). */
+static void job_some(const struct outcome *o)
 {
-	struct body_info info;
+	size_t i;
+	for (i = 0; i < job.list.nrcpt; i++)
+		if (job.open[i])
+			job.out_of[i] = *o;
+}
+
+/* The size and 8-bit flag of the loaded list's message. Returns 0 or
+ * E_SYS. */
+static int job_body(struct body_info *info, int msgfd)
+{
 	char chunk[BODY_CHUNK_SIZE];
 	off_t off = 0;
-	size_t i;
 
-	body_info_init(&info);
+	body_info_init(info);
 	for (;;) {
 		long n = readfile_pread(msgfd, chunk, sizeof chunk, off);
 		if (n < 0)
 			return E_SYS;
 		if (n == 0)
 			break;
-		body_info_chunk(&info, chunk, (size_t)n);
+		body_info_chunk(info, chunk, (size_t)n);
 		off += n;
 	}
-	body_info_finish(&info);
+	body_info_finish(info);
+	return 0;
+}
+
+/* Prepares a transaction of the loaded list for the recipients whose
+ * outcome is still open (job.open), remembering where each came from in
+ * job.of_txn, at most max of them. Returns how many. */
+static size_t job_txn(struct smtp_txn *t, const struct body_info *info,
+		      size_t max)
+{
+	size_t i;
+
 	memset(t, 0, sizeof *t);
 	t->sender = job.list.sender;
 	t->sender_len = job.list.sender_len;
-	t->size = info.size;
-	t->eightbit = info.eightbit;
+	t->size = info->size;
+	t->eightbit = info->eightbit;
 	t->rcpt = job.rcpt;
-	t->nrcpt = job.list.nrcpt;
-	for (i = 0; i < t->nrcpt; i++) {
-		job.rcpt[i].addr = job.list.rcpt[i].addr;
-		job.rcpt[i].len = job.list.rcpt[i].len;
+	for (i = 0; i < job.list.nrcpt && t->nrcpt < max; i++) {
+		if (!job.open[i])
+			continue;
+		job.rcpt[t->nrcpt].addr = job.list.rcpt[i].addr;
+		job.rcpt[t->nrcpt].len = job.list.rcpt[i].len;
+		job.of_txn[t->nrcpt++] = i;
 	}
-	return 0;
+	return t->nrcpt;
 }
 
 /* xorshift64*: SRV weights and MX shuffles need fairness, not secrecy. */
@@ -513,13 +536,52 @@ static void run_connect(struct run *r)
 	}
 }
 
-/* One attempt for the loaded list: its transaction on the connection, or
- * the reason there is none, as every recipient's outcome. */
+/* The transactions of the loaded list on the open connection: one, then
+ * one more for the recipients a server refused only for their number
+ * (RFC 5321 section 4.5.3.1.10: "452 too many recipients", tried in a
+ * later transaction) while it took the others. Each further transaction
+ * follows one that delivered to somebody, so there are at most as many as
+ * recipients. */
+static void run_txns(struct run *r, const struct body_info *info, int msgfd)
+{
+	size_t k, n, sent, max = RCPT_PER_LIST_MAX, more;
+
+	while ((n = job_txn(&r->t, info, max)) > 0) {
+		relay_txn(&relay, &r->t, msgfd);
+		sent = more = 0;
+		for (k = 0; k < n; k++) {
+			size_t i = job.of_txn[k];
+			outcome_rcpt(&r->t, k, &job.out_of[i]);
+			job.open[i] = 0;
+			sent += job.out_of[i].kind == OUTCOME_DELIVERED;
+		}
+		if (!sent || !relay.up)
+			return;
+		for (k = 0; k < n; k++)
+			if (outcome_is_too_many(&job.out_of[job.of_txn[k]])) {
+				job.open[job.of_txn[k]] = 1;
+				more++;
+			}
+		/* The server's limit, learnt: no more per transaction than
+		 * it took in this one. */
+		if (more)
+			max = sent;
+		if (more && log_verbose)
+			log_line("%.*s: %zu recipient(s) over the server's limit "
+				 "of %zu: another transaction", (int)job.list.id_len,
+				 job.list.id, more, sent);
+	}
+}
+
+/* One attempt for the loaded list: its transactions on the connection,
+ * or the reason there are none, as every recipient's outcome. A
+ * recipient that is no valid mailbox is bounced without being sent. */
 static void run_attempt(struct run *r, int msgfd)
 {
-	size_t k;
+	struct body_info info;
+	size_t i, nopen = 0;
 
-	if (job_txn(&r->t, msgfd) < 0) {
+	if (job_body(&info, msgfd) < 0) {
 		char w[SMTP_DIAG_SIZE];
 		struct outcome o;
 		snprintf(w, sizeof w, "unable to read the message: %s",
@@ -527,17 +589,27 @@ static void run_attempt(struct run *r, int msgfd)
 		outcome_local_error(&o, w);
 		job_all(&o);
 		r->st.ioerr = 1;
-	} else if (r->tls_unusable) {
-		job_all(&relay.fail);
-	} else if (!r->located_ok) {
-		job_all(&located.fail);
-	} else if (!relay.up) {
-		job_all(&relay.fail);
-	} else {
-		relay_txn(&relay, &r->t, msgfd);
-		for (k = 0; k < r->t.nrcpt; k++)
-			outcome_rcpt(&r->t, k, &job.out_of[k]);
+		return;
 	}
+	for (i = 0; i < job.list.nrcpt; i++) {
+		job.open[i] = !job.list.rcpt[i].bad;
+		if (job.list.rcpt[i].bad)
+			outcome_bad_address(&job.out_of[i], "bad destination "
+					    "mailbox address syntax (RFC 5321 "
+					    "section 4.1.2)");
+		nopen += job.open[i];
+	}
+	if (!nopen)
+		return;
+	run_connect(r);
+	if (r->tls_unusable)
+		job_some(&relay.fail);
+	else if (!r->located_ok)
+		job_some(&located.fail);
+	else if (!relay.up)
+		job_some(&relay.fail);
+	else
+		run_txns(r, &info, msgfd);
 }
 
 /* Ends the run: the directories synced, the trigger for bounces, and the
@@ -598,7 +670,6 @@ int smtprc_main(int argc, char **argv)
 			outcome_unusable_domain(&o);
 			job_all(&o);
 		} else if (job.list.nrcpt) {
-			run_connect(r);
 			run_attempt(r, msgfd);
 		}
 		job_settle(&r->q, argv[i], msgfd, &r->c, &r->st);

@@ -20,15 +20,20 @@ void maildrop_put_envelope(struct wbuf *w, const char *sender,
 	wbuf_puts(w, "\n");
 }
 
-/* "<...>" up to the line end: printable ASCII, no angle brackets inside. */
-static int bracketed(const char *s, size_t n, struct maildrop_addr *a)
+/* "<...>" up to the line end. strict: the path proper (addr_path_end),
+ * as a sender must be; else any bytes but controls, so that one
+ * malformed recipient is bounced by the posting office (5.1.3) instead of
+ * holding the entry and its good recipients. */
+static int bracketed(const char *s, size_t n, struct maildrop_addr *a,
+		     int strict)
 {
 	size_t i;
-	if (n < 2 || s[0] != '<' || s[n - 1] != '>' || n - 2 > SMTP_PATH_SIZE - 3)
+	if (n < 2 || s[0] != '<' || s[n - 1] != '>')
+		return 0;
+	if (strict && addr_path_end(s + 1, n - 1) != n - 2)
 		return 0;
 	for (i = 1; i + 1 < n; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 127 ||
-		    s[i] == '<' || s[i] == '>')
+		if ((unsigned char)s[i] < ' ' || (unsigned char)s[i] == 127)
 			return 0;
 	a->addr = s + 1;
 	a->len = n - 2;
@@ -68,7 +73,7 @@ int maildrop_parse(struct maildrop_env *e, const char *buf, size_t len)
 			if (n == 9 && !memcmp(s + 7, "<>", 2)) {
 				e->sender.addr = s + 8;
 				e->sender.len = 0;
-			} else if (!bracketed(s + 7, n - 7, &e->sender) ||
+			} else if (!bracketed(s + 7, n - 7, &e->sender, 1) ||
 				   !addr_valid(e->sender.addr,
 							e->sender.len)) {
 				e->err = "malformed sender address";
@@ -85,7 +90,7 @@ int maildrop_parse(struct maildrop_env *e, const char *buf, size_t len)
 			e->err = "more recipients than MAILDROP_RCPT_MAX";
 			return E_LIST;
 		}
-		if (!bracketed(s + 5, n - 5, &e->rcpt[e->nrcpt]) ||
+		if (!bracketed(s + 5, n - 5, &e->rcpt[e->nrcpt], 0) ||
 		    !e->rcpt[e->nrcpt].len) {
 			e->err = "malformed recipient address";
 			return E_LIST;

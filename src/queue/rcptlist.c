@@ -95,19 +95,9 @@ static int bracketed(const char *s, size_t n, const char **a, size_t *alen,
 		     const char **rest, size_t *rlen)
 {
 	size_t i;
-	int q = 0;
 	if (n < 2 || s[0] != '<')
 		return 0;
-	for (i = 1; i < n; i++) {
-		if (q && s[i] == '\\') {
-			i++;
-			continue;
-		}
-		if (s[i] == '"')
-			q = !q;
-		else if (!q && s[i] == '>')
-			break;
-	}
+	i = 1 + addr_path_end(s + 1, n - 1);
 	if (i >= n)
 		return 0;
 	*a = s + 1;
@@ -221,13 +211,17 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
 		if (!bracketed(c.val, c.vlen, &r->addr, &r->len, &r->diag,
 			       &r->diag_len))
 			return fail(l, &c, "bad recipient address");
-		at = addr_at(r->addr, r->len);
-		/* In a list of an unusable domain the address is checked up
-		 * to its '@'; the domain must be the list's, below. */
-		if (l->unusable ? at == 0 || at >= r->len ||
-				  r->len > SMTP_PATH_SIZE - 2
-				: !addr_valid(r->addr, r->len))
+		/* An address that is no valid mailbox by today's rules (an
+		 * older writer's, or its domain unusable) is kept and marked:
+		 * smtprc bounces it 5.1.3, the others are delivered. Only
+		 * its domain (after the last '@') must be the list's. */
+		r->bad = l->unusable || !addr_valid(r->addr, r->len);
+		at = r->len;
+		while (at && r->addr[at - 1] != '@')
+			at--;
+		if (!at || r->len > SMTP_PATH_SIZE - 2)
 			return fail(l, &c, "bad recipient address");
+		at--;
 		if (!addr_eq_nocase(r->addr + at + 1, r->len - at - 1,
 					l->domain, l->domain_len))
 			return fail(l, &c, "recipient not in the list's domain");

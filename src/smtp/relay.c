@@ -88,7 +88,61 @@ static int flush(struct relay *r, enum smtp_stage st)
 	return 0;
 }
 
-/* Reads one line for the session; returns its length via *len. */
+/* Receives more bytes into r->in (after in_len) before r->deadline.
+ * Returns 0 or an E_* code. */
+static int receive(struct relay *r)
+{
+	for (;;) {
+		ssize_t n;
+		int rc;
+		if (r->tls_on) {
+			long k = tls_recv(r->fd, r->in + r->in_len,
+					  sizeof r->in - r->in_len, r->deadline);
+			if (k < 0)
+				return (int)k;
+			r->in_len += (size_t)k;
+			return 0;
+		}
+		n = recv(r->fd, r->in + r->in_len, sizeof r->in - r->in_len, 0);
+		if (n > 0) {
+			r->in_len += (size_t)n;
+			return 0;
+		}
+		if (n == 0)
+			return E_LOST;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return errno == ECONNRESET ? E_LOST : E_SYS;
+		rc = wait_fd(r->fd, POLLIN, r->deadline);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+/* Drops received bytes up to and including the next LF: the rest of a
+ * line that was cut. Bounded by the reply's deadline. */
+static int skip_rest(struct relay *r)
+{
+	for (;;) {
+		const char *lf = memchr(r->in, '\n', r->in_len);
+		int rc;
+		if (lf) {
+			size_t k = (size_t)(lf - r->in) + 1;
+			memmove(r->in, r->in + k, r->in_len - k);
+			r->in_len -= k;
+			return 0;
+		}
+		r->in_len = 0;
+		rc = receive(r);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+/* Reads one line for the session; returns its length via *len. A line
+ * over SMTP_REPLY_LINE_SIZE is given cut (in EHLO, its last partial word
+ * dropped too), and the rest discarded. */
 static int read_line(struct relay *r, const char **line, size_t *len)
 {
 	size_t used;
@@ -100,35 +154,35 @@ static int read_line(struct relay *r, const char **line, size_t *len)
 		r->in_used = 0;
 	}
 	for (;;) {
-		ssize_t n;
 		rc = smtp_line_find(r->in, r->in_len, len, &used);
-		if (rc < 0)
-			return rc;
+		if (rc == SMTP_LINE_CUT) {
+			size_t n = *len;
+			/* An EHLO keyword or AUTH mechanism cut in two is
+			 * none: the last partial word goes. */
+			if (smtp_session_stage(&r->s) == SMTP_STAGE_HELLO) {
+				while (n > 4 && r->in[n - 1] != ' ')
+					n--;
+				if (n > 4)
+					*len = n - 1;
+			}
+			memcpy(r->cut, r->in, *len);
+			*line = r->cut;
+			if (log_verbose)
+				log_line("%s: reply line over %d bytes: cut", r->peer,
+					 SMTP_REPLY_LINE_SIZE);
+			if (r->in[used - 1] == '\n') {
+				r->in_used = used;
+				return 0;
+			}
+			r->in_len = 0;
+			return skip_rest(r);
+		}
 		if (rc > 0) {
 			*line = r->in;
 			r->in_used = used;
 			return 0;
 		}
-		if (r->tls_on) {
-			long k = tls_recv(r->fd, r->in + r->in_len,
-					  sizeof r->in - r->in_len, r->deadline);
-			if (k < 0)
-				return (int)k;
-			r->in_len += (size_t)k;
-			continue;
-		}
-		n = recv(r->fd, r->in + r->in_len, sizeof r->in - r->in_len, 0);
-		if (n > 0) {
-			r->in_len += (size_t)n;
-			continue;
-		}
-		if (n == 0)
-			return E_LOST;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN)
-			return errno == ECONNRESET ? E_LOST : E_SYS;
-		rc = wait_fd(r->fd, POLLIN, r->deadline);
+		rc = receive(r);
 		if (rc < 0)
 			return rc;
 	}

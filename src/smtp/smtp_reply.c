@@ -10,13 +10,20 @@ int smtp_line_find(const char *buf, size_t len, size_t *line_len, size_t *used)
 
 	if (!lf) {
 		/* Without its LF the line already has len bytes and needs at
-		 * least one more: at the limit it can no longer fit. */
-		return len >= SMTP_REPLY_LINE_SIZE ? E_REPLY_LONG : 0;
+		 * least one more: at the limit it is cut here, the caller
+		 * discards the rest up to its LF. */
+		if (len < SMTP_REPLY_LINE_SIZE)
+			return 0;
+		*line_len = SMTP_REPLY_LINE_SIZE - 2;
+		*used = len;
+		return SMTP_LINE_CUT;
 	}
 	n = (size_t)(lf - buf);
-	if (n + 1 > SMTP_REPLY_LINE_SIZE)
-		return E_REPLY_LONG;
 	*used = n + 1;
+	if (n + 1 > SMTP_REPLY_LINE_SIZE) {
+		*line_len = SMTP_REPLY_LINE_SIZE - 2;
+		return SMTP_LINE_CUT;
+	}
 	if (n && buf[n - 1] == '\r')
 		n--;
 	*line_len = n;

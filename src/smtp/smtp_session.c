@@ -1,5 +1,6 @@
 /* smtp_session.c: see smtp_session.h for the transition table. */
 #include <string.h>
+#include "addr.h"
 #include "b64.h"
 #include "err.h"
 #include "smtp_session.h"
@@ -140,14 +141,17 @@ static size_t emit_txn_command(struct smtp_session *s, char *buf, size_t room)
 {
 	struct smtp_txn *t = s->txn;
 	size_t i = s->emit_next;
+	char path[SMTP_PATH_SIZE + 2];
+	size_t plen;
 
 	if (i == 0) {
 		char sz[32];
 		size_t szlen = 0;
 		const char *parts[6];
 		size_t lens[6], k = 0;
+		plen = addr_smtp_form(t->sender, t->sender_len, path, sizeof path);
 		parts[k] = "MAIL FROM:<"; lens[k++] = 11;
-		parts[k] = t->sender; lens[k++] = t->sender_len;
+		parts[k] = path; lens[k++] = plen;
 		parts[k] = ">"; lens[k++] = 1;
 		if (s->ehlo.ext & SMTP_EXT_SIZE) {
 			memcpy(sz, " SIZE=", 6);
@@ -161,8 +165,10 @@ static size_t emit_txn_command(struct smtp_session *s, char *buf, size_t room)
 		return put(buf, room, parts, lens);
 	}
 	if (i <= t->nrcpt) {
-		const char *parts[4] = { "RCPT TO:<", t->rcpt[i - 1].addr, ">", 0 };
-		size_t lens[3] = { 9, t->rcpt[i - 1].len, 1 };
+		const char *parts[4] = { "RCPT TO:<", path, ">", 0 };
+		size_t lens[3] = { 9, 0, 1 };
+		lens[1] = addr_smtp_form(t->rcpt[i - 1].addr, t->rcpt[i - 1].len,
+					 path, sizeof path);
 		return put(buf, room, parts, lens);
 	}
 	return put1(buf, room, "DATA", 0);
@@ -284,7 +290,7 @@ void smtp_session_fail(struct smtp_session *s, int error, const char *why)
 {
 	/* A malformed reply leaves the connection usable for a QUIT; a lost
 	 * or timed-out one does not. */
-	int protocol = error == E_REPLY_LONG || error == E_REPLY_CODE ||
+	int protocol = error == E_REPLY_CODE ||
 		       error == E_REPLY_MIXED || error == E_REPLY_LINES ||
 		       error == E_REPLY_SYNTAX;
 	finish(s, error, why, protocol);

@@ -150,10 +150,12 @@ class PrivatePostfix:
     receiving on 127.0.0.1:PORT and storing every message of its domains in
     one Maildir, self.mail/all/ (Delivered-To tells the recipient)."""
 
-    def __init__(self, domains=("example.com",), tls=None, more_tls=None):
+    def __init__(self, domains=("example.com",), tls=None, more_tls=None,
+                 main_cf=""):
         """tls: (certificate file, key file): offer STARTTLS with them.
         more_tls: {label: (certificate, key)}: one more listener each, on
-        self.ports[label], offering STARTTLS with that certificate."""
+        self.ports[label], offering STARTTLS with that certificate.
+        main_cf: more main.cf lines (a later line overrides an earlier)."""
         self.dir = tmpdir()
         self.ports = {}
         self.port = free_port()
@@ -194,7 +196,7 @@ maillog_file_prefixes = %(d)s
 smtputf8_enable = no
 message_size_limit = 20480000
 smtpd_banner = $myhostname ESMTP
-""" % {"d": d, "domains": " ".join(domains)})
+""" % {"d": d, "domains": " ".join(domains)} + main_cf)
             if tls:
                 f.write("smtpd_tls_cert_file = %s\nsmtpd_tls_key_file = %s\n"
                         "smtpd_tls_security_level = may\nsmtpd_tls_loglevel = 1\n"

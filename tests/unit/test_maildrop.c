@@ -27,7 +27,20 @@ static void maildrop_entries(void)
 	BAD("smtprc-maildrop 2\nsender <>\nrcpt <a@b.example>\n\n", "first line");
 	BAD("smtprc-maildrop 1\nrcpt <a@b.example>\n\n", "sender");
 	BAD("smtprc-maildrop 1\nsender <>\n\n", "no sender or no recipient");
-	BAD("smtprc-maildrop 1\nsender <>\nrcpt <a b@c.example>\n\n", "recipient");
+	BAD("smtprc-maildrop 1\nsender <>\nrcpt <a\tb@c.example>\n\n", "recipient");
+	BAD("smtprc-maildrop 1\nsender <a b@x.example>\nrcpt <a@c.example>\n\n",
+	    "sender");
+	{
+		/* One malformed recipient is parsed, to be bounced by the
+		 * posting office; quoted local parts are whole. */
+		const char *one = "smtprc-maildrop 1\nsender <\"a>b\"@x.example>\n"
+				  "rcpt <a b@c.example>\nrcpt <\"john doe\"@c.example>"
+				  "\n\nSubject: x\n";
+		CHECK(maildrop_parse(&e, one, strlen(one)) == 0 && e.nrcpt == 2);
+		CHECK_MEM(e.sender.addr, e.sender.len, "\"a>b\"@x.example");
+		CHECK_MEM(e.rcpt[0].addr, e.rcpt[0].len, "a b@c.example");
+		CHECK_MEM(e.rcpt[1].addr, e.rcpt[1].len, "\"john doe\"@c.example");
+	}
 	BAD("smtprc-maildrop 1\nsender <x>\nrcpt <a@c.example>\n\n", "sender");
 	BAD("smtprc-maildrop 1\nsender <>\nrcpt <a@c.example>\n", "empty line");
 	BAD("smtprc-maildrop 1\nsender <>\nrcpt <a@c.example>\nfoo\n\n", "other than");

@@ -105,6 +105,22 @@ static void too_many(void)
 	CHECK(rcptlist_parse(&l, buf, n) == E_LIST);
 }
 
+/* An older writer's address that is no mailbox today is kept, marked
+ * bad (bounced, not sent); a quoted local part is whole. */
+static void bad_kept(void)
+{
+	const char *s = "smtprc-list 1\nmessage a\ndomain d.test\nsender <>\n"
+			"queued 1\nattempts 0\nrcpt <a(b)@d.test>\n"
+			"rcpt <\"x> y\"@d.test> 450 4.2.0 busy\nrcpt <ok@d.test>\n";
+	CHECK(rcptlist_parse(&l, s, strlen(s)) == 0 && l.nrcpt == 3);
+	CHECK(l.rcpt[0].bad && !l.rcpt[1].bad && !l.rcpt[2].bad);
+	CHECK_MEM(l.rcpt[1].addr, l.rcpt[1].len, "\"x> y\"@d.test");
+	CHECK_MEM(l.rcpt[1].diag, l.rcpt[1].diag_len, "450 4.2.0 busy");
+	s = "smtprc-list 1\nmessage a\ndomain d.test\nsender <>\n"
+	    "queued 1\nattempts 0\nrcpt <a(b)@e.test>\n";
+	CHECK(rcptlist_parse(&l, s, strlen(s)) == E_LIST);
+}
+
 static void checks(void)
 {
 	CHECK(addr_valid("a@b.c", 5));
@@ -130,5 +146,6 @@ UNIT_SUITE(rcptlist_tests) = {
 	{ "rcptlist: malformed lists name their line", parse_bad },
 	{ "rcptlist: RCPT_PER_LIST_MAX is enforced", too_many },
 	{ "rcptlist: address, domain and identifier checks", checks },
+	{ "rcptlist: an address no longer valid is kept, marked bad", bad_kept },
 	UNIT_END
 };

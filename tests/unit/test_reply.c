@@ -35,10 +35,16 @@ static void line_find(void)
 	big[510] = 'x';
 	big[511] = '\r';
 	big[512] = '\n';
-	CHECK(smtp_line_find(big, 513, &len, &used) == E_REPLY_LONG);
+	/* Longer: cut to its first 510 bytes, the whole line dropped. */
+	CHECK(smtp_line_find(big, 513, &len, &used) == SMTP_LINE_CUT &&
+	      len == SMTP_REPLY_LINE_SIZE - 2 && used == 513);
 	memset(big, 'x', sizeof big);
 	CHECK(smtp_line_find(big, SMTP_REPLY_LINE_SIZE - 1, &len, &used) == 0);
-	CHECK(smtp_line_find(big, SMTP_REPLY_LINE_SIZE, &len, &used) == E_REPLY_LONG);
+	/* No line end yet at the limit: cut, everything so far dropped (the
+	 * caller discards the rest up to the LF). */
+	CHECK(smtp_line_find(big, SMTP_REPLY_LINE_SIZE, &len, &used) ==
+	      SMTP_LINE_CUT && len == SMTP_REPLY_LINE_SIZE - 2 &&
+	      used == SMTP_REPLY_LINE_SIZE);
 }
 
 static int feed(struct smtp_reply *r, const char *const *lines)

@@ -1,0 +1,224 @@
+"""The protocol corners of issue 13, each against a real receiver
+(Postfix) or the fault server: quoted local parts end to end, 552 and 452
+to RCPT, long reply lines, diagnostics, bounces."""
+import email
+import email.policy
+import os
+import re
+import subprocess
+
+import qlib
+from faultsmtp import FaultServer
+from harness import CONFIG_LOG, PrivatePostfix, smtprc, test, tmpdir
+from mts import Mts
+from sysexits import EX_TEMPFAIL
+
+SHORT = ["--timeout-connect=3", "--timeout-greeting=3", "--timeout-helo=3",
+         "--timeout-mail=3", "--timeout-rcpt=3", "--timeout-data=3",
+         "--timeout-block=3", "--timeout-dot=3", "--timeout-quit=3"]
+
+QUOTED = ['"john doe"@example.com', '"a>b"@example.com', 'a..b@example.com',
+          '"q\\"x"@example.com']
+
+
+def parsed(raw):
+    return email.message_from_bytes(raw, policy=email.policy.compat32)
+
+
+def pd_once(m):
+    p = subprocess.run(m.cmd("smtppd", "--once"), env=m.env,
+                       stderr=subprocess.PIPE, timeout=60)
+    return p.returncode, p.stderr.decode("utf-8", "replace")
+
+
+@test
+def quoted_local_parts_end_to_end():
+    """sendmail (arguments and -t) -> maildrop -> smtppd -> list -> smtprc
+    -> Postfix, every quoted form delivered to its own mailbox; mailq shows
+    them; a hand-written maildrop entry with one malformed recipient is
+    sorted, the bad one bounced, the good ones kept."""
+    with PrivatePostfix() as pf:
+        m = Mts()
+        try:
+            rc, err = m.sendmail(b"Subject: q\n\nbody\n", "-f", "me@home.example",
+                                 *(QUOTED[:3] + ["bob@example.com"]))
+            assert rc == 0, err
+            hdr = ('To: "Q" <%s>, plain@example.com\nSubject: t\n\nbody\n'
+                   % QUOTED[3]).encode()
+            rc, err = m.sendmail(hdr, "-t", "-f", "me@home.example")
+            assert rc == 0, err
+            # Written by hand: a recipient no writer of ours makes.
+            with open(os.path.join(m.queue, "maildrop", "1-1-1"), "w") as f:
+                f.write("smtprc-maildrop 1\nsender <me@home.example>\n"
+                        "rcpt <a b@example.com>\nrcpt <good@example.com>\n\n"
+                        "Subject: hand\n\nhi\n")
+            rc, err = pd_once(m)
+            assert rc == 0, err
+            assert m.files("maildrop") == [], (m.files("maildrop"), err)
+            rc, out = m.mailq()
+            assert rc == 0, out
+            for a in QUOTED + ["good@example.com"]:
+                assert "<%s>" % a in out, (a, out)
+            lists = [os.path.join(m.queue, "remote", n)
+                     for n in m.files("remote") if n.endswith(".example.com")]
+            rc, err = smtprc(m.queue, "127.0.0.1:%d" % pf.port, lists, "/V")
+            assert rc == 0, (rc, err)
+            if CONFIG_LOG:
+                assert 'RCPT TO:<"john doe"@example.com>' in err, err
+                assert 'RCPT TO:<"a..b"@example.com>' in err, err
+            for who, user in (("john doe", '"john doe"'), ("a>b", '"a>b"'),
+                              ("a..b", '"a..b"'), ('q"x', '"q\\"x"')):
+                got = pf.delivered("example.com", user)
+                assert len(got) == 1, (who, pf.log()[-3000:])
+            assert pf.delivered("example.com", "good")
+            # The bounce for <a b@example.com> went to the sender's domain.
+            home = [n for n in m.files("remote") if n.endswith(".home.example")]
+            assert len(home) == 1, m.files("remote")
+            rep = parsed(open(os.path.join(m.queue, "mess", home[0]), "rb").read())
+            blocks = rep.get_payload()[1].get_payload()
+            per = [(b["Final-Recipient"], b["Status"]) for b in blocks[1:]]
+            assert per == [("rfc822; a b@example.com", "5.1.3")], per
+        finally:
+            m.stop()
+
+
+def run_fault(rules, lists, q, *opts):
+    with FaultServer(rules) as srv:
+        rc, err = smtprc(q, "127.0.0.1:%d" % srv.port, lists, *(SHORT + list(opts)))
+    return rc, err, srv
+
+
+@test
+def rcpt_552_is_temporary():
+    """RFC 5321 section 4.5.3.1.10: 552 to RCPT is deferred, not bounced."""
+    q = qlib.make_queue(tmpdir())
+    lst = qlib.add_message(q, "example.com", "alice@example.org",
+                           ["bob@example.com", "carol@example.com"],
+                           "Subject: s\n\nbody\n")
+    rule = {"rcpt": lambda a, s: "552 5.5.3 too many recipients"
+            if a.startswith("carol") else None}
+    rc, err, srv = run_fault(rule, [lst], q)
+    assert rc == EX_TEMPFAIL, (rc, err)
+    got = [rs for _, rs, _ in srv.messages if rs]
+    assert got == [["bob@example.com"]], srv.messages
+    l = qlib.read_list(lst)
+    assert [r for r, _ in l["rcpts"]] == ["carol@example.com"], l
+    assert l["rcpts"][0][1] == "552 5.5.3 too many recipients", l
+    assert qlib.read_maildrop(q) == [], "a 552 to RCPT was bounced"
+
+
+def limited(n):
+    """A server that takes n recipients per transaction, then 452."""
+    count = {"n": 0}
+
+    def mail(arg, srv):
+        count["n"] = 0
+
+    def rcpt(arg, srv):
+        count["n"] += 1
+        return "452 4.5.3 too many recipients" if count["n"] > n else None
+    return {"mail": mail, "rcpt": rcpt}
+
+
+@test
+def rcpt_452_more_transactions_same_connection():
+    """100 recipients, 10 per transaction: every one delivered in one run
+    and one connection, in 10 transactions, each recipient once."""
+    q = qlib.make_queue(tmpdir())
+    rcpts = ["u%02d@example.com" % i for i in range(100)]
+    lst = qlib.add_message(q, "example.com", "alice@example.org", rcpts,
+                           "Subject: many\n\nbody\n")
+    rc, err, srv = run_fault(limited(10), [lst], q)
+    assert rc == 0, (rc, err)
+    assert srv.sessions == 1, srv.sessions
+    assert len(srv.messages) == 10, len(srv.messages)
+    got = sorted(r for _, rs, _ in srv.messages for r in rs)
+    assert got == rcpts, got
+    assert qlib.queue_files(q) == [], qlib.queue_files(q)
+
+
+@test
+def rcpt_452_for_all_stops():
+    """452 to every recipient (no progress) defers them after one
+    transaction; 452 4.2.2 (mailbox full) is not retried at once."""
+    q = qlib.make_queue(tmpdir())
+    lst = qlib.add_message(q, "example.com", "alice@example.org",
+                           ["a@example.com", "b@example.com"],
+                           "Subject: s\n\nbody\n")
+    rule = {"rcpt": lambda a, s: "452 4.2.2 mailbox full"
+            if a.startswith("b") else None}
+    rc, err, srv = run_fault(rule, [lst], q)
+    assert rc == EX_TEMPFAIL, (rc, err)
+    mails = [c for c in srv.commands if c.startswith("MAIL")]
+    assert len(mails) == 1, srv.commands
+    l = qlib.read_list(lst)
+    assert [r for r, _ in l["rcpts"]] == ["b@example.com"], l
+    q2 = qlib.make_queue(tmpdir())
+    lst2 = qlib.add_message(q2, "example.com", "alice@example.org",
+                            ["a@example.com"], "Subject: s\n\nbody\n")
+    rc, err, srv = run_fault({"rcpt": "452 4.5.3 too many"}, [lst2], q2)
+    assert rc == EX_TEMPFAIL, (rc, err)
+    assert len([c for c in srv.commands if c.startswith("MAIL")]) == 1
+
+
+@test
+def postfix_recipient_limit_more_transactions():
+    """Postfix with smtpd_recipient_limit = 10 says 452 4.5.3 to the 11th
+    RCPT: 35 recipients are delivered in one run over one connection, each
+    stored once."""
+    q = qlib.make_queue(tmpdir())
+    rcpts = ["r%02d@example.com" % i for i in range(35)]
+    lst = qlib.add_message(q, "example.com", "alice@example.org", rcpts,
+                           "Subject: limit\nMessage-ID: <lim@test>\n\nbody\n")
+    with PrivatePostfix(main_cf="smtpd_recipient_limit = 10\n") as pf:
+        rc, err = smtprc(q, "127.0.0.1:%d" % pf.port, [lst], "/V")
+        assert rc == 0, (rc, err)
+        for r in rcpts:
+            got = pf.delivered("example.com", r.split("@")[0])
+            assert len(got) == 1, (r, len(got))
+        log = pf.log()
+        assert log.count(" connect from") == 2, log   # the probe and us
+        assert re.search(r"disconnect from .* mail=4 rcpt=60 data=4 ", log), \
+            [l for l in log.splitlines() if "disconnect" in l]
+    if CONFIG_LOG:
+        assert err.count("452 4.5.3") >= 3, err
+    assert qlib.queue_files(q) == []
+
+
+@test
+def long_reply_lines_are_cut_not_fatal():
+    """Lines over 512 octets (a long banner, a long 250-AUTH line, a long
+    reply to MAIL, a long refusal): the session goes on, the message is
+    delivered, and a long refusal's diagnostic keeps its start."""
+    long_ehlo = ("250-fault.test\r\n250-AUTH " + " ".join("X-MECH%d" % i for i in range(400)) +
+                 "\r\n250-PIPELINING\r\n250 8BITMIME")
+    cases = {
+        "banner": {"greeting": "220 " + "b" * 3000},
+        "banner-multi": {"greeting": "220-" + "c" * 1500 + "\r\n220 ok"},
+        "ehlo-auth": {"ehlo": long_ehlo},
+        "mail": {"mail": "250 " + "m" * 5000},
+        "dot": {"dot": "250 2.0.0 " + "d" * 700},
+    }
+    for name, rules in cases.items():
+        q = qlib.make_queue(tmpdir())
+        lst = qlib.add_message(q, "example.com", "alice@example.org",
+                               ["bob@example.com"], "Subject: %s\n\nbody\n" % name)
+        rc, err, srv = run_fault(rules, [lst], q)
+        assert rc == 0, (name, rc, err)
+        assert len(srv.messages) == 1, (name, srv.commands)
+    # PIPELINING after the long line was still seen: one write for MAIL,
+    # RCPT and DATA is not observable here, but the keyword is kept.
+    q = qlib.make_queue(tmpdir())
+    lst = qlib.add_message(q, "example.com", "alice@example.org",
+                           ["bob@example.com", "carol@example.com"],
+                           "Subject: refused\n\nbody\n")
+    long_no = "550 5.1.1 " + "n" * 900
+    rc, err, srv = run_fault({"rcpt": lambda a, s: long_no if a.startswith("carol")
+                              else None}, [lst], q)
+    assert rc == 0, (rc, err)
+    (env, raw), = qlib.read_maildrop(q)
+    rep = parsed(raw)
+    b = rep.get_payload()[1].get_payload()[1]
+    assert b["Status"] == "5.1.1", b["Status"]
+    diag = b["Diagnostic-Code"].replace("\n", "").replace(" ", "")
+    assert diag.startswith("smtp;5505.1.1nnnn"), diag
