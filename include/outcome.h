@@ -77,6 +77,13 @@ void outcome_loop(struct outcome *o, const char *diag);
  * that is no usable domain (rcptlist.h's unusable). */
 void outcome_unusable_domain(struct outcome *o);
 
+/* A session that ended inside a transaction, for the lists after it:
+ * the server's 421 (last, the session's last reply) as the server said
+ * it, deferred with its status (4.4.2 when it gives none); anything else
+ * outcome_connection_lost with why. */
+void outcome_session_ended(struct outcome *o, const struct smtp_result *last,
+			   const char *why);
+
 /* 1 when o is outcome_no_address's (locate turns that into a bounce when
  * the implicit MX has no address either). */
 int outcome_is_no_address(const struct outcome *o);

@@ -45,6 +45,20 @@ void outcome_unusable_domain(struct outcome *o)
 			   "domain (RFC 5321 sections 4.1.2 and 4.1.3)");
 }
 
+void outcome_session_ended(struct outcome *o, const struct smtp_result *last,
+			   const char *why)
+{
+	char st[12];
+
+	if (last->code != 421) {
+		outcome_connection_lost(o, why);
+		return;
+	}
+	outcome_set(o, OUTCOME_DEFERRED, smtp_reply_status(last->text, st)
+			? st : "4.4.2", last->text);
+	o->from_server = 1;
+}
+
 int outcome_is_no_address(const struct outcome *o)
 {
 	return o->kind == OUTCOME_DEFERRED && !strcmp(o->status, "4.4.4");

@@ -624,6 +624,51 @@ int relay_open(struct relay *r, const struct relay_conf *c,
 	return E_CONNECT;
 }
 
+/* After a transaction, nothing may be waiting from the server: a reply
+ * nobody asked for (an extra line after the final dot's reply) would be
+ * taken for the next command's and shift every reply after it. Seen in
+ * the buffer or on the socket, it ends the session with a diagnostic
+ * that says so; a server that closed is seen the same way. Returns 0 or
+ * the E_* code the session ended with. */
+static int unsolicited(struct relay *r)
+{
+	char why[SMTP_DIAG_SIZE], text[80];
+	size_t n;
+	int rc;
+
+	if (r->in_len == r->in_used && !r->tls_on) {
+		struct pollfd p = { r->fd, POLLIN, 0 };
+		if (poll(&p, 1, 0) <= 0)
+			return 0;    /* nothing came: the usual case */
+		r->deadline = deadline_of(r, SMTP_STAGE_QUIT);
+		if (r->in_used) {
+			memmove(r->in, r->in + r->in_used, r->in_len - r->in_used);
+			r->in_len -= r->in_used;
+			r->in_used = 0;
+		}
+		rc = receive(r);
+		if (rc < 0) {
+			fail(r, rc, "after the reply to the final dot");
+			return drive(r, -1);
+		}
+	}
+	if (r->in_len == r->in_used)
+		return 0;
+	n = r->in_len - r->in_used;
+	n = n < sizeof text - 1 ? n : sizeof text - 1;
+	memcpy(text, r->in + r->in_used, n);
+	text[n] = 0;
+	text[strcspn(text, "\r\n")] = 0;
+	snprintf(why, sizeof why, "%s: a reply nobody asked for after the final "
+		 "dot's (\"%s\"): the replies are out of step; connection "
+		 "closed", r->peer, err_printable(text, sizeof text, text));
+	memcpy(r->why, why, sizeof why);
+	log_line("%s", why);
+	/* No QUIT into a dialogue out of step: it is closed. */
+	smtp_session_fail(&r->s, E_UNEXPECTED, why);
+	return drive(r, -1);
+}
+
 int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd)
 {
 	int rc;
@@ -633,11 +678,15 @@ int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd)
 	smtp_session_txn(&r->s, t);
 	rc = drive(r, msgfd);
 	if (rc < 0) {
-		outcome_connection_lost(&r->fail, t->fail.text[0] ? t->fail.text
-							       : err_str(rc));
+		outcome_session_ended(&r->fail, &r->s.last, t->fail.text[0]
+				      ? t->fail.text : err_str(rc));
 		return rc;
 	}
 	smtp_session_txn_done(&r->s);
+	rc = unsolicited(r);
+	if (rc < 0)
+		outcome_connection_lost(&r->fail, r->s.why[0] ? r->s.why
+							       : err_str(rc));
 	return 0;
 }
 

@@ -222,3 +222,49 @@ def long_reply_lines_are_cut_not_fatal():
     assert b["Status"] == "5.1.1", b["Status"]
     diag = b["Diagnostic-Code"].replace("\n", "").replace(" ", "")
     assert diag.startswith("smtp;5505.1.1nnnn"), diag
+
+
+def lists_of(q, n, rcpts=("bob@example.com",)):
+    return [qlib.add_message(q, "example.com", "alice@example.org", list(rcpts),
+                             "Subject: d%d\nMessage-ID: <d%d@test>\n\nbody\n" % (i, i))
+            for i in range(n)]
+
+
+@test
+def diagnostics_read_as_the_server_said():
+    """A multi-line reply is one text joined by spaces; a 421 is kept as the
+    server said it, for the lists after it too, never with a status of
+    ours in front ("4.4.2 421 4.4.2 ...")."""
+    q = qlib.make_queue(tmpdir())
+    lists = lists_of(q, 3, ("bob@example.com", "carol@example.com"))
+    rules = {"rcpt": lambda a, s: "450-4.2.0 first line\r\n450 4.2.0 second line"
+             if a.startswith("bob") else None,
+             "dot": "421 4.4.2 closing"}
+    rc, err, srv = run_fault(rules, lists, q)
+    assert rc == EX_TEMPFAIL, (rc, err)
+    l = qlib.read_list(lists[0])
+    assert l["rcpts"] == [("bob@example.com", "450 4.2.0 first line 4.2.0 second line"),
+                          ("carol@example.com", "421 4.4.2 closing")], l
+    for lst in lists[1:]:
+        l = qlib.read_list(lst)
+        assert [d for _, d in l["rcpts"]] == ["421 4.4.2 closing"] * 2, l
+
+
+@test
+def unsolicited_reply_after_the_dot_is_named():
+    """A server that sends one reply too many after the final dot: the
+    message it took is delivered, the rest are deferred with a diagnostic
+    that says what happened (not a reply shifted from another command),
+    and nothing is sent into the shifted dialogue."""
+    q = qlib.make_queue(tmpdir())
+    lists = lists_of(q, 3)
+    rc, err, srv = run_fault({"dot": "250 2.0.0 ok\r\n250 extra"}, lists, q)
+    assert rc == EX_TEMPFAIL, (rc, err)
+    assert len(srv.messages) == 1, srv.messages
+    assert not os.path.exists(lists[0])
+    for lst in lists[1:]:
+        (r, d), = qlib.read_list(lst)["rcpts"]
+        assert d.startswith("4.4.2 ") and "nobody asked for" in d and \
+            '"250 extra"' in d, d
+    assert len([c for c in srv.commands if c.startswith("MAIL")]) == 1, \
+        srv.commands
