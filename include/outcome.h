@@ -59,6 +59,8 @@ void outcome_set(struct outcome *o, enum outcome_kind kind,
  *                                       does not exist
  *     outcome_no_mail_service    5.1.10 null MX, SRV target "."
  *     outcome_loop               5.4.6  the best server is this system
+ *     outcome_not_convertible    5.6.3  8-bit data for a server without
+ *                                       8BITMIME, and no 7-bit form of it
  */
 void outcome_dns_failed(struct outcome *o, const char *diag);
 void outcome_no_address(struct outcome *o, const char *diag);
@@ -73,6 +75,7 @@ void outcome_bad_address(struct outcome *o, const char *diag);
 void outcome_bad_domain(struct outcome *o, const char *diag);
 void outcome_no_mail_service(struct outcome *o, const char *diag);
 void outcome_loop(struct outcome *o, const char *diag);
+void outcome_not_convertible(struct outcome *o, const char *diag);
 /* outcome_bad_domain with its own words, for a list queued for a domain
  * that is no usable domain (rcptlist.h's unusable). */
 void outcome_unusable_domain(struct outcome *o);

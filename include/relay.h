@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "locate.h"
+#include "mime7.h"
 #include "outcome.h"
 #include "smtp_session.h"
 
@@ -52,6 +53,7 @@ struct relay {
 	size_t in_len, in_used;
 	char in[SMTP_IN_SIZE];
 	char cut[SMTP_REPLY_LINE_SIZE]; /* a reply line cut to fit */
+	char conv[BODY_CHUNK_SIZE];     /* the message made 7-bit, a piece */
 	size_t out_len;
 	char out[SMTP_OUT_SIZE];
 	struct outcome fail; /* why no session is open: for every recipient */
@@ -73,11 +75,13 @@ struct relay {
 int relay_open(struct relay *r, const struct relay_conf *c,
 	       const struct locate_result *loc);
 
-/* Runs one transaction; the message is read from msgfd (from offset 0).
- * Returns 0 when every reply is in t, or a negative E_* code when the
- * connection failed in between (t->fail says why; r->up is then 0 and
+/* Runs one transaction; the message is read from msgfd (from offset 0),
+ * through conv when it is not NULL (its pass 1 done: mime7.h) to go out
+ * 7-bit. Returns 0 when every reply is in t, or a negative E_* code when
+ * the connection failed in between (t->fail says why; r->up is then 0 and
  * every later transaction must be deferred with r->fail). */
-int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd);
+int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd,
+	      struct mime7 *conv);
 
 /* Sends QUIT if a session is open and closes the connection. */
 void relay_close(struct relay *r);

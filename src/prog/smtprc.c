@@ -53,6 +53,7 @@ static struct {
 	struct outcome out_of[RCPT_PER_LIST_MAX];
 	char diag[RCPT_PER_LIST_MAX][SMTP_DIAG_SIZE + 16];
 	struct bounce_rcpt brcpt[RCPT_PER_LIST_MAX];
+	struct mime7 mime;     /* the message made 7-bit, when needed */
 	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
 } job;
 
@@ -536,6 +537,41 @@ static void run_connect(struct run *r)
 	}
 }
 
+/* For a server without 8BITMIME: pass 1 of the conversion of an 8-bit
+ * message (mime7.h). Returns the converter, or 0 with every open
+ * recipient's outcome set (bounced 5.6.3 when there is no 7-bit form,
+ * deferred when the message cannot be read). */
+static struct mime7 *job_seven(int msgfd)
+{
+	char chunk[BODY_CHUNK_SIZE], w[SMTP_DIAG_SIZE];
+	struct outcome o;
+	const char *why;
+	off_t off = 0;
+	long n;
+
+	mime7_init(&job.mime);
+	while ((n = readfile_pread(msgfd, chunk, sizeof chunk, off)) > 0) {
+		mime7_scan(&job.mime, chunk, (size_t)n);
+		off += n;
+	}
+	if (n < 0) {
+		snprintf(w, sizeof w, "unable to read the message: %s",
+			 strerror(errno));
+		outcome_local_error(&o, w);
+		job_some(&o);
+		return 0;
+	}
+	why = mime7_scan_end(&job.mime);
+	if (!why)
+		return &job.mime;
+	snprintf(w, sizeof w, "the message has 8-bit data, the server does not "
+		 "offer 8BITMIME, and it cannot be converted: %s (RFC 6152 "
+		 "section 3)", why);
+	outcome_not_convertible(&o, w);
+	job_some(&o);
+	return 0;
+}
+
 /* The transactions of the loaded list on the open connection: one, then
  * one more for the recipients a server refused only for their number
  * (RFC 5321 section 4.5.3.1.10: "452 too many recipients", tried in a
@@ -545,9 +581,14 @@ static void run_connect(struct run *r)
 static void run_txns(struct run *r, const struct body_info *info, int msgfd)
 {
 	size_t k, n, sent, max = RCPT_PER_LIST_MAX, more;
+	struct mime7 *conv = 0;
 
+	if (info->eightbit &&
+	    !(smtp_session_ext(&relay.s) & SMTP_EXT_8BITMIME) &&
+	    !(conv = job_seven(msgfd)))
+		return;
 	while ((n = job_txn(&r->t, info, max)) > 0) {
-		relay_txn(&relay, &r->t, msgfd);
+		relay_txn(&relay, &r->t, msgfd, conv);
 		sent = more = 0;
 		for (k = 0; k < n; k++) {
 			size_t i = job.of_txn[k];

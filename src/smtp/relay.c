@@ -191,7 +191,46 @@ static int read_line(struct relay *r, const char **line, size_t *len)
 _Static_assert(SMTP_OUT_SIZE >= BODY_ENC_MAX(BODY_CHUNK_SIZE) +
 	       BODY_ENC_FINISH_MAX, "one encoded chunk fits the output buffer");
 
-static int send_body(struct relay *r, int msgfd)
+/* Encodes in[0..n) into the output, flushing it first when full. */
+static int body_out(struct relay *r, struct body_enc *enc, const char *in,
+		    size_t n)
+{
+	int rc;
+	if (r->out_len + BODY_ENC_MAX(n) > sizeof r->out) {
+		rc = flush(r, SMTP_STAGE_BLOCK);
+		if (rc < 0)
+			return rc;
+	}
+	r->out_len += body_enc_chunk(enc, in, n, r->out + r->out_len);
+	return 0;
+}
+
+/* One piece of the message, through conv when converting. */
+static int body_piece(struct relay *r, struct body_enc *enc,
+		      struct mime7 *conv, const char *in, size_t n)
+{
+	size_t used, k;
+	int rc;
+
+	if (!conv)
+		return body_out(r, enc, in, n);
+	if (!n) {    /* the end: what the converter still holds */
+		while ((k = mime7_end(conv, r->conv, sizeof r->conv)) > 0)
+			if ((rc = body_out(r, enc, r->conv, k)) < 0)
+				return rc;
+		return 0;
+	}
+	do {
+		k = mime7_run(conv, in, n, &used, r->conv, sizeof r->conv);
+		if (k && (rc = body_out(r, enc, r->conv, k)) < 0)
+			return rc;
+		in += used;
+		n -= used;
+	} while (n || k);
+	return 0;
+}
+
+static int send_body(struct relay *r, int msgfd, struct mime7 *conv)
 {
 	struct body_enc enc;
 	char chunk[BODY_CHUNK_SIZE];
@@ -200,6 +239,8 @@ static int send_body(struct relay *r, int msgfd)
 	int rc;
 
 	body_enc_init(&enc);
+	if (conv)
+		mime7_start_convert(conv);
 	for (;;) {
 		long n = readfile_pread(msgfd, chunk, sizeof chunk, off);
 		if (n < 0)
@@ -208,14 +249,11 @@ static int send_body(struct relay *r, int msgfd)
 			break;
 		off += n;
 		total += (unsigned long)n;
-		if (r->out_len + BODY_ENC_MAX((size_t)n) > sizeof r->out) {
-			rc = flush(r, SMTP_STAGE_BLOCK);
-			if (rc < 0)
-				return rc;
-		}
-		r->out_len += body_enc_chunk(&enc, chunk, (size_t)n,
-					     r->out + r->out_len);
+		if ((rc = body_piece(r, &enc, conv, chunk, (size_t)n)) < 0)
+			return rc;
 	}
+	if (conv && (rc = body_piece(r, &enc, conv, chunk, 0)) < 0)
+		return rc;
 	if (r->out_len + BODY_ENC_FINISH_MAX > sizeof r->out) {
 		rc = flush(r, SMTP_STAGE_BLOCK);
 		if (rc < 0)
@@ -223,7 +261,8 @@ static int send_body(struct relay *r, int msgfd)
 	}
 	r->out_len += body_enc_finish(&enc, r->out + r->out_len);
 	if (log_verbose) {
-		log_line("> [%lu bytes of message data]", total);
+		log_line("> [%lu bytes of message data%s]", total,
+			 conv ? ", made 7-bit (quoted-printable)" : "");
 		log_wire('>', ".", 1);
 	}
 	return flush(r, SMTP_STAGE_BLOCK);
@@ -323,7 +362,7 @@ static int implicit_tls(struct relay *r)
 }
 
 /* Runs the session until it is idle (SMTP_WANT_TXN) or done. */
-static int drive(struct relay *r, int msgfd)
+static int drive(struct relay *r, int msgfd, struct mime7 *conv)
 {
 	for (;;) {
 		enum smtp_want w = smtp_session_want(&r->s);
@@ -363,7 +402,7 @@ static int drive(struct relay *r, int msgfd)
 				r->deadline = deadline_of(r, smtp_session_stage(&r->s));
 			break;
 		case SMTP_WANT_BODY:
-			rc = send_body(r, msgfd);
+			rc = send_body(r, msgfd, conv);
 			if (rc < 0) {
 				fail(r, rc, rc == E_SYS ? "reading the message "
 					"or writing to the server" : 0);
@@ -553,7 +592,7 @@ again:
 		smtp_session_tls_implicit(&r->s);  /* no STARTTLS in TLS */
 	}
 	r->deadline = deadline_of(r, SMTP_STAGE_GREETING);
-	rc = drive(r, -1);
+	rc = drive(r, -1, 0);
 	if (rc == 0)
 		return 0;
 	if (rc == E_TLS && tls == RELAY_TLS_MAY) {
@@ -649,7 +688,7 @@ static int unsolicited(struct relay *r)
 		rc = receive(r);
 		if (rc < 0) {
 			fail(r, rc, "after the reply to the final dot");
-			return drive(r, -1);
+			return drive(r, -1, 0);
 		}
 	}
 	if (r->in_len == r->in_used)
@@ -666,17 +705,18 @@ static int unsolicited(struct relay *r)
 	log_line("%s", why);
 	/* No QUIT into a dialogue out of step: it is closed. */
 	smtp_session_fail(&r->s, E_UNEXPECTED, why);
-	return drive(r, -1);
+	return drive(r, -1, 0);
 }
 
-int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd)
+int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd,
+	      struct mime7 *conv)
 {
 	int rc;
 
 	if (!r->up)
 		return E_LOST;
 	smtp_session_txn(&r->s, t);
-	rc = drive(r, msgfd);
+	rc = drive(r, msgfd, conv);
 	if (rc < 0) {
 		outcome_session_ended(&r->fail, &r->s.last, t->fail.text[0]
 				      ? t->fail.text : err_str(rc));
@@ -694,7 +734,7 @@ void relay_close(struct relay *r)
 {
 	if (r->up) {
 		smtp_session_quit(&r->s);
-		drive(r, -1);
+		drive(r, -1, 0);
 	}
 	if (r->fd >= 0)
 		close(r->fd);

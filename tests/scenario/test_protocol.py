@@ -268,3 +268,72 @@ def unsolicited_reply_after_the_dot_is_named():
             '"250 extra"' in d, d
     assert len([c for c in srv.commands if c.startswith("MAIL")]) == 1, \
         srv.commands
+
+
+MULTI = (b"From: alice@example.org\nTo: m@example.com\nSubject: multi\n"
+         b"Message-ID: <multi@test>\nMIME-Version: 1.0\n"
+         b"Content-Type: multipart/mixed; boundary=\"XX\"\n"
+         b"Content-Transfer-Encoding: 8bit\n\n"
+         b"--XX\nContent-Type: text/plain; charset=utf-8\n"
+         b"Content-Transfer-Encoding: 8bit\n\n" +
+         "Gr\u00fc\u00dfe aus K\u00f6ln = 100 \u20ac \n".encode() +
+         "\u00e9".encode() * 1500 + b"\n.\n..dot\n"
+         b"--XX\nContent-Type: application/octet-stream\n"
+         b"Content-Transfer-Encoding: base64\n\nAAECAwQF\n"
+         b"--XX\nContent-Type: message/rfc822\n\n"
+         b"Subject: inner\nContent-Type: text/plain; charset=utf-8\n\n" +
+         "na\u00efve\n".encode() +
+         b"--XX--\n")
+CRON = (b"From: root@nas1.example\nTo: c@example.com\nSubject: cron\n"
+        b"Message-ID: <cron@test>\n\n" + "d\u00e9j\u00e0 vu\n".encode())
+HDR8 = (b"From: alice@example.org\nTo: h@example.com\nMessage-ID: <h@test>\n" +
+        "Subject: caf\u00e9\n".encode() + b"\nbody\n")
+
+
+def texts(m):
+    """Every leaf part's decoded payload, in order."""
+    out = []
+    for p in m.walk():
+        if p.is_multipart() or p.get_content_type() == "message/rfc822":
+            continue
+        out.append(p.get_payload(decode=True))
+    return out
+
+
+@test
+def eightbit_downgraded_for_a_server_without_8bitmime():
+    """Postfix with 8BITMIME taken out of its EHLO: 8-bit text parts arrive
+    quoted-printable, every byte 7-bit, lines of at most 76 octets in the
+    converted parts, and every part decodes to what was queued; a message
+    whose header is 8-bit is returned 5.6.3 and never sent."""
+    q = qlib.make_queue(tmpdir())
+    lists = {n: qlib.add_message(q, "example.com", "alice@example.org",
+                                 ["%s@example.com" % n], data)
+             for n, data in (("m", MULTI), ("c", CRON), ("h", HDR8))}
+    with PrivatePostfix(main_cf="smtpd_discard_ehlo_keywords = 8bitmime\n") as pf:
+        rc, err = smtprc(q, "127.0.0.1:%d" % pf.port, list(lists.values()), "/V")
+        assert rc == 0, (rc, err)
+        for name, orig in (("m", MULTI), ("c", CRON)):
+            got, = pf.delivered("example.com", name)
+            assert all(b < 128 for b in got), (name, [l for l in got.split(b"\n")
+                                                      if any(c > 127 for c in l)][:3])
+            want = texts(parsed(orig))
+            have = texts(parsed(got))
+            assert have == want, (name, have, want)
+            if name == "m":
+                # The converted text part: lines of at most 76 octets.
+                part = got.split(b"quoted-printable\n\n", 1)[1].split(b"\n--XX")[0]
+                assert max(len(l) for l in part.split(b"\n")) == 76, part[:300]
+        assert pf.delivered("example.com", "h", wait=1) == []
+    m = parsed(got)       # the cron mail: MIME added
+    assert m["Content-Type"] == "text/plain; charset=utf-8", m["Content-Type"]
+    assert m["Content-Transfer-Encoding"] == "quoted-printable"
+    if CONFIG_LOG:
+        assert "BODY=8BITMIME" not in err, err
+        assert "made 7-bit" in err, err
+    (env, raw), = qlib.read_maildrop(q)
+    rep = parsed(raw)
+    b = rep.get_payload()[1].get_payload()[1]
+    assert b["Final-Recipient"] == "rfc822; h@example.com", b
+    assert b["Status"] == "5.6.3", b["Status"]
+    assert "8BITMIME" in b["Diagnostic-Code"] and "header" in b["Diagnostic-Code"]

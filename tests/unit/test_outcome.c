@@ -89,6 +89,7 @@ static void named(void)
 		{ outcome_bad_domain, OUTCOME_BOUNCED, "5.1.2" },
 		{ outcome_no_mail_service, OUTCOME_BOUNCED, "5.1.10" },
 		{ outcome_loop, OUTCOME_BOUNCED, "5.4.6" },
+		{ outcome_not_convertible, OUTCOME_BOUNCED, "5.6.3" },
 	};
 	struct outcome o;
 	char long_diag[SMTP_DIAG_SIZE + 50];
@@ -116,7 +117,55 @@ static void named(void)
 	CHECK_STR(o.status, "4.4.3");
 }
 
+/* RFC 5321 4.5.3.1.10: 552 to RCPT is temporary; "too many recipients"
+ * is worth another transaction; a 421 is the server's word. */
+static void rcpt_limits(void)
+{
+	struct smtp_txn_rcpt rc[1];
+	struct smtp_txn t;
+	struct smtp_result last;
+	struct outcome o;
+
+	memset(&t, 0, sizeof t);
+	memset(rc, 0, sizeof rc);
+	t.rcpt = rc;
+	t.nrcpt = 1;
+	set(&t.mail, 250, "250 ok");
+	set(&rc[0].res, 552, "552 5.5.3 too many recipients");
+	outcome_rcpt(&t, 0, &o);
+	CHECK(o.kind == OUTCOME_DEFERRED && !strcmp(o.status, "4.5.3"));
+	CHECK(outcome_is_too_many(&o));
+	set(&rc[0].res, 552, "552 5.2.2 mailbox full");
+	outcome_rcpt(&t, 0, &o);
+	CHECK(o.kind == OUTCOME_DEFERRED && !strcmp(o.status, "4.2.2"));
+	CHECK(!outcome_is_too_many(&o));
+	set(&rc[0].res, 452, "452 too many recipients");
+	outcome_rcpt(&t, 0, &o);
+	CHECK(o.kind == OUTCOME_DEFERRED && outcome_is_too_many(&o));
+	set(&rc[0].res, 450, "450 4.5.3 try later");
+	outcome_rcpt(&t, 0, &o);
+	CHECK(!outcome_is_too_many(&o));
+	/* 552 to the final dot stays permanent (the message is too big). */
+	set(&rc[0].res, 250, "250 ok");
+	set(&t.data, 354, "354 go");
+	set(&t.dot, 552, "552 5.3.4 too big");
+	outcome_rcpt(&t, 0, &o);
+	CHECK(o.kind == OUTCOME_BOUNCED);
+	set(&last, 421, "421 4.3.2 shutting down");
+	outcome_session_ended(&o, &last, "whatever");
+	CHECK(o.kind == OUTCOME_DEFERRED && o.from_server &&
+	      !strcmp(o.status, "4.3.2") && !strcmp(o.diag, last.text));
+	set(&last, 421, "421 bye");
+	outcome_session_ended(&o, &last, "whatever");
+	CHECK(!strcmp(o.status, "4.4.2") && !strcmp(o.diag, "421 bye"));
+	set(&last, 250, "250 ok");
+	outcome_session_ended(&o, &last, "lost");
+	CHECK(!o.from_server && !strcmp(o.status, "4.4.2") &&
+	      !strcmp(o.diag, "lost"));
+}
+
 UNIT_SUITE(outcome_tests) = {
+	{ "outcome: 552 and 452 to RCPT, a 421 kept as said", rcpt_limits },
 	{ "outcome: replies, lost connections, size, lifetime", outcomes },
 	{ "outcome: every named constructor's class and status", named },
 	UNIT_END
