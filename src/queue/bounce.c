@@ -1,5 +1,6 @@
 /* bounce.c: see bounce.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include "bounce.h"
 #include "err.h"
 #include "maildrop.h"
+#include "qp.h"
 #include "wbuf.h"
 
 /* UTC calendar fields of t without gmtime_r, whose musl version pulls in
@@ -77,6 +79,78 @@ void bounce_date(time_t t, char *out)
  * programs. */
 static char scratch[BODY_CHUNK_SIZE];
 
+/* A decoded UTF-8 sequence at s[0..n): returns its length and sets *cp,
+ * or 0 when s does not start with a valid one (overlong forms, surrogates
+ * and code points past U+10FFFF are not valid). */
+static size_t utf8_char(const unsigned char *s, size_t n, unsigned long *cp)
+{
+	size_t len, i;
+	unsigned long v;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef
+	      ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+	if (!len || len > n)
+		return 0;
+	v = s[0] & (0x7f >> len);
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
+	    (len == 4 && (v < 0x10000 || v > 0x10ffff)))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+static int has8(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s & 0x80)
+			return 1;
+	return 0;
+}
+
+/* A diagnostic in the delivery status, whose fields are US-ASCII (RFC
+ * 3464 section 2.1.2): a UTF-8 character as "\x{HHHH}" (RFC 6533 section
+ * 3), a byte that is no UTF-8 as "\x{FFFD}". */
+static void put_ascii(struct wbuf *w, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k, len;
+
+	while (i < n) {
+		unsigned long cp;
+		char e[12];
+		int d;
+		k = utf8_char(p + i, n - i, &cp);
+		if (k == 1) {
+			wbuf_put(w, s + i, 1);
+			i++;
+			continue;
+		}
+		if (!k) {
+			cp = 0xfffd;
+			k = 1;
+		}
+		len = 0;
+		e[len++] = '\\';
+		e[len++] = 'x';
+		e[len++] = '{';
+		for (d = cp > 0xffff ? 5 : 3; d >= 0; d--)
+			e[len++] = hex[cp >> (4 * d) & 15];
+		e[len++] = '}';
+		wbuf_put(w, e, len);
+		i += k;
+	}
+}
+
 /* How much of the original a headers-only bounce returns: the header up
  * to (not including) its empty line, or, when that is longer than
  * BOUNCE_ORIG_SIZE, up to the last line end within that size (*cut set). */
@@ -131,9 +205,31 @@ static void put_original(struct wbuf *w, int fd, off_t len)
 		wbuf_puts(w, "\n");
 }
 
+/* 1 when the first len bytes of the original have an 8-bit byte (the
+ * part that returns them says 8bit, RFC 2045 section 6.2), -1 when they
+ * cannot be read. */
+static int original_8bit(int fd, off_t len)
+{
+	off_t off = 0;
+	long n, k;
+
+	while (off < len) {
+		size_t want = len - off < (off_t)sizeof scratch ? (size_t)(len - off)
+							     : sizeof scratch;
+		n = readfile_pread(fd, scratch, want, off);
+		if (n <= 0)
+			return -1;
+		for (k = 0; k < n; k++)
+			if ((unsigned char)scratch[k] & 0x80)
+				return 1;
+		off += n;
+	}
+	return 0;
+}
+
 /* The report's header and the start of its first part. */
 static void put_head(struct wbuf *w, const struct bounce *b, const char *id,
-		     const char *boundary)
+		     const char *boundary, int eightbit)
 {
 	char date[40];
 
@@ -152,8 +248,56 @@ static void put_head(struct wbuf *w, const struct bounce *b, const char *id,
 		     "Content-Type: multipart/report; "
 		     "report-type=delivery-status;\n\tboundary=\"");
 	wbuf_puts(w, boundary);
-	wbuf_puts(w, "\"\n\nThis is a MIME-encapsulated message.\n\n--");
+	wbuf_puts(w, eightbit ? "\"\nContent-Transfer-Encoding: 8bit\n\n"
+				"This is a MIME-encapsulated message.\n\n--"
+			      : "\"\n\nThis is a MIME-encapsulated message.\n\n--");
 	wbuf_puts(w, boundary);
+}
+
+/* The notification's text, one line at a time: US-ASCII as it is, or,
+ * when a server's reply has 8-bit bytes, UTF-8 quoted-printable (a byte
+ * that is no UTF-8 shown as '?'), so the report itself stays 7-bit. */
+static struct {
+	struct wbuf *w;
+	int qp;
+	size_t len;
+	char line[SMTP_PATH_SIZE + SMTP_DOMAIN_SIZE + SMTP_DIAG_SIZE + 64];
+	char enc[QP_MAX(SMTP_PATH_SIZE + SMTP_DOMAIN_SIZE + SMTP_DIAG_SIZE + 64)];
+} text;
+
+static void tl_add(const char *s, size_t n)
+{
+	if (n > sizeof text.line - text.len)
+		n = sizeof text.line - text.len;
+	memcpy(text.line + text.len, s, n);
+	text.len += n;
+}
+
+static void tl_adds(const char *s)
+{
+	tl_add(s, strlen(s));
+}
+
+static void tl_end(void)
+{
+	size_t i = 0, k, col = 0;
+	unsigned long cp;
+
+	if (!text.qp) {
+		wbuf_put(text.w, text.line, text.len);
+		wbuf_puts(text.w, "\n");
+		text.len = 0;
+		return;
+	}
+	while (i < text.len) {
+		k = utf8_char((unsigned char *)text.line + i, text.len - i, &cp);
+		if (!k)
+			text.line[i] = '?';
+		i += k ? k : 1;
+	}
+	wbuf_put(text.w, text.enc, qp_encode(text.line, text.len, 1, &col,
+					     text.enc));
+	text.len = 0;
 }
 
 /* The first part: the reasons in words, for a person. */
@@ -162,32 +306,50 @@ static void put_notification(struct wbuf *w, const struct bounce *b,
 {
 	size_t i;
 
-	wbuf_puts(w, "\nContent-Description: Notification\n"
-		     "Content-Type: text/plain; charset=us-ascii\n\n"
-		     "This is the mail system at host ");
-	wbuf_puts(w, b->reporting_mta);
-	wbuf_puts(w, ".\n\nYour message could not be delivered to one or "
-		     "more recipients.\nThe reasons are below; ");
-	wbuf_puts(w, headers_only ? "the header of your message is "
-				    "attached.\n\n"
-				  : "your message is attached.\n\n");
+	text.w = w;
+	text.len = 0;
+	text.qp = 0;
+	for (i = 0; i < b->nrcpt; i++)
+		text.qp |= has8(b->rcpt[i].o->diag);
+	wbuf_puts(w, text.qp ? "\nContent-Description: Notification\n"
+		     "Content-Type: text/plain; charset=utf-8\n"
+		     "Content-Transfer-Encoding: quoted-printable\n\n"
+		   : "\nContent-Description: Notification\n"
+		     "Content-Type: text/plain; charset=us-ascii\n\n");
+	tl_adds("This is the mail system at host ");
+	tl_adds(b->reporting_mta);
+	tl_adds(".");
+	tl_end();
+	tl_end();
+	tl_adds("Your message could not be delivered to one or more recipients.");
+	tl_end();
+	tl_adds(headers_only ? "The reasons are below; the header of your "
+			       "message is attached."
+			     : "The reasons are below; your message is attached.");
+	tl_end();
+	tl_end();
 	if (cut) {
-		wbuf_puts(w, "The header of your message is longer than ");
-		wbuf_putnum(w, BOUNCE_ORIG_SIZE);
-		wbuf_puts(w, " bytes: only its first lines are attached.\n\n");
+		char num[24];
+		snprintf(num, sizeof num, "%d", BOUNCE_ORIG_SIZE);
+		tl_adds("The header of your message is longer than ");
+		tl_adds(num);
+		tl_adds(" bytes: only its first lines are attached.");
+		tl_end();
+		tl_end();
 	}
 	for (i = 0; i < b->nrcpt; i++) {
 		const struct bounce_rcpt *r = &b->rcpt[i];
-		wbuf_puts(w, "<");
-		wbuf_put(w, r->addr, r->len);
-		wbuf_puts(w, ">: ");
+		tl_adds("<");
+		tl_add(r->addr, r->len);
+		tl_adds(">: ");
 		if (r->o->from_server && b->remote_mta) {
-			wbuf_puts(w, "host ");
-			wbuf_puts(w, b->remote_mta);
-			wbuf_puts(w, " said: ");
+			tl_adds("host ");
+			tl_adds(b->remote_mta);
+			tl_adds(" said: ");
 		}
-		wbuf_puts(w, r->o->diag);
-		wbuf_puts(w, "\n\n");
+		tl_adds(r->o->diag);
+		tl_end();
+		tl_end();
 	}
 }
 
@@ -223,7 +385,7 @@ static void put_status(struct wbuf *w, const struct bounce *b,
 		}
 		wbuf_puts(w, r->o->from_server ? "\nDiagnostic-Code: smtp; "
 					       : "\nDiagnostic-Code: X-smtprc; ");
-		wbuf_puts(w, r->o->diag);
+		put_ascii(w, r->o->diag);
 		wbuf_puts(w, "\nLast-Attempt-Date: ");
 		wbuf_puts(w, date);
 		wbuf_puts(w, "\n");
@@ -238,13 +400,16 @@ int bounce_write(struct queue *q, const struct bounce *b)
 	struct queue_tmp t;
 	struct wbuf w;
 	struct stat st;
-	int headers_only, cut = 0;
+	int headers_only, cut = 0, eightbit;
 	off_t orig_len;
 
 	if (fstat(b->msgfd, &st) < 0)
 		return E_SYS;
 	headers_only = st.st_size > BOUNCE_ORIG_SIZE;
 	orig_len = headers_only ? header_part(b->msgfd, &cut) : st.st_size;
+	eightbit = original_8bit(b->msgfd, orig_len);
+	if (eightbit < 0)
+		return E_SYS;
 	if (queue_tmp_open(q, &t) < 0)
 		return E_SYS;
 	queue_new_id(q, id);
@@ -253,16 +418,17 @@ int bounce_write(struct queue *q, const struct bounce *b)
 	wbuf_init(&w, t.fd, wb, sizeof wb);
 
 	maildrop_put_envelope(&w, "", 0, to, tolen, 1);
-	put_head(&w, b, id, boundary);
+	put_head(&w, b, id, boundary, eightbit);
 	put_notification(&w, b, headers_only, cut);
 	put_status(&w, b, boundary);
 	wbuf_puts(&w, "\n--");
 	wbuf_puts(&w, boundary);
 	wbuf_puts(&w, headers_only ? "\nContent-Description: Undelivered "
 				     "Message Headers\nContent-Type: "
-				     "text/rfc822-headers\n\n"
+				     "text/rfc822-headers\n"
 				   : "\nContent-Description: Undelivered "
-				     "Message\nContent-Type: message/rfc822\n\n");
+				     "Message\nContent-Type: message/rfc822\n");
+	wbuf_puts(&w, eightbit ? "Content-Transfer-Encoding: 8bit\n\n" : "\n");
 	put_original(&w, b->msgfd, orig_len);
 	wbuf_puts(&w, "\n--");
 	wbuf_puts(&w, boundary);

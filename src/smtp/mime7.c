@@ -1,6 +1,7 @@
 /* mime7.c: see mime7.h. */
 #include <string.h>
 #include "mime7.h"
+#include "qp.h"
 
 enum { HEADER, BODY, OUTSIDE };                  /* m->state */
 enum { LEAF, MULTI, MESSAGE, OPAQUE };           /* m->kind */
@@ -13,8 +14,7 @@ static const char seven_field[] = "Content-Transfer-Encoding: 7bit\n";
 /* The longest output of one step: a line quoted-printable (3 octets per
  * byte, "=\n" every 75 octets, the line end), or a field, the held C-T-E
  * field, the fields added and the empty line. */
-_Static_assert(MIME7_OUT_SIZE >= 3 * MIME7_LINE_SIZE +
-	       2 * (3 * MIME7_LINE_SIZE / 75 + 1) + 2, "a quoted line fits");
+_Static_assert(MIME7_OUT_SIZE >= QP_MAX(MIME7_LINE_SIZE), "a quoted line fits");
 _Static_assert(MIME7_OUT_SIZE >= MIME7_FIELD_SIZE + MIME7_CTE_SIZE +
 	       sizeof qp_field + 128 + 2, "a field and its additions fit");
 
@@ -288,33 +288,8 @@ static void header_line(struct mime7 *m, const char *s, size_t n, int eol)
 /* Writes s[0..n) quoted-printable; eol: the line ends after it. */
 static void qp_out(struct mime7 *m, const char *s, size_t n, int eol)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
-	while (eol && n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		int last = eol && i + 1 == n;
-		int lit = (c >= 33 && c <= 126 && c != '=') ||
-			  ((c == ' ' || c == '\t') && !last);
-		size_t w = lit ? 1 : 3;
-		if (m->col + w > 75) {
-			put(m, "=\n", 2);
-			m->col = 0;
-		}
-		if (lit) {
-			put(m, s + i, 1);
-		} else {
-			char e[3] = { '=', hex[c >> 4], hex[c & 15] };
-			put(m, e, 3);
-		}
-		m->col += w;
-	}
-	if (eol) {
-		put(m, "\n", 1);
-		m->col = 0;
-	}
+	if (m->convert)
+		m->olen += qp_encode(s, n, eol, &m->col, m->out + m->olen);
 }
 
 /* The level whose boundary line s[0..n) is, or -1; *close for "--b--". */

@@ -337,3 +337,44 @@ def eightbit_downgraded_for_a_server_without_8bitmime():
     assert b["Final-Recipient"] == "rfc822; h@example.com", b
     assert b["Status"] == "5.6.3", b["Status"]
     assert "8BITMIME" in b["Diagnostic-Code"] and "header" in b["Diagnostic-Code"]
+
+
+@test
+def bounce_of_utf8_reply_and_8bit_original():
+    """A refusal in UTF-8 (and one cut inside a character) and an 8-bit
+    original: the bounce's text part is UTF-8 quoted-printable, the
+    delivery status is US-ASCII with \\x{HHHH} escapes, the returned
+    message says Content-Transfer-Encoding: 8bit, and the report parses."""
+    q = qlib.make_queue(tmpdir())
+    body = ("Subject: s\nContent-Type: text/plain; charset=utf-8\n"
+            "Content-Transfer-Encoding: 8bit\n\nf\u00fcr dich\n").encode()
+    lst = qlib.add_message(q, "example.com", "alice@example.org",
+                           ["bob@example.com", "carol@example.com"], body)
+    # faultsmtp sends a str as Latin-1: these are the UTF-8 bytes.
+    umlaut = "\u00fc".encode().decode("latin-1")
+    rules = {"rcpt": lambda a, s: ("550 5.1.1 Benutzer m%sller unbekannt" % umlaut)
+             if a.startswith("bob") else "550 5.1.1 x" + "\u00e9".encode()
+             .decode("latin-1")[0]}
+    rc, err, srv = run_fault(rules, [lst], q)
+    assert rc == 0, (rc, err)
+    (env, raw), = qlib.read_maildrop(q)
+    head, rest = raw.split(b"\n\n", 1)
+    assert b"Content-Transfer-Encoding: 8bit" in head, head
+    rep = parsed(raw)
+    text, status, orig = rep.get_payload()
+    assert text.get_content_charset() == "utf-8", text["Content-Type"]
+    assert text["Content-Transfer-Encoding"] == "quoted-printable"
+    words = text.get_payload(decode=True).decode("utf-8")
+    assert "Benutzer m\u00fcller unbekannt" in words, words
+    assert "550 5.1.1 x?" in words, words     # a cut character: '?'
+    raw_status = raw.split(b"message/delivery-status\n\n", 1)[1].split(b"\n--")[0]
+    assert all(c < 128 for c in raw_status), raw_status
+    assert b"Benutzer m\\x{00FC}ller unbekannt" in raw_status, raw_status
+    assert b"550 5.1.1 x\\x{FFFD}" in raw_status, raw_status
+    assert orig.get_content_type() == "message/rfc822"
+    assert orig["Content-Transfer-Encoding"] == "8bit"
+    inner = orig.get_payload()[0]
+    assert inner.get_payload(decode=True) == "f\u00fcr dich\n".encode()
+    # Everything but the returned original is 7-bit.
+    before = raw.split(b"Content-Description: Undelivered Message")[0]
+    assert all(c < 128 for c in before), before
