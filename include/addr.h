@@ -24,7 +24,8 @@ size_t addr_at(const char *a, size_t len);
 /* The end of a path written between angle brackets in a queue file:
  * s[0..n) starts after the '<'. Returns the index of the '>' that closes
  * it, outside any quoted string, or n when there is none or a control
- * byte, a space or a '<' outside quotes comes first. */
+ * byte, a space or a '<' outside quotes comes first. 8-bit bytes are
+ * carried (addr_valid judges them). */
 size_t addr_path_end(const char *s, size_t n);
 
 /* Writes address a[0..len) as it goes on the wire (RFC 5321 Path

@@ -51,6 +51,10 @@ struct body_info {
 	unsigned long size; /* size on the wire without dot stuffing and
 	                       without the final dot (RFC 1870) */
 	int eightbit;       /* some byte has the high bit set */
+	int header8;        /* ... in the header section (RFC 6532: the
+			       message wants SMTPUTF8) */
+	int header_done, blank; /* internal: the empty line was seen; the
+				   current line is empty so far */
 	struct body_enc e;  /* internal: the encoder's line state */
 };
 

@@ -61,6 +61,8 @@ void outcome_set(struct outcome *o, enum outcome_kind kind,
  *     outcome_loop               5.4.6  the best server is this system
  *     outcome_not_convertible    5.6.3  8-bit data for a server without
  *                                       8BITMIME, and no 7-bit form of it
+ *     outcome_needs_smtputf8     5.6.7  a UTF-8 address for a server
+ *                                       without SMTPUTF8 (RFC 6531 3.2)
  */
 void outcome_dns_failed(struct outcome *o, const char *diag);
 void outcome_no_address(struct outcome *o, const char *diag);
@@ -76,6 +78,7 @@ void outcome_bad_domain(struct outcome *o, const char *diag);
 void outcome_no_mail_service(struct outcome *o, const char *diag);
 void outcome_loop(struct outcome *o, const char *diag);
 void outcome_not_convertible(struct outcome *o, const char *diag);
+void outcome_needs_smtputf8(struct outcome *o, const char *diag);
 /* outcome_bad_domain with its own words, for a list queued for a domain
  * that is no usable domain (rcptlist.h's unusable). */
 void outcome_unusable_domain(struct outcome *o);

@@ -93,6 +93,7 @@ struct smtp_txn {
 	size_t nrcpt;        /* 1..RCPT_PER_LIST_MAX */
 	unsigned long size;  /* body_info size */
 	int eightbit;        /* body has 8-bit bytes */
+	int smtputf8;        /* MAIL carries SMTPUTF8 (RFC 6531) */
 
 	struct smtp_result mail, data, dot;
 	int size_refused;    /* over the server's SIZE: nothing was sent */

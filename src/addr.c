@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 #include "addr.h"
+#include "utf8.h"
 
 int addr_literal_valid(const char *d, size_t len)
 {
@@ -82,17 +83,31 @@ static int atext(unsigned char c)
 	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
 }
 
+/* The length of a UTF-8 character other than ASCII at a[0..len) (RFC
+ * 6531's UTF8-non-ascii, allowed in atext and qtextSMTP), or 0. */
+static size_t non_ascii(const char *a, size_t len)
+{
+	unsigned long cp;
+	size_t k = utf8_char((const unsigned char *)a, len, &cp);
+	return k > 1 ? k : 0;
+}
+
 /* The length of the Quoted-string at a[0..len) (a[0] is '"'), closing
  * quote included, or 0 when it is not closed or holds a byte that is no
- * qtextSMTP and no quoted-pair (RFC 5321 section 4.1.2). */
+ * qtextSMTP, UTF-8 character or quoted-pair (RFC 5321 section 4.1.2,
+ * RFC 6531 section 3.3). */
 static size_t quoted_len(const char *a, size_t len)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 1; i < len; i++) {
 		unsigned char c = (unsigned char)a[i];
 		if (c == '"')
 			return i + 1;
+		if (c >= 128 && (k = non_ascii(a + i, len - i)) > 0) {
+			i += k - 1;
+			continue;
+		}
 		if (c < 32 || c >= 127)
 			return 0;
 		if (c == '\\' && (++i == len || (unsigned char)a[i] < 32 ||
@@ -104,7 +119,7 @@ static size_t quoted_len(const char *a, size_t len)
 
 size_t addr_at(const char *a, size_t len)
 {
-	size_t i = 0;
+	size_t i = 0, k;
 
 	if (len && a[0] == '"') {
 		i = quoted_len(a, len);
@@ -112,8 +127,14 @@ size_t addr_at(const char *a, size_t len)
 	}
 	/* A Dot-string, kept when its dots are out of place ("a..b", as
 	 * some providers hand out): addr_smtp_form quotes it. */
-	while (i < len && (atext((unsigned char)a[i]) || a[i] == '.'))
-		i++;
+	while (i < len) {
+		if (atext((unsigned char)a[i]) || a[i] == '.')
+			i++;
+		else if ((k = non_ascii(a + i, len - i)) > 0)
+			i += k;
+		else
+			break;
+	}
 	return i && i < len && a[i] == '@' ? i : len;
 }
 
@@ -130,7 +151,7 @@ size_t addr_path_end(const char *s, size_t n)
 			if (!q)
 				return n;
 			i += q - 1;
-		} else if (c <= 32 || c >= 127 || c == '<')
+		} else if (c <= 32 || c == 127 || c == '<')
 			return n;
 	}
 	return n;

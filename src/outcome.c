@@ -39,6 +39,7 @@ NAMED(outcome_bad_domain, OUTCOME_BOUNCED, "5.1.2")
 NAMED(outcome_no_mail_service, OUTCOME_BOUNCED, "5.1.10")
 NAMED(outcome_loop, OUTCOME_BOUNCED, "5.4.6")
 NAMED(outcome_not_convertible, OUTCOME_BOUNCED, "5.6.3")
+NAMED(outcome_needs_smtputf8, OUTCOME_BOUNCED, "5.6.7")
 
 void outcome_unusable_domain(struct outcome *o)
 {

@@ -19,6 +19,7 @@
 #include "dotend.h"
 #include "err.h"
 #include "header.h"
+#include "idna.h"
 #include "maildrop.h"
 #include "opt.h"
 #include "programs.h"
@@ -148,6 +149,25 @@ static struct {
 	size_t n;
 } rc;
 
+/* An internationalized domain in q[0..*len) (its part after the local
+ * part's '@') written in A-labels (idna.h), in place: what the queue,
+ * DNS and servers without SMTPUTF8 see. Returns 0 or -1. */
+static int domain_ascii(char *q, size_t *len, size_t size)
+{
+	char d[SMTP_DOMAIN_SIZE + 1];
+	size_t at = addr_at(q, *len);
+	int n;
+
+	if (at == *len || !idna_is_utf8(q + at + 1, *len - at - 1))
+		return 0;
+	n = idna_to_ascii(q + at + 1, *len - at - 1, d, sizeof d);
+	if (n < 0 || at + 1 + (size_t)n >= size)
+		return -1;
+	memcpy(q + at + 1, d, (size_t)n + 1);
+	*len = at + 1 + (size_t)n;
+	return 0;
+}
+
 /* Adds one address, qualified with the origin when it has no domain.
  * Returns 0 or a static reason. */
 static const char *rcpt_add(const char *a, const char *origin)
@@ -159,8 +179,10 @@ static const char *rcpt_add(const char *a, const char *origin)
 		len = (size_t)snprintf(q, sizeof q, "%s", a);
 	else
 		len = (size_t)snprintf(q, sizeof q, "%s@%s", a, origin);
-	if (len >= sizeof q || !addr_valid(q, len))
-		return "not a valid address";
+	if (len >= sizeof q || domain_ascii(q, &len, sizeof q) < 0 ||
+	    !addr_valid(q, len))
+		return "not a valid address (RFC 5321 and RFC 6531: UTF-8 is "
+		       "allowed, other 8-bit bytes are not)";
 	/* "bob@example.com." is bob@example.com: one name for routes, TLS
 	 * policies and lists. */
 	i = addr_at(q, len) + 1;
@@ -380,6 +402,9 @@ static void make_sender(const char *from, const char *origin, char *sender,
 	if (!memchr(sender, '@', n) &&
 	    (size_t)snprintf(sender + n, size - n, "@%s", origin) >= size - n)
 		usage_error(from, "sender address too long");
+	n = strlen(sender);
+	if (domain_ascii(sender, &n, size) < 0)
+		usage_error(from, "not a valid domain name");
 }
 
 /* The recipients named as arguments. An argument is an address list only

@@ -22,6 +22,7 @@
 #include "body.h"
 #include "bounce.h"
 #include "err.h"
+#include "idna.h"
 #include "ip46.h"
 #include "locate.h"
 #include "log.h"
@@ -572,6 +573,43 @@ static struct mime7 *job_seven(int msgfd)
 	return 0;
 }
 
+/* SMTPUTF8 (RFC 6531): needed when an address of the envelope has a
+ * UTF-8 local part (domains are A-labels in the queue), and asked for too
+ * when the message's header has 8-bit bytes (RFC 6532) and the server
+ * offers it. A server without it gets none of that: a sender that needs
+ * it bounces every open recipient 5.6.7, a recipient that needs it
+ * bounces alone (section 3.2). Returns whether MAIL carries SMTPUTF8. */
+static int job_smtputf8(const struct body_info *info)
+{
+	static const char no[] = "the address is internationalized (UTF-8, "
+				 "RFC 6531) and the server does not offer "
+				 "SMTPUTF8";
+	int offered = (smtp_session_ext(&relay.s) & SMTP_EXT_SMTPUTF8) != 0;
+	int need = idna_is_utf8(job.list.sender, job.list.sender_len);
+	struct outcome o;
+	size_t i;
+
+	if (need && !offered) {
+		outcome_needs_smtputf8(&o, "the sender's address is "
+				       "internationalized (UTF-8, RFC 6531) and "
+				       "the server does not offer SMTPUTF8");
+		job_some(&o);
+		memset(job.open, 0, sizeof job.open);
+		return 0;
+	}
+	for (i = 0; i < job.list.nrcpt; i++) {
+		if (!job.open[i] || !idna_is_utf8(job.list.rcpt[i].addr,
+						  job.list.rcpt[i].len))
+			continue;
+		need = 1;
+		if (!offered) {
+			outcome_needs_smtputf8(&job.out_of[i], no);
+			job.open[i] = 0;
+		}
+	}
+	return offered && (need || info->header8);
+}
+
 /* The transactions of the loaded list on the open connection: one, then
  * one more for the recipients a server refused only for their number
  * (RFC 5321 section 4.5.3.1.10: "452 too many recipients", tried in a
@@ -582,12 +620,14 @@ static void run_txns(struct run *r, const struct body_info *info, int msgfd)
 {
 	size_t k, n, sent, max = RCPT_PER_LIST_MAX, more;
 	struct mime7 *conv = 0;
+	int utf8 = job_smtputf8(info);
 
 	if (info->eightbit &&
 	    !(smtp_session_ext(&relay.s) & SMTP_EXT_8BITMIME) &&
 	    !(conv = job_seven(msgfd)))
 		return;
 	while ((n = job_txn(&r->t, info, max)) > 0) {
+		r->t.smtputf8 = utf8;
 		relay_txn(&relay, &r->t, msgfd, conv);
 		sent = more = 0;
 		for (k = 0; k < n; k++) {

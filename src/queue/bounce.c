@@ -9,6 +9,7 @@
 #include "err.h"
 #include "maildrop.h"
 #include "qp.h"
+#include "utf8.h"
 #include "wbuf.h"
 
 /* UTC calendar fields of t without gmtime_r, whose musl version pulls in
@@ -79,51 +80,23 @@ void bounce_date(time_t t, char *out)
  * programs. */
 static char scratch[BODY_CHUNK_SIZE];
 
-/* A decoded UTF-8 sequence at s[0..n): returns its length and sets *cp,
- * or 0 when s does not start with a valid one (overlong forms, surrogates
- * and code points past U+10FFFF are not valid). */
-static size_t utf8_char(const unsigned char *s, size_t n, unsigned long *cp)
+static int has8(const char *s, size_t n)
 {
-	size_t len, i;
-	unsigned long v;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef
-	      ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
-	if (!len || len > n)
-		return 0;
-	v = s[0] & (0x7f >> len);
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
-	    (len == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return 0;
-	*cp = v;
-	return len;
-}
-
-static int has8(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s & 0x80)
+	size_t i;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] & 0x80)
 			return 1;
 	return 0;
 }
 
-/* A diagnostic in the delivery status, whose fields are US-ASCII (RFC
- * 3464 section 2.1.2): a UTF-8 character as "\x{HHHH}" (RFC 6533 section
+/* A diagnostic or address in the delivery status, whose fields are
+ * US-ASCII (RFC 3464 section 2.1.2): a UTF-8 character as "\x{HHHH}" (RFC 6533 section
  * 3), a byte that is no UTF-8 as "\x{FFFD}". */
-static void put_ascii(struct wbuf *w, const char *s)
+static void put_ascii(struct wbuf *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, k, len;
+	size_t i = 0, k, len;
 
 	while (i < n) {
 		unsigned long cp;
@@ -310,7 +283,8 @@ static void put_notification(struct wbuf *w, const struct bounce *b,
 	text.len = 0;
 	text.qp = 0;
 	for (i = 0; i < b->nrcpt; i++)
-		text.qp |= has8(b->rcpt[i].o->diag);
+		text.qp |= has8(b->rcpt[i].o->diag, strlen(b->rcpt[i].o->diag)) ||
+			   has8(b->rcpt[i].addr, b->rcpt[i].len);
 	wbuf_puts(w, text.qp ? "\nContent-Description: Notification\n"
 		     "Content-Type: text/plain; charset=utf-8\n"
 		     "Content-Transfer-Encoding: quoted-printable\n\n"
@@ -375,8 +349,15 @@ static void put_status(struct wbuf *w, const struct bounce *b,
 	bounce_date(b->now, date);
 	for (i = 0; i < b->nrcpt; i++) {
 		const struct bounce_rcpt *r = &b->rcpt[i];
-		wbuf_puts(w, "\nFinal-Recipient: rfc822; ");
-		wbuf_put(w, r->addr, r->len);
+		/* RFC 6533 section 3: a UTF-8 address is of type utf-8,
+		 * its characters escaped. */
+		if (has8(r->addr, r->len)) {
+			wbuf_puts(w, "\nFinal-Recipient: utf-8; ");
+			put_ascii(w, r->addr, r->len);
+		} else {
+			wbuf_puts(w, "\nFinal-Recipient: rfc822; ");
+			wbuf_put(w, r->addr, r->len);
+		}
 		wbuf_puts(w, "\nAction: failed\nStatus: ");
 		wbuf_puts(w, r->o->status);
 		if (b->remote_mta && r->o->from_server) {
@@ -385,7 +366,7 @@ static void put_status(struct wbuf *w, const struct bounce *b,
 		}
 		wbuf_puts(w, r->o->from_server ? "\nDiagnostic-Code: smtp; "
 					       : "\nDiagnostic-Code: X-smtprc; ");
-		put_ascii(w, r->o->diag);
+		put_ascii(w, r->o->diag, strlen(r->o->diag));
 		wbuf_puts(w, "\nLast-Attempt-Date: ");
 		wbuf_puts(w, date);
 		wbuf_puts(w, "\n");

@@ -84,6 +84,9 @@ void body_info_init(struct body_info *i)
 {
 	i->size = 0;
 	i->eightbit = 0;
+	i->header8 = 0;
+	i->header_done = 0;
+	i->blank = 1;
 	body_enc_init(&i->e);
 }
 
@@ -92,9 +95,18 @@ void body_info_chunk(struct body_info *info, const char *in, size_t n)
 	size_t k, stuffed = 0, o = 0;
 
 	for (k = 0; k < n; k++) {
-		if ((unsigned char)in[k] & 0x80)
+		unsigned char c = (unsigned char)in[k];
+		if (c & 0x80) {
 			info->eightbit = 1;
-		o += step(&info->e, (unsigned char)in[k], 0, &stuffed);
+			info->header8 |= !info->header_done;
+		}
+		/* The header ends at the first empty line (CRs aside). */
+		if (c == '\n') {
+			info->header_done |= info->blank;
+			info->blank = 1;
+		} else if (c != '\r')
+			info->blank = 0;
+		o += step(&info->e, c, 0, &stuffed);
 	}
 	info->size += (unsigned long)(o - stuffed);
 }

@@ -147,8 +147,8 @@ static size_t emit_txn_command(struct smtp_session *s, char *buf, size_t room)
 	if (i == 0) {
 		char sz[32];
 		size_t szlen = 0;
-		const char *parts[6];
-		size_t lens[6], k = 0;
+		const char *parts[7];
+		size_t lens[7], k = 0;
 		plen = addr_smtp_form(t->sender, t->sender_len, path, sizeof path);
 		parts[k] = "MAIL FROM:<"; lens[k++] = 11;
 		parts[k] = path; lens[k++] = plen;
@@ -160,6 +160,9 @@ static size_t emit_txn_command(struct smtp_session *s, char *buf, size_t room)
 		}
 		if ((s->ehlo.ext & SMTP_EXT_8BITMIME) && t->eightbit) {
 			parts[k] = " BODY=8BITMIME"; lens[k++] = 14;
+		}
+		if (t->smtputf8) {
+			parts[k] = " SMTPUTF8"; lens[k++] = 9;
 		}
 		parts[k] = 0;
 		return put(buf, room, parts, lens);

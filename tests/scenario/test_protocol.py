@@ -378,3 +378,82 @@ def bounce_of_utf8_reply_and_8bit_original():
     # Everything but the returned original is 7-bit.
     before = raw.split(b"Content-Description: Undelivered Message")[0]
     assert all(c < 128 for c in before), before
+
+
+IDN = "xn--bcher-kva.example"      # b\u00fccher.example
+
+
+def utf8_setup(m):
+    """Two messages through sendmail and smtppd: one to a UTF-8 local
+    part and an ASCII one at an IDN domain, one with a UTF-8 Subject."""
+    rc, err = m.sendmail(b"Subject: idn\n\nbody\n", "-f", "me@home.example",
+                         "\u00e9l\u00e8ve@b\u00fccher.example", "bob@B\u00fccher.Example")
+    assert rc == 0, err
+    rc, err = m.sendmail("Subject: caf\u00e9\n\nbody\n".encode(), "-f",
+                         "me@home.example", "hdr@b\u00fccher.example")
+    assert rc == 0, err
+    rc, err = pd_once(m)
+    assert rc == 0, err
+    return [os.path.join(m.queue, "remote", n) for n in m.files("remote")
+            if n.endswith("." + IDN)]
+
+
+@test
+def smtputf8_end_to_end():
+    """sendmail takes UTF-8 local parts and IDN domains (A-labels in the
+    queue); to Postfix with SMTPUTF8 every one is delivered, MAIL carrying
+    SMTPUTF8 only where the envelope or the header needs it; mailq shows
+    the UTF-8 address; Latin-1 bytes are refused with a clear error."""
+    with PrivatePostfix(domains=(IDN,), main_cf="smtputf8_enable = yes\n") as pf:
+        m = Mts()
+        try:
+            rc, err = m.sendmail(b"Subject: x\n\nbody\n", b"caf\xe9@example.com")
+            assert rc == 64 and "UTF-8" in err, (rc, err)
+            lists = utf8_setup(m)
+            assert len(lists) == 2, m.files("remote")
+            text = "".join(open(l, encoding="utf-8").read() for l in lists)
+            assert "rcpt <\u00e9l\u00e8ve@%s>" % IDN in text, text
+            assert "rcpt <bob@%s>" % IDN in text, text
+            rc, out = m.mailq()
+            assert "\u00e9l\u00e8ve@" + IDN in out, out
+            rc, err = smtprc(m.queue, "127.0.0.1:%d" % pf.port, lists, "/V")
+            assert rc == 0, (rc, err)
+            for user in ("\u00e9l\u00e8ve", "bob", "hdr"):
+                assert len(pf.delivered(IDN, user)) == 1, (user, pf.log()[-2000:])
+            if CONFIG_LOG:
+                mails = [l for l in err.splitlines() if "> MAIL FROM:" in l]
+                assert len(mails) == 2 and all("SMTPUTF8" in l for l in mails), mails
+        finally:
+            m.stop()
+
+
+@test
+def smtputf8_missing_bounces_5_6_7():
+    """To a server without SMTPUTF8 (Postfix with smtputf8_enable = no):
+    the UTF-8 local part is bounced 5.6.7, the ASCII recipient at the same
+    IDN domain is delivered in its A-label form without SMTPUTF8."""
+    with PrivatePostfix(domains=(IDN,)) as pf:
+        m = Mts()
+        try:
+            lists = utf8_setup(m)
+            rc, err = smtprc(m.queue, "127.0.0.1:%d" % pf.port, lists, "/V")
+            assert rc == 0, (rc, err)
+            assert len(pf.delivered(IDN, "bob")) == 1
+            assert len(pf.delivered(IDN, "hdr")) == 1
+            assert pf.delivered(IDN, "\u00e9l\u00e8ve", wait=1) == []
+            if CONFIG_LOG:
+                assert "SMTPUTF8" not in "".join(l for l in err.splitlines()
+                                                 if "> MAIL" in l), err
+            rc, e2 = pd_once(m)
+            home = [n for n in m.files("remote") if n.endswith(".home.example")]
+            assert len(home) == 1, m.files("remote")
+            rep = parsed(open(os.path.join(m.queue, "mess", home[0]), "rb").read())
+            b = rep.get_payload()[1].get_payload()[1]
+            assert b["Status"] == "5.6.7", b["Status"]
+            assert "SMTPUTF8" in b["Diagnostic-Code"]
+            assert b["Final-Recipient"] == "utf-8; \\x{00E9}l\\x{00E8}ve@" + IDN, \
+                b["Final-Recipient"]
+            words = rep.get_payload()[0].get_payload(decode=True).decode()
+            assert "<\u00e9l\u00e8ve@%s>" % IDN in words, words
+        finally:
+            m.stop()

@@ -19,6 +19,9 @@ static void mailboxes(void)
 	CHECK(V("\"\"@example.com"));             /* empty quoted string */
 	CHECK(V("a@[127.0.0.1]"));
 	CHECK(V("a@[IPv6:::1]"));
+	/* UTF-8 local parts (RFC 6531 section 3.3). */
+	CHECK(V("\xc3\xa9l\xc3\xa8ve@example.com"));
+	CHECK(V("\"\xe7\x94\xb0\xe4\xb8\xad \xe5\xa4\xaa\xe9\x83\x8e\"@example.jp"));
 	/* Dots out of place: accepted, quoted on the wire. */
 	CHECK(V("a..b@example.com"));
 	CHECK(V(".a@example.com"));
@@ -36,7 +39,10 @@ static void mailboxes(void)
 	CHECK(!V("\"ab@example.com"));            /* never closed */
 	CHECK(!V("\"a\tb\"@example.com"));        /* a control in quotes */
 	CHECK(!V("\"a\\\"@example.com"));         /* the quote escaped */
-	CHECK(!V("a\x80@example.com"));           /* 8-bit */
+	CHECK(!V("a\x80@example.com"));           /* no UTF-8 */
+	CHECK(!V("\xe9l\xe8ve@example.com"));      /* Latin-1 */
+	CHECK(!V("\"\xe9\"@example.com"));
+	CHECK(!V("\xc3\xa9@b\xc3\xbc" "cher.de"));  /* domains are A-labels */
 	CHECK(!V("[a]@example.com"));
 }
 
@@ -71,5 +77,56 @@ UNIT_SUITE(addr_tests) = {
 	{ "addr: RFC 5321 mailboxes, quoted local parts, what is refused", mailboxes },
 	{ "addr: a path's end in a queue file, quotes honoured", paths },
 	{ "addr: the wire form quotes a Dot-string with stray dots", wire_form },
+	UNIT_END
+};
+
+#include "idna.h"
+
+static void a_labels(void)
+{
+	char out[300];
+	size_t i;
+	static const struct { const char *in, *want; } v[] = {
+		{ "b\xc3\xbc" "cher.example", "xn--bcher-kva.example" },
+		{ "M\xc3\xbcnchen.Example.", "xn--mnchen-3ya.example" },
+		{ "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e.jp", "xn--wgv71a119e.jp" },
+		{ "\xcf\x80\xce\xb1\xcf\x81\xce\xac\xce\xb4\xce\xb5\xce\xb9\xce\xb3"
+		  "\xce\xbc\xce\xb1.test", "xn--hxajbheg2az3al.test" },
+		{ "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xbc\xd0\xb5\xd1\x80.\xd1\x80\xd1\x84",
+		  "xn--e1afmkfd.xn--p1ai" },
+		{ "\xc3\x84\xc3\x96\xc3\x9c.de", "xn--4ca0bs.de" },  /* lower-cased */
+		{ "a-\xc3\xbc-b.de", "xn--a--b-1ra.de" },
+		{ "plain.example", "plain.example" },
+	};
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		int n = idna_to_ascii(v[i].in, strlen(v[i].in), out, sizeof out);
+		CHECK(n > 0);
+		if (n > 0)
+			CHECK_STR(out, v[i].want);
+	}
+	/* Not host names. */
+	CHECK(idna_to_ascii("b\xfc" "cher.de", 8, out, sizeof out) < 0);   /* Latin-1 */
+	CHECK(idna_to_ascii("a..b", 4, out, sizeof out) < 0);
+	CHECK(idna_to_ascii(".a", 2, out, sizeof out) < 0);
+	CHECK(idna_to_ascii("a..", 3, out, sizeof out) < 0);
+	CHECK(idna_to_ascii("a b.de", 6, out, sizeof out) < 0);
+	CHECK(idna_to_ascii("a_b.de", 6, out, sizeof out) < 0);
+	CHECK(idna_to_ascii("\xc3\xa4\xe2\x80\x8b.de", 8, out, sizeof out) < 0); /* ZWSP */
+	CHECK(idna_to_ascii("b\xc3\xbc" "cher.example", 14, out, 10) < 0);  /* room */
+	{
+		char big[200];
+		memset(big, 0, sizeof big);
+		for (i = 0; i < 6; i++)
+			strcat(big, "abcdefghij");
+		strcat(big, "\xc3\xa9");       /* 61 code points: 68 octets encoded */
+		CHECK(idna_to_ascii(big, strlen(big), out, sizeof out) < 0);
+		big[55] = 0;                 /* 55 + U+00E9: 63 octets encoded */
+		strcat(big, "\xc3\xa9");
+		CHECK(idna_to_ascii(big, strlen(big), out, sizeof out) == 63);
+	}
+}
+
+UNIT_SUITE(idna_tests) = {
+	{ "idna: A-labels (RFC 3492 Punycode), lower case, what is refused", a_labels },
 	UNIT_END
 };

@@ -90,6 +90,7 @@ static void named(void)
 		{ outcome_no_mail_service, OUTCOME_BOUNCED, "5.1.10" },
 		{ outcome_loop, OUTCOME_BOUNCED, "5.4.6" },
 		{ outcome_not_convertible, OUTCOME_BOUNCED, "5.6.3" },
+		{ outcome_needs_smtputf8, OUTCOME_BOUNCED, "5.6.7" },
 	};
 	struct outcome o;
 	char long_diag[SMTP_DIAG_SIZE + 50];

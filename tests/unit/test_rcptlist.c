@@ -79,7 +79,7 @@ static void parse_bad(void)
 		{ "smtprc-list 1\nmessage a\ndomain d.test\nsender <>\nqueued 1\n"
 		  "attempts 0\nrcpt <b@d.test>x\n", 7 },
 		{ "smtprc-list 1\nmessage a\ndomain d.test\nsender <>\nqueued 1\n"
-		  "attempts 0\nrcpt <\xc3\xa9@d.test>\n", 7 },
+		  "attempts 0\nrcpt <a\x01@d.test>\n", 7 },
 	};
 	size_t i;
 	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
@@ -111,9 +111,11 @@ static void bad_kept(void)
 {
 	const char *s = "smtprc-list 1\nmessage a\ndomain d.test\nsender <>\n"
 			"queued 1\nattempts 0\nrcpt <a(b)@d.test>\n"
-			"rcpt <\"x> y\"@d.test> 450 4.2.0 busy\nrcpt <ok@d.test>\n";
-	CHECK(rcptlist_parse(&l, s, strlen(s)) == 0 && l.nrcpt == 3);
+			"rcpt <\"x> y\"@d.test> 450 4.2.0 busy\nrcpt <ok@d.test>\n"
+			"rcpt <\xc3\xa9l\xc3\xa8ve@d.test>\nrcpt <\xe9@d.test>\n";
+	CHECK(rcptlist_parse(&l, s, strlen(s)) == 0 && l.nrcpt == 5);
 	CHECK(l.rcpt[0].bad && !l.rcpt[1].bad && !l.rcpt[2].bad);
+	CHECK(!l.rcpt[3].bad && l.rcpt[4].bad);   /* UTF-8; Latin-1 */
 	CHECK_MEM(l.rcpt[1].addr, l.rcpt[1].len, "\"x> y\"@d.test");
 	CHECK_MEM(l.rcpt[1].diag, l.rcpt[1].diag_len, "450 4.2.0 busy");
 	s = "smtprc-list 1\nmessage a\ndomain d.test\nsender <>\n"
