@@ -128,6 +128,13 @@ void queue_sweep(struct queue *q);
 /* Opens mess/NAME for reading. Returns an fd or E_SYS. */
 int queue_open_message(struct queue *q, const char *name);
 
+/* The one-bit note a message carries for all its domains: its file's
+ * owner-execute bit, shared by every link of the inode (mess/ID.DOMAIN).
+ * Set: a delay warning was sent for it (reports.h). queue_message_noted
+ * returns 1, 0, or -1 (errno); queue_message_note returns 0 or -1. */
+int queue_message_noted(int msgfd);
+int queue_message_note(int msgfd);
+
 /* fsyncs every directory changed since the last call. Returns 0 or E_SYS. */
 int queue_sync(struct queue *q);
 

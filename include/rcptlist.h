@@ -13,7 +13,10 @@
  *   rcpt <carol@example.com> 450 4.2.0 mailbox busy   (last diagnostic)
  *
  * Every key but rcpt appears exactly once, in this order; rcpt appears 0 to
- * RCPT_PER_LIST_MAX times. The parser keeps pointers into the caller's
+ * RCPT_PER_LIST_MAX times. Version 2 ("smtprc-list 2", written only when
+ * the message asked for DSN) may have "envid" and "ret" lines after
+ * attempts, and "notify" and "orcpt" lines after a rcpt line, for it
+ * (dsn.h); version 1 is read as before. The parser keeps pointers into the caller's
  * buffer, which must outlive the struct.
  */
 #ifndef RCPTLIST_H
@@ -22,6 +25,7 @@
 #include <stddef.h>
 #include "addr.h"
 #include "config.h"
+#include "dsn.h"
 
 struct rcptlist_rcpt {
 	const char *addr; /* without angle brackets */
@@ -29,6 +33,7 @@ struct rcptlist_rcpt {
 	const char *diag; /* last diagnostic, or NULL */
 	size_t diag_len;
 	int bad;          /* no valid mailbox (addr_valid): bounce it */
+	struct dsn_rcpt dsn;  /* NOTIFY and ORCPT (version 2) */
 };
 
 struct rcptlist {
@@ -37,6 +42,8 @@ struct rcptlist {
 	const char *sender; size_t sender_len; /* 0: null reverse-path */
 	unsigned long queued;
 	unsigned long attempts;
+	struct dsn_msg dsn;     /* ENVID and RET (version 2) */
+	int version;        /* 1, or 2 with DSN lines */
 	int unusable;       /* the domain is a file-name-safe token but no
 			       usable domain (an older writer's "[a/b]"):
 			       such a list is settled by bouncing it 5.1.2 */
@@ -57,8 +64,8 @@ struct rcptlist {
  * bounced rather than hold the list. */
 int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len);
 
-/* Writes l in the format above into out[0..size). Diagnostics have control
- * characters replaced by '?'. Returns the length, or 0 when it does not fit
+/* Writes l in the format above into out[0..size), version 2 when l has
+ * DSN fields. Diagnostics have control characters replaced by '?'. Returns the length, or 0 when it does not fit
  * (it always fits in RCPTLIST_SIZE for a list that rcptlist_parse accepted
  * with diagnostics up to SMTP_DIAG_SIZE). */
 size_t rcptlist_format(const struct rcptlist *l, char *out, size_t size);

@@ -17,6 +17,7 @@ enum {
 	SMTP_EXT_AUTH = 1 << 4,       /* RFC 4954 */
 	SMTP_EXT_ENHANCED = 1 << 5,   /* RFC 2034 ENHANCEDSTATUSCODES */
 	SMTP_EXT_SMTPUTF8 = 1 << 6,   /* RFC 6531 */
+	SMTP_EXT_DSN = 1 << 7,        /* RFC 3461 */
 };
 
 /* SASL mechanisms of the AUTH line that this client can use. */

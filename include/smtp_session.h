@@ -69,6 +69,7 @@
 
 #include <stddef.h>
 #include "config.h"
+#include "dsn.h"
 #include "smtp_ehlo.h"
 #include "smtp_reply.h"
 
@@ -81,6 +82,8 @@ struct smtp_result {
 struct smtp_txn_rcpt {
 	const char *addr; /* without angle brackets, not NUL-terminated */
 	size_t len;
+	const struct dsn_rcpt *dsn;  /* NOTIFY, ORCPT for a server offering
+					DSN (RFC 3461), or NULL */
 	struct smtp_result res;
 };
 
@@ -94,6 +97,8 @@ struct smtp_txn {
 	unsigned long size;  /* body_info size */
 	int eightbit;        /* body has 8-bit bytes */
 	int smtputf8;        /* MAIL carries SMTPUTF8 (RFC 6531) */
+	const struct dsn_msg *dsn; /* RET, ENVID for a server offering DSN,
+				      or NULL */
 
 	struct smtp_result mail, data, dot;
 	int size_refused;    /* over the server's SIZE: nothing was sent */
@@ -179,7 +184,8 @@ enum smtp_stage smtp_session_stage(const struct smtp_session *s);
 
 /* Writes whole commands into buf[0..room) and returns the bytes written;
  * 0 when the next command does not fit (send and call again) or nothing is
- * to be sent. A command is at most SMTP_PATH_SIZE + 64 bytes. */
+ * to be sent. A command is at most SMTP_COMMAND_MAX bytes. */
+#define SMTP_COMMAND_MAX (SMTP_PATH_SIZE + 600)
 size_t smtp_session_emit(struct smtp_session *s, char *buf, size_t room);
 
 /* Gives one received line (without its line end). Returns 0, or the E_*

@@ -17,6 +17,7 @@ struct smtprc_conf {
 	struct ip46 self[SELF_ADDRS_MAX];
 	size_t nself;
 	unsigned long lifetime;
+	unsigned long delay_warning;  /* seconds; 0: no delay warnings */
 	unsigned smtp_port;
 	struct relay_conf relay;
 	struct dnsq_conf dns;     /* --resolver (else /etc/resolv.conf) */

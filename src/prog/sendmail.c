@@ -17,6 +17,7 @@
 #include "bounce.h"
 #include "conf.h"
 #include "dotend.h"
+#include "dsn.h"
 #include "err.h"
 #include "header.h"
 #include "idna.h"
@@ -95,8 +96,10 @@ static void usage(void)
 	      "       sendmail -q         ask smtprcd to try every domain now\n"
 	      "  -t  also take recipients from To, Cc and Bcc (Bcc is removed)\n"
 	      "  -i, -oi  a line of a single dot does not end the message\n"
-	      "  -o*, -od*, -B, -N, -R, -V, -X, -L, -h, -U, -n, -e*, -m: accepted "
-	      "and ignored\n", stderr);
+	      "  -N never|success,delay,failure  when to report (DSN, RFC 3461)\n"
+	      "  -R full|hdrs  what a failure report returns; -V id  envelope id\n"
+	      "  -o*, -od*, -B, -X, -L, -h, -U, -n, -e*, -m: accepted and "
+	      "ignored\n", stderr);
 }
 
 static _Noreturn void usage_error(const char *arg, const char *why)
@@ -147,6 +150,13 @@ static struct {
 	const char *ptr[MAILDROP_RCPT_MAX];
 	size_t len[MAILDROP_RCPT_MAX];
 	size_t n;
+	/* DSN (sendmail -N, -R, -V): each recipient as given, qualified
+	 * (its ORCPT), and the message's ENVID and RET. */
+	char orcpt[MAILDROP_RCPT_MAX][SMTP_PATH_SIZE + 8];
+	struct dsn_rcpt dsn[MAILDROP_RCPT_MAX];
+	struct dsn_msg msg;
+	unsigned notify;
+	int any;             /* some DSN option was given */
 } rc;
 
 /* An internationalized domain in q[0..*len) (its part after the local
@@ -179,8 +189,13 @@ static const char *rcpt_add(const char *a, const char *origin)
 		len = (size_t)snprintf(q, sizeof q, "%s", a);
 	else
 		len = (size_t)snprintf(q, sizeof q, "%s@%s", a, origin);
-	if (len >= sizeof q || domain_ascii(q, &len, sizeof q) < 0 ||
-	    !addr_valid(q, len))
+	if (len >= sizeof q)
+		return "address too long";
+	/* The ORCPT: as given, qualified; "utf-8" when it is not ASCII. */
+	snprintf(rc.orcpt[rc.n < MAILDROP_RCPT_MAX ? rc.n : 0],
+		 sizeof rc.orcpt[0], "%s;%s", idna_is_utf8(q, len) ? "utf-8"
+		 : "rfc822", q);
+	if (domain_ascii(q, &len, sizeof q) < 0 || !addr_valid(q, len))
 		return "not a valid address (RFC 5321 and RFC 6531: UTF-8 is "
 		       "allowed, other 8-bit bytes are not)";
 	/* "bob@example.com." is bob@example.com: one name for routes, TLS
@@ -198,6 +213,22 @@ static const char *rcpt_add(const char *a, const char *origin)
 	rc.len[rc.n] = len;
 	rc.n++;
 	return 0;
+}
+
+/* The DSN fields of the entry, once every recipient is known. */
+static void dsn_fill(void)
+{
+	size_t i;
+
+	if (!rc.any)
+		return;
+	for (i = 0; i < rc.n; i++) {
+		rc.dsn[i].notify = rc.notify;
+		rc.dsn[i].orcpt = rc.orcpt[i];
+		rc.dsn[i].orcpt_len = strlen(rc.orcpt[i]);
+		if (!dsn_orcpt_valid(rc.dsn[i].orcpt, rc.dsn[i].orcpt_len))
+			rc.dsn[i].orcpt_len = 0;
+	}
 }
 
 /* Adds every address of an address list. Returns 0 or a reason; *bad
@@ -306,6 +337,32 @@ static const char *login_name(void)
 	return uid;
 }
 
+/* -N never|success,delay,failure, -R full|hdrs, -V envid (RFC 3461, as
+ * Sendmail and Postfix take them). */
+static void dsn_option(const char *o, char which, const char *v)
+{
+	int k;
+
+	rc.any = 1;
+	if (which == 'N') {
+		k = dsn_notify_parse(v, strlen(v));
+		if (k <= 0)
+			usage_error(o, "-N is never, or a list of success, delay "
+				    "and failure");
+		rc.notify = (unsigned)k;
+	} else if (which == 'R') {
+		k = dsn_ret_parse(v, strlen(v));
+		if (k < 0)
+			usage_error(o, "-R is full or hdrs");
+		rc.msg.ret = k;
+	} else {
+		if (!dsn_envid_valid(v, strlen(v)))
+			usage_error(o, "-V is 1 to 100 printable ASCII characters");
+		rc.msg.envid = v;
+		rc.msg.envid_len = strlen(v);
+	}
+}
+
 /* What the command line asked for. */
 struct args {
 	const char *from, *fullname;
@@ -365,6 +422,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 				a->from = v;
 			else if (o[1] == 'F')
 				a->fullname = v;
+			else if (o[1] == 'N' || o[1] == 'R' || o[1] == 'V')
+				dsn_option(o, o[1], v);
 			else if (o[1] == 'C')
 				setenv("SMTPRC_CONF", v, 1);
 			break;
@@ -540,7 +599,7 @@ static void write_entry(struct msg *m, const char *sender, char *id,
 	queue_new_id(&m->q, id);
 	wbuf_init(&m->w, m->t.fd, wb, sizeof wb);
 	maildrop_put_envelope(&m->w, sender, strlen(sender), rc.ptr, rc.len,
-			      rc.n);
+			      rc.n, &rc.msg, rc.any ? rc.dsn : 0);
 	m->size = 0;
 	put_header(m, sender, id, fullname, origin);
 	puts_(m, "\n");
@@ -606,6 +665,7 @@ int sendmail_main(int argc, char **argv)
 			  "queued: no recipients%s", a.extract ? " in the "
 			  "arguments, To, Cc or Bcc" : " (give them as arguments "
 			  "or use -t)");
+	dsn_fill();
 	write_entry(&m, sender, id, a.fullname, origin);
 	if (a.verbose)
 		fprintf(stderr, "%s: queued as %s: %zu recipient(s), %lu bytes\n",

@@ -22,6 +22,7 @@
 #include "bounce.h"
 #include "conf.h"
 #include "daemon.h"
+#include "dsn.h"
 #include "err.h"
 #include "log.h"
 #include "maildrop.h"
@@ -182,13 +183,20 @@ static size_t classify_all(const char *name)
 	for (i = 0; i < e.env.nrcpt; i++) {
 		if (e.so.of[i] >= 0)
 			continue;
-		e.bad[nbad].addr = e.env.rcpt[i].addr;
-		e.bad[nbad].len = e.env.rcpt[i].len;
-		e.bad[nbad].o = &e.so.bad[i];
-		nbad++;
 		log_line("bounced <%.*s> %s: %s %s", (int)e.env.rcpt[i].len,
 			 e.env.rcpt[i].addr, name, e.so.bad[i].status,
 			 e.so.bad[i].diag);
+		if (!dsn_notify_wants(e.env.dsn[i].notify, DSN_NOTIFY_FAILURE)) {
+			log_line("%s: <%.*s>: no failure report (NOTIFY leaves "
+				 "it out)", name, (int)e.env.rcpt[i].len,
+				 e.env.rcpt[i].addr);
+			continue;
+		}
+		e.bad[nbad].addr = e.env.rcpt[i].addr;
+		e.bad[nbad].len = e.env.rcpt[i].len;
+		e.bad[nbad].o = &e.so.bad[i];
+		e.bad[nbad].dsn = &e.env.dsn[i];
+		nbad++;
 	}
 	return nbad;
 }
@@ -208,10 +216,12 @@ static size_t format_list(const char *id, size_t k, unsigned long queued)
 	l->sender = e.env.sender.addr;
 	l->sender_len = e.env.sender.len;
 	l->queued = queued;
+	l->dsn = e.env.dsn_msg;
 	for (i = 0; i < e.env.nrcpt; i++)
 		if (e.so.of[i] == (int)k) {
 			l->rcpt[l->nrcpt].addr = e.env.rcpt[i].addr;
 			l->rcpt[l->nrcpt].len = e.so.len[i];
+			l->rcpt[l->nrcpt].dsn = e.env.dsn[i];
 			l->nrcpt++;
 		}
 	len = rcptlist_format(l, e.out, sizeof e.out);
@@ -246,6 +256,9 @@ static int bounce_bad(struct queue *q, const char *name, size_t nbad,
 			 name, nbad);
 		return 0;
 	}
+	memset(&b, 0, sizeof b);
+	b.action = BOUNCE_FAILED;
+	b.dsn = &e.env.dsn_msg;
 	b.reporting_mta = helo_name();
 	b.remote_mta = 0;
 	b.sender = e.env.sender.addr;

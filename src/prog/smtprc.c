@@ -32,6 +32,7 @@
 #include "programs.h"
 #include "queue.h"
 #include "rcptlist.h"
+#include "reports.h"
 #include "smtprc_opts.h"
 #include "relay.h"
 #include "tls.h"
@@ -53,7 +54,6 @@ static struct {
 	unsigned char open[RCPT_PER_LIST_MAX]; /* still to be tried now */
 	struct outcome out_of[RCPT_PER_LIST_MAX];
 	char diag[RCPT_PER_LIST_MAX][SMTP_DIAG_SIZE + 16];
-	struct bounce_rcpt brcpt[RCPT_PER_LIST_MAX];
 	struct mime7 mime;     /* the message made 7-bit, when needed */
 	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
 } job;
@@ -122,73 +122,61 @@ static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 		 o->diag, o->dup_risk ? " (possible duplicate)" : "");
 }
 
-/* Expires, logs and collects the bounced recipients of the loaded list
- * into job.brcpt. Returns how many. */
-static size_t job_decide(const struct smtprc_conf *c, time_t now)
+/* Expires and logs the outcome of every recipient of the loaded list. */
+static void job_decide(const struct smtprc_conf *c, time_t now)
 {
 	const struct rcptlist *l = &job.list;
 	unsigned long age = (unsigned long)now > l->queued
 				    ? (unsigned long)now - l->queued : 0;
-	size_t i, nb = 0;
+	size_t i;
 
 	for (i = 0; i < l->nrcpt; i++) {
 		outcome_expire(&job.out_of[i], age, c->lifetime);
 		log_outcome(&l->rcpt[i], &job.out_of[i]);
-		if (job.out_of[i].kind == OUTCOME_BOUNCED) {
-			job.brcpt[nb].addr = l->rcpt[i].addr;
-			job.brcpt[nb].len = l->rcpt[i].len;
-			job.brcpt[nb].o = &job.out_of[i];
-			nb++;
-		}
 	}
-	return nb;
 }
 
-/* Writes the bounce for the nb bounced recipients. When it cannot be made
- * durable they are deferred instead, to bounce on a later run. */
-static void job_bounce(struct queue *q, int msgfd, size_t nb, time_t now,
-		       const struct smtprc_conf *c, struct run_status *st)
+/* The reports to the sender (reports.h). When the failure report cannot
+ * be made durable, its recipients are deferred instead, to bounce on a
+ * later run. */
+static void job_reports(struct queue *q, int msgfd, time_t now,
+			const struct smtprc_conf *c, struct run_status *st)
 {
-	const struct rcptlist *l = &job.list;
 	char remote[IP46_FMT_SIZE + SMTP_DOMAIN_SIZE + 8], why[SMTP_DIAG_SIZE];
-	struct bounce b;
+	struct reports rp;
 	size_t i;
+	int rc;
 
-	if (!nb)
-		return;
-	if (!l->sender_len) {
-		err_warn(0, "message %.*s has a null sender: %u bounced "
-			 "recipient(s) dropped without a bounce",
-			 (int)l->id_len, l->id, (unsigned)nb);
-		return;
-	}
+	memset(&rp, 0, sizeof rp);
 	if (relay.server) {
 		char ip[IP46_FMT_SIZE];
 		ip46_fmt(&relay.server->ip, ip);
 		snprintf(remote, sizeof remote, "%s", relay.server->name[0] &&
 			 relay.server->name[0] != '[' ? relay.server->name : ip);
+		rp.remote_mta = remote;
 	}
-	b.reporting_mta = c->relay.helo_name;
-	b.remote_mta = relay.server ? remote : 0;
-	b.sender = l->sender;
-	b.sender_len = l->sender_len;
-	b.id = job.name;
-	b.queued = l->queued;
-	b.now = now;
-	b.rcpt = job.brcpt;
-	b.nrcpt = nb;
-	b.msgfd = msgfd;
-	if (bounce_write(q, &b) == 0) {
-		st->bounces++;
-		return;
+	rp.q = q;
+	rp.list = &job.list;
+	rp.out_of = job.out_of;
+	rp.name = job.name;
+	rp.msgfd = msgfd;
+	rp.reporting_mta = c->relay.helo_name;
+	rp.server_dsn = (smtp_session_ext(&relay.s) & SMTP_EXT_DSN) != 0;
+	rp.now = now;
+	rp.lifetime = c->lifetime;
+	rp.delay_warning = c->delay_warning;
+	rc = reports_failed(&rp);
+	if (rc < 0) {
+		snprintf(why, sizeof why, "bounce not written (%s); will bounce "
+			 "on a later attempt", strerror(errno));
+		err_warn(0, "message %s: %s", job.name, why);
+		for (i = 0; i < job.list.nrcpt; i++)
+			if (job.out_of[i].kind == OUTCOME_BOUNCED)
+				outcome_local_error(&job.out_of[i], why);
+		st->ioerr = 1;
 	}
-	snprintf(why, sizeof why, "bounce not written (%s); will bounce on a "
-		 "later attempt", strerror(errno));
-	err_warn(0, "message %s: %s", job.name, why);
-	for (i = 0; i < l->nrcpt; i++)
-		if (job.out_of[i].kind == OUTCOME_BOUNCED)
-			outcome_local_error(&job.out_of[i], why);
-	st->ioerr = 1;
+	st->bounces += (rc > 0) + (reports_relayed(&rp) > 0) +
+		       (reports_delayed(&rp) > 0);
 }
 
 /* The list with its deferred recipients only, each with its diagnostic,
@@ -228,7 +216,8 @@ static void job_settle(struct queue *q, const char *path, int msgfd,
 	time_t now = time(0);
 	size_t len;
 
-	job_bounce(q, msgfd, job_decide(c, now), now, c, st);
+	job_decide(c, now);
+	job_reports(q, msgfd, now, c, st);
 	job_next();
 	if (job.next.nrcpt == 0) {
 		if (queue_finish(q, path, job.name) < 0) {
@@ -297,11 +286,13 @@ static size_t job_txn(struct smtp_txn *t, const struct body_info *info,
 	t->size = info->size;
 	t->eightbit = info->eightbit;
 	t->rcpt = job.rcpt;
+	t->dsn = &job.list.dsn;
 	for (i = 0; i < job.list.nrcpt && t->nrcpt < max; i++) {
 		if (!job.open[i])
 			continue;
 		job.rcpt[t->nrcpt].addr = job.list.rcpt[i].addr;
 		job.rcpt[t->nrcpt].len = job.list.rcpt[i].len;
+		job.rcpt[t->nrcpt].dsn = &job.list.rcpt[i].dsn;
 		job.of_txn[t->nrcpt++] = i;
 	}
 	return t->nrcpt;

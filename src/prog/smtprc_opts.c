@@ -19,7 +19,8 @@ enum {
 	O_T_HELLO, O_T_MAIL, O_T_RCPT, O_T_DATA, O_T_BLOCK, O_T_DOT, O_T_QUIT,
 	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
 	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA, O_TLS_IMPLICIT,
-	O_TLS_POLICY, O_TLS_POLICY_FILE, O_AUTH_FILE, O_ALLOW_LOCAL
+	O_TLS_POLICY, O_TLS_POLICY_FILE, O_AUTH_FILE, O_ALLOW_LOCAL,
+	O_DELAY_WARNING
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -63,6 +64,7 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_TLS_POLICY_FILE, OPT_STR, 0, "tls-policy-file", 0 },
 	{ O_AUTH_FILE, OPT_STR, 0, "auth-file", 0 },
 	{ O_ALLOW_LOCAL, OPT_BOOL, 0, "allow-local-mx", 0 },
+	{ O_DELAY_WARNING, OPT_STR, 0, "delay-warning", 0 },
 };
 #define NOPTS ((int)(sizeof smtprc_opts / sizeof smtprc_opts[0]))
 const struct opt_table smtprc_opt_table = { smtprc_opts, NOPTS };
@@ -278,6 +280,10 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		if (!opt_number(h->val, 365UL * 86400, &c->lifetime))
 			return "--lifetime is 0 to 31536000 seconds";
 		break;
+	case O_DELAY_WARNING:
+		if (!opt_number(h->val, 365UL * 86400, &c->delay_warning))
+			return "--delay-warning is 0 (none) to 31536000 seconds";
+		break;
 	case O_PORT:
 		if (!opt_number(h->val, 65535, &n) || n == 0)
 			return "--smtp-port is 1 to 65535";
@@ -401,6 +407,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	c->hello = 1;
 	c->ip6 = CONFIG_IPV6;
 	c->lifetime = 5 * 86400;
+	c->delay_warning = 4 * 3600;
 	c->smtp_port = 25;
 	c->queue = ".";
 	c->semdir = CONF_SEMDIR_DEFAULT;

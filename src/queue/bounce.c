@@ -5,11 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "readfile.h"
-#include "bounce.h"
+#include "bounce_int.h"
 #include "err.h"
 #include "maildrop.h"
-#include "qp.h"
-#include "utf8.h"
 #include "wbuf.h"
 
 /* UTC calendar fields of t without gmtime_r, whose musl version pulls in
@@ -79,50 +77,6 @@ void bounce_date(time_t t, char *out)
  * run with small stacks; tools/stack.py). Not reentrant, like the
  * programs. */
 static char scratch[BODY_CHUNK_SIZE];
-
-static int has8(const char *s, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] & 0x80)
-			return 1;
-	return 0;
-}
-
-/* A diagnostic or address in the delivery status, whose fields are
- * US-ASCII (RFC 3464 section 2.1.2): a UTF-8 character as "\x{HHHH}" (RFC 6533 section
- * 3), a byte that is no UTF-8 as "\x{FFFD}". */
-static void put_ascii(struct wbuf *w, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k, len;
-
-	while (i < n) {
-		unsigned long cp;
-		char e[12];
-		int d;
-		k = utf8_char(p + i, n - i, &cp);
-		if (k == 1) {
-			wbuf_put(w, s + i, 1);
-			i++;
-			continue;
-		}
-		if (!k) {
-			cp = 0xfffd;
-			k = 1;
-		}
-		len = 0;
-		e[len++] = '\\';
-		e[len++] = 'x';
-		e[len++] = '{';
-		for (d = cp > 0xffff ? 5 : 3; d >= 0; d--)
-			e[len++] = hex[cp >> (4 * d) & 15];
-		e[len++] = '}';
-		wbuf_put(w, e, len);
-		i += k;
-	}
-}
 
 /* How much of the original a headers-only bounce returns: the header up
  * to (not including) its empty line, or, when that is longer than
@@ -204,6 +158,11 @@ static int original_8bit(int fd, off_t len)
 static void put_head(struct wbuf *w, const struct bounce *b, const char *id,
 		     const char *boundary, int eightbit)
 {
+	static const char *const subject[] = {
+		"Undelivered Mail Returned to Sender",
+		"Delayed Mail (still being retried)",
+		"Successful Mail Delivery Report",
+	};
 	char date[40];
 
 	bounce_date(b->now, date);
@@ -211,7 +170,9 @@ static void put_head(struct wbuf *w, const struct bounce *b, const char *id,
 	wbuf_puts(w, b->reporting_mta);
 	wbuf_puts(w, ">\nTo: <");
 	wbuf_put(w, b->sender, b->sender_len);
-	wbuf_puts(w, ">\nSubject: Undelivered Mail Returned to Sender\nDate: ");
+	wbuf_puts(w, ">\nSubject: ");
+	wbuf_puts(w, subject[b->action]);
+	wbuf_puts(w, "\nDate: ");
 	wbuf_puts(w, date);
 	wbuf_puts(w, "\nMessage-ID: <");
 	wbuf_puts(w, id);
@@ -227,152 +188,6 @@ static void put_head(struct wbuf *w, const struct bounce *b, const char *id,
 	wbuf_puts(w, boundary);
 }
 
-/* The notification's text, one line at a time: US-ASCII as it is, or,
- * when a server's reply has 8-bit bytes, UTF-8 quoted-printable (a byte
- * that is no UTF-8 shown as '?'), so the report itself stays 7-bit. */
-static struct {
-	struct wbuf *w;
-	int qp;
-	size_t len;
-	char line[SMTP_PATH_SIZE + SMTP_DOMAIN_SIZE + SMTP_DIAG_SIZE + 64];
-	char enc[QP_MAX(SMTP_PATH_SIZE + SMTP_DOMAIN_SIZE + SMTP_DIAG_SIZE + 64)];
-} text;
-
-static void tl_add(const char *s, size_t n)
-{
-	if (n > sizeof text.line - text.len)
-		n = sizeof text.line - text.len;
-	memcpy(text.line + text.len, s, n);
-	text.len += n;
-}
-
-static void tl_adds(const char *s)
-{
-	tl_add(s, strlen(s));
-}
-
-static void tl_end(void)
-{
-	size_t i = 0, k, col = 0;
-	unsigned long cp;
-
-	if (!text.qp) {
-		wbuf_put(text.w, text.line, text.len);
-		wbuf_puts(text.w, "\n");
-		text.len = 0;
-		return;
-	}
-	while (i < text.len) {
-		k = utf8_char((unsigned char *)text.line + i, text.len - i, &cp);
-		if (!k)
-			text.line[i] = '?';
-		i += k ? k : 1;
-	}
-	wbuf_put(text.w, text.enc, qp_encode(text.line, text.len, 1, &col,
-					     text.enc));
-	text.len = 0;
-}
-
-/* The first part: the reasons in words, for a person. */
-static void put_notification(struct wbuf *w, const struct bounce *b,
-			     int headers_only, int cut)
-{
-	size_t i;
-
-	text.w = w;
-	text.len = 0;
-	text.qp = 0;
-	for (i = 0; i < b->nrcpt; i++)
-		text.qp |= has8(b->rcpt[i].o->diag, strlen(b->rcpt[i].o->diag)) ||
-			   has8(b->rcpt[i].addr, b->rcpt[i].len);
-	wbuf_puts(w, text.qp ? "\nContent-Description: Notification\n"
-		     "Content-Type: text/plain; charset=utf-8\n"
-		     "Content-Transfer-Encoding: quoted-printable\n\n"
-		   : "\nContent-Description: Notification\n"
-		     "Content-Type: text/plain; charset=us-ascii\n\n");
-	tl_adds("This is the mail system at host ");
-	tl_adds(b->reporting_mta);
-	tl_adds(".");
-	tl_end();
-	tl_end();
-	tl_adds("Your message could not be delivered to one or more recipients.");
-	tl_end();
-	tl_adds(headers_only ? "The reasons are below; the header of your "
-			       "message is attached."
-			     : "The reasons are below; your message is attached.");
-	tl_end();
-	tl_end();
-	if (cut) {
-		char num[24];
-		snprintf(num, sizeof num, "%d", BOUNCE_ORIG_SIZE);
-		tl_adds("The header of your message is longer than ");
-		tl_adds(num);
-		tl_adds(" bytes: only its first lines are attached.");
-		tl_end();
-		tl_end();
-	}
-	for (i = 0; i < b->nrcpt; i++) {
-		const struct bounce_rcpt *r = &b->rcpt[i];
-		tl_adds("<");
-		tl_add(r->addr, r->len);
-		tl_adds(">: ");
-		if (r->o->from_server && b->remote_mta) {
-			tl_adds("host ");
-			tl_adds(b->remote_mta);
-			tl_adds(" said: ");
-		}
-		tl_adds(r->o->diag);
-		tl_end();
-		tl_end();
-	}
-}
-
-/* The second part: the RFC 3464 delivery status, one block a recipient. */
-static void put_status(struct wbuf *w, const struct bounce *b,
-		       const char *boundary)
-{
-	char date[40];
-	size_t i;
-
-	wbuf_puts(w, "--");
-	wbuf_puts(w, boundary);
-	wbuf_puts(w, "\nContent-Description: Delivery report\n"
-		     "Content-Type: message/delivery-status\n\n"
-		     "Reporting-MTA: dns; ");
-	wbuf_puts(w, b->reporting_mta);
-	wbuf_puts(w, "\nX-Smtprc-Queue-ID: ");
-	wbuf_puts(w, b->id);
-	bounce_date((time_t)b->queued, date);
-	wbuf_puts(w, "\nArrival-Date: ");
-	wbuf_puts(w, date);
-	wbuf_puts(w, "\n");
-	bounce_date(b->now, date);
-	for (i = 0; i < b->nrcpt; i++) {
-		const struct bounce_rcpt *r = &b->rcpt[i];
-		/* RFC 6533 section 3: a UTF-8 address is of type utf-8,
-		 * its characters escaped. */
-		if (has8(r->addr, r->len)) {
-			wbuf_puts(w, "\nFinal-Recipient: utf-8; ");
-			put_ascii(w, r->addr, r->len);
-		} else {
-			wbuf_puts(w, "\nFinal-Recipient: rfc822; ");
-			wbuf_put(w, r->addr, r->len);
-		}
-		wbuf_puts(w, "\nAction: failed\nStatus: ");
-		wbuf_puts(w, r->o->status);
-		if (b->remote_mta && r->o->from_server) {
-			wbuf_puts(w, "\nRemote-MTA: dns; ");
-			wbuf_puts(w, b->remote_mta);
-		}
-		wbuf_puts(w, r->o->from_server ? "\nDiagnostic-Code: smtp; "
-					       : "\nDiagnostic-Code: X-smtprc; ");
-		put_ascii(w, r->o->diag, strlen(r->o->diag));
-		wbuf_puts(w, "\nLast-Attempt-Date: ");
-		wbuf_puts(w, date);
-		wbuf_puts(w, "\n");
-	}
-}
-
 int bounce_write(struct queue *q, const struct bounce *b)
 {
 	char wb[4096], id[QUEUE_ID_SIZE], boundary[QUEUE_ID_SIZE + 16];
@@ -386,7 +201,9 @@ int bounce_write(struct queue *q, const struct bounce *b)
 
 	if (fstat(b->msgfd, &st) < 0)
 		return E_SYS;
-	headers_only = st.st_size > BOUNCE_ORIG_SIZE;
+	headers_only = st.st_size > BOUNCE_ORIG_SIZE ||
+		       b->action != BOUNCE_FAILED ||
+		       (b->dsn && b->dsn->ret == DSN_RET_HDRS);
 	orig_len = headers_only ? header_part(b->msgfd, &cut) : st.st_size;
 	eightbit = original_8bit(b->msgfd, orig_len);
 	if (eightbit < 0)
@@ -398,17 +215,19 @@ int bounce_write(struct queue *q, const struct bounce *b)
 	memcpy(boundary + strlen(id), "/smtprc=", 9);
 	wbuf_init(&w, t.fd, wb, sizeof wb);
 
-	maildrop_put_envelope(&w, "", 0, to, tolen, 1);
+	maildrop_put_envelope(&w, "", 0, to, tolen, 1, 0, 0);
 	put_head(&w, b, id, boundary, eightbit);
-	put_notification(&w, b, headers_only, cut);
-	put_status(&w, b, boundary);
+	bounce_put_notification(&w, b, headers_only, cut);
+	bounce_put_status(&w, b, boundary);
 	wbuf_puts(&w, "\n--");
 	wbuf_puts(&w, boundary);
-	wbuf_puts(&w, headers_only ? "\nContent-Description: Undelivered "
-				     "Message Headers\nContent-Type: "
-				     "text/rfc822-headers\n"
-				   : "\nContent-Description: Undelivered "
-				     "Message\nContent-Type: message/rfc822\n");
+	wbuf_puts(&w, b->action != BOUNCE_FAILED ? "\nContent-Description: "
+		  "Message Headers\nContent-Type: text/rfc822-headers\n"
+		  : headers_only ? "\nContent-Description: Undelivered "
+				   "Message Headers\nContent-Type: "
+				   "text/rfc822-headers\n"
+				 : "\nContent-Description: Undelivered "
+				   "Message\nContent-Type: message/rfc822\n");
 	wbuf_puts(&w, eightbit ? "Content-Transfer-Encoding: 8bit\n\n" : "\n");
 	put_original(&w, b->msgfd, orig_len);
 	wbuf_puts(&w, "\n--");

@@ -394,3 +394,19 @@ int queue_sync(struct queue *q)
 	q->dirty = 0;
 	return rc;
 }
+
+int queue_message_noted(int msgfd)
+{
+	struct stat st;
+	if (fstat(msgfd, &st) < 0)
+		return -1;
+	return (st.st_mode & S_IXUSR) != 0;
+}
+
+int queue_message_note(int msgfd)
+{
+	struct stat st;
+	if (fstat(msgfd, &st) < 0)
+		return -1;
+	return fchmod(msgfd, (st.st_mode & 07777) | S_IXUSR);
+}

@@ -5,8 +5,8 @@
 
 /* Enough room for every line of a maximal list (checked at compile time):
  * the header lines, then per recipient "rcpt <" path "> " diag "\n". */
-_Static_assert(RCPTLIST_SIZE >= 1024 + RCPT_PER_LIST_MAX *
-	       (8 + SMTP_PATH_SIZE + SMTP_DIAG_SIZE),
+_Static_assert(RCPTLIST_SIZE >= 1024 + DSN_LINES_MAX + RCPT_PER_LIST_MAX *
+	       (8 + SMTP_PATH_SIZE + SMTP_DIAG_SIZE + 24 + SMTP_PATH_SIZE + 16),
 	       "RCPTLIST_SIZE too small for a maximal list");
 
 int rcptlist_domain_token(const char *d, size_t len)
@@ -131,8 +131,9 @@ static const char *header_value(struct rcptlist *l, const struct cur *c,
 
 	switch (i) {
 	case 0:
-		if (c->vlen != 1 || c->val[0] != '1')
+		if (c->vlen != 1 || (c->val[0] != '1' && c->val[0] != '2'))
 			return "unsupported list version";
+		l->version = c->val[0] - '0';
 		break;
 	case 1:
 		if (!rcptlist_id_valid(c->val, c->vlen))
@@ -178,6 +179,8 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
 
 	l->nrcpt = 0;
 	l->unusable = 0;
+	l->version = 1;
+	memset(&l->dsn, 0, sizeof l->dsn);
 	l->err_line = 0;
 	l->err = 0;
 	if (len && buf[len - 1] != '\n') {
@@ -201,6 +204,16 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
 	while ((rc = next(&c, &k, &klen)) > 0) {
 		struct rcptlist_rcpt *r;
 		size_t at;
+		if (l->version == 2 && !keyis(k, klen, "rcpt")) {
+			int d = dsn_line(k, klen, c.val, c.vlen,
+					 l->nrcpt ? 0 : &l->dsn,
+					 l->nrcpt ? &l->rcpt[l->nrcpt - 1].dsn : 0);
+			if (d < 0)
+				return fail(l, &c, "malformed or misplaced DSN line "
+						   "(envid, ret, notify, orcpt)");
+			if (d > 0)
+				continue;
+		}
 		if (!keyis(k, klen, "rcpt"))
 			return fail(l, &c, "unexpected key (only rcpt lines "
 					   "may follow the header)");
@@ -208,6 +221,7 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
 			return fail(l, &c, "more recipients than "
 					   "RCPT_PER_LIST_MAX");
 		r = &l->rcpt[l->nrcpt];
+		memset(&r->dsn, 0, sizeof r->dsn);
 		if (!bracketed(c.val, c.vlen, &r->addr, &r->len, &r->diag,
 			       &r->diag_len))
 			return fail(l, &c, "bad recipient address");
@@ -268,9 +282,13 @@ static void addnum(struct out *o, unsigned long v)
 size_t rcptlist_format(const struct rcptlist *l, char *out, size_t size)
 {
 	struct out o = { out, 0, size, 0 };
+	char lines[DSN_LINES_MAX];
 	size_t i, k;
+	int v2 = dsn_msg_any(&l->dsn);
 
-	adds(&o, "smtprc-list 1\nmessage ");
+	for (i = 0; i < l->nrcpt; i++)
+		v2 |= dsn_rcpt_any(&l->rcpt[i].dsn);
+	adds(&o, v2 ? "smtprc-list 2\nmessage " : "smtprc-list 1\nmessage ");
 	add(&o, l->id, l->id_len);
 	adds(&o, "\ndomain ");
 	add(&o, l->domain, l->domain_len);
@@ -281,6 +299,7 @@ size_t rcptlist_format(const struct rcptlist *l, char *out, size_t size)
 	adds(&o, "\nattempts ");
 	addnum(&o, l->attempts);
 	adds(&o, "\n");
+	add(&o, lines, dsn_lines(&l->dsn, 0, lines));
 	for (i = 0; i < l->nrcpt; i++) {
 		const struct rcptlist_rcpt *r = &l->rcpt[i];
 		adds(&o, "rcpt <");
@@ -295,6 +314,7 @@ size_t rcptlist_format(const struct rcptlist *l, char *out, size_t size)
 			}
 		}
 		adds(&o, "\n");
+		add(&o, lines, dsn_lines(0, &r->dsn, lines));
 	}
 	return o.over ? 0 : o.len;
 }

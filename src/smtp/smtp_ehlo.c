@@ -13,6 +13,7 @@ static const struct {
 	{ "AUTH", SMTP_EXT_AUTH },
 	{ "ENHANCEDSTATUSCODES", SMTP_EXT_ENHANCED },
 	{ "SMTPUTF8", SMTP_EXT_SMTPUTF8 },
+	{ "DSN", SMTP_EXT_DSN },
 };
 
 void smtp_ehlo_init(struct smtp_ehlo *e)

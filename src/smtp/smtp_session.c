@@ -137,41 +137,85 @@ static size_t fmt_ulong(char *out, unsigned long v)
 	return n;
 }
 
+/* MAIL's parameters after the path into out (room 160): SIZE, BODY,
+ * SMTPUTF8, and RET and ENVID when the server offers DSN. */
+static size_t mail_params(const struct smtp_session *s, const struct smtp_txn *t,
+			  char *out)
+{
+	size_t n = 0;
+
+	if (s->ehlo.ext & SMTP_EXT_SIZE) {
+		memcpy(out, " SIZE=", 6);
+		n = 6 + fmt_ulong(out + 6, t->size);
+	}
+	if ((s->ehlo.ext & SMTP_EXT_8BITMIME) && t->eightbit) {
+		memcpy(out + n, " BODY=8BITMIME", 14);
+		n += 14;
+	}
+	if (t->smtputf8) {
+		memcpy(out + n, " SMTPUTF8", 9);
+		n += 9;
+	}
+	if (!(s->ehlo.ext & SMTP_EXT_DSN) || !t->dsn)
+		return n;
+	if (t->dsn->ret) {
+		memcpy(out + n, t->dsn->ret == DSN_RET_HDRS ? " RET=HDRS" : " RET=FULL", 9);
+		n += 9;
+	}
+	if (t->dsn->envid_len) {
+		memcpy(out + n, " ENVID=", 7);
+		n += 7;
+		n += dsn_xtext(t->dsn->envid, t->dsn->envid_len, out + n);
+	}
+	return n;
+}
+
+/* RCPT's parameters: NOTIFY, and ORCPT when it is an ASCII address and
+ * the line stays within RFC 3461's 500 more octets. */
+static size_t rcpt_params(const struct smtp_session *s,
+			  const struct dsn_rcpt *d, char *out)
+{
+	size_t n = 0;
+
+	if (!(s->ehlo.ext & SMTP_EXT_DSN) || !d)
+		return 0;
+	if (d->notify) {
+		memcpy(out, " NOTIFY=", 8);
+		n = 8 + dsn_notify_format(d->notify, 1, out + 8);
+	}
+	if (d->orcpt_len && d->orcpt_len < 150 &&
+	    (d->orcpt[0] == 'r' || d->orcpt[0] == 'R')) {
+		const char *semi = memchr(d->orcpt, ';', d->orcpt_len);
+		size_t t = (size_t)(semi - d->orcpt) + 1;
+		memcpy(out + n, " ORCPT=", 7);
+		memcpy(out + n + 7, d->orcpt, t);
+		n += 7 + t;
+		n += dsn_xtext(semi + 1, d->orcpt_len - t, out + n);
+	}
+	return n;
+}
+
 static size_t emit_txn_command(struct smtp_session *s, char *buf, size_t room)
 {
 	struct smtp_txn *t = s->txn;
 	size_t i = s->emit_next;
-	char path[SMTP_PATH_SIZE + 2];
+	char path[SMTP_PATH_SIZE + 2], params[500];
 	size_t plen;
 
 	if (i == 0) {
-		char sz[32];
-		size_t szlen = 0;
-		const char *parts[7];
-		size_t lens[7], k = 0;
+		const char *parts[5] = { "MAIL FROM:<", path, ">", params, 0 };
+		size_t lens[4] = { 11, 0, 1, 0 };
 		plen = addr_smtp_form(t->sender, t->sender_len, path, sizeof path);
-		parts[k] = "MAIL FROM:<"; lens[k++] = 11;
-		parts[k] = path; lens[k++] = plen;
-		parts[k] = ">"; lens[k++] = 1;
-		if (s->ehlo.ext & SMTP_EXT_SIZE) {
-			memcpy(sz, " SIZE=", 6);
-			szlen = 6 + fmt_ulong(sz + 6, t->size);
-			parts[k] = sz; lens[k++] = szlen;
-		}
-		if ((s->ehlo.ext & SMTP_EXT_8BITMIME) && t->eightbit) {
-			parts[k] = " BODY=8BITMIME"; lens[k++] = 14;
-		}
-		if (t->smtputf8) {
-			parts[k] = " SMTPUTF8"; lens[k++] = 9;
-		}
-		parts[k] = 0;
+		lens[1] = plen;
+		lens[3] = mail_params(s, t, params);
 		return put(buf, room, parts, lens);
 	}
 	if (i <= t->nrcpt) {
-		const char *parts[4] = { "RCPT TO:<", path, ">", 0 };
-		size_t lens[3] = { 9, 0, 1 };
+		const char *parts[5] = { "RCPT TO:<", path, ">", params, 0 };
+		size_t lens[4] = { 9, 0, 1, 0 };
 		lens[1] = addr_smtp_form(t->rcpt[i - 1].addr, t->rcpt[i - 1].len,
 					 path, sizeof path);
+		lens[3] = rcpt_params(s, t->rcpt[i - 1].dsn, params);
 		return put(buf, room, parts, lens);
 	}
 	return put1(buf, room, "DATA", 0);

@@ -24,7 +24,13 @@ static void maildrop_entries(void)
 	CHECK_STR(ok + e.msg_off, "Subject: x\n");
 #define BAD(s, why) CHECK(maildrop_parse(&e, s, strlen(s)) < 0 && \
 			  strstr(e.err, why))
-	BAD("smtprc-maildrop 2\nsender <>\nrcpt <a@b.example>\n\n", "first line");
+	BAD("smtprc-maildrop 3\nsender <>\nrcpt <a@b.example>\n\n", "first line");
+	BAD("smtprc-maildrop 1\nsender <>\nrcpt <a@b.example>\nnotify never\n\n",
+	    "other than");   /* DSN lines are version 2 only */
+	BAD("smtprc-maildrop 2\nsender <>\nnotify never\nrcpt <a@b.example>\n\n",
+	    "DSN");
+	BAD("smtprc-maildrop 2\nsender <>\nrcpt <a@b.example>\nnotify never,delay\n\n",
+	    "DSN");
 	BAD("smtprc-maildrop 1\nrcpt <a@b.example>\n\n", "sender");
 	BAD("smtprc-maildrop 1\nsender <>\n\n", "no sender or no recipient");
 	BAD("smtprc-maildrop 1\nsender <>\nrcpt <a\tb@c.example>\n\n", "recipient");
