@@ -142,11 +142,12 @@ FUZZ_RUNS ?= 200000
 FUZZ      := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SRC_reply    := src/smtp/smtp_reply.c src/err.c
 FUZZ_SRC_ehlo     := src/smtp/smtp_ehlo.c
-FUZZ_SRC_rcptlist := src/queue/rcptlist.c src/addr.c
+FUZZ_SRC_rcptlist := src/queue/rcptlist.c src/addr.c src/utf8.c src/dsn.c
 FUZZ_SRC_body     := src/smtp/body.c
 FUZZ_SRC_mime7    := src/smtp/mime7.c src/qp.c
 FUZZ_SRC_session  := src/smtp/smtp_session.c src/smtp/smtp_reply.c \
-	src/smtp/smtp_ehlo.c src/err.c src/smtp/b64.c
+	src/smtp/smtp_ehlo.c src/err.c src/smtp/b64.c src/addr.c src/utf8.c \
+	src/dsn.c
 # The DNS reply parser with udns itself, compiled here by clang.
 UDNS_SRCS := $(addprefix build/src/udns/,udns_dn.c udns_dntosp.c udns_parse.c \
 	udns_resolver.c udns_init.c udns_misc.c udns_XtoX.c udns_rr_a.c \
@@ -158,7 +159,7 @@ FUZZ_SRC_dns      := src/dns/dnsq_udns.c src/dns/dane.c src/loop.c src/log.c \
 	-U_GNU_SOURCE -D_DEFAULT_SOURCE
 FUZZ_SRC_config   := src/dns/dnsq_conf.c src/opt.c src/ip46.c src/err.c
 FUZZ_SRC_submit   := src/header.c src/queue/maildrop.c src/queue/rcptlist.c \
-	src/addr.c src/prog/runfile.c \
+	src/addr.c src/utf8.c src/dsn.c src/idna.c src/prog/runfile.c \
 	src/route.c src/wbuf.c src/conf_line.c src/err.c
 # The trust store around BearSSL's decoders: BearSSL is linked from the
 # board's own build (not instrumented; its C has no libc state to clash).

@@ -103,13 +103,17 @@ static int label(const char *s, size_t n, char *out, size_t size)
 	if (n == 0)
 		return -1;
 	while (i < n) {
+		if (ncp == LABEL_CP_MAX)
+			return -1;
 		k = utf8_char((const unsigned char *)s + i, n - i, &cp[ncp]);
-		if (!k || ncp == LABEL_CP_MAX || !label_cp(&cp[ncp]))
+		if (!k || !label_cp(&cp[ncp]))
 			return -1;
 		ascii &= cp[ncp] < 0x80;
 		ncp++;
 		i += k;
 	}
+	if (cp[0] == '-' || cp[ncp - 1] == '-')
+		return -1;   /* RFC 5891 section 4.2.3.1 */
 	if (ascii) {
 		if (ncp > size)
 			return -1;

@@ -1,14 +1,18 @@
 /* libFuzzer harness: what sendmail and smtppd parse from outside. The
  * input is, in turn, a message's header section (header_scan,
  * header_next, and header_addr_next over every field value), a maildrop
- * entry (maildrop_parse) and a run file (runfile_parse); every pointer
- * they return must lie inside the input. */
+ * entry (maildrop_parse, DSN lines included) and a run file
+ * (runfile_parse); every pointer they return must lie inside the input.
+ * The input as an address and a domain: addr_valid and addr_smtp_form
+ * agree, and idna_to_ascii's A-labels are a valid ASCII domain. */
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "addr.h"
 #include "config.h"
 #include "header.h"
+#include "idna.h"
 #include "maildrop.h"
 #include "runfile.h"
 #include "route.h"
@@ -41,11 +45,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (maildrop_parse(e, buf, size) == 0) {
 		assert(e->msg_off <= size && e->nrcpt >= 1 &&
 		       e->nrcpt <= MAILDROP_RCPT_MAX);
-		for (i = 0; i < e->nrcpt; i++)
+		for (i = 0; i < e->nrcpt; i++) {
 			assert(e->rcpt[i].addr >= buf &&
 			       e->rcpt[i].addr + e->rcpt[i].len <= buf + size);
+			assert(!e->dsn[i].orcpt_len ||
+			       (e->dsn[i].orcpt >= buf && e->dsn[i].orcpt +
+				e->dsn[i].orcpt_len <= buf + size));
+		}
+		assert(!e->dsn_msg.envid_len || (e->dsn_msg.envid >= buf &&
+		       e->dsn_msg.envid + e->dsn_msg.envid_len <= buf + size));
 	}
 	free(e);
+	if (size < SMTP_PATH_SIZE && addr_valid(buf, size)) {
+		char w[SMTP_PATH_SIZE + 2];
+		size_t n = addr_smtp_form(buf, size, w, sizeof w);
+		assert(n >= size && addr_path_end(w, n) == n);
+	}
+	{
+		char a[SMTP_DOMAIN_SIZE + 1];
+		int n = idna_to_ascii(buf, size, a, sizeof a);
+		assert(n < 0 || (addr_domain_valid(a, (size_t)n) &&
+				 (size_t)n == strlen(a)));
+	}
 	copy = malloc(size + 1);
 	memcpy(copy, data, size);
 	copy[size] = 0;

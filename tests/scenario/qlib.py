@@ -18,21 +18,29 @@ def new_id():
 
 
 def add_message(root, domain, sender, rcpts, data, queued=None,
-                attempts=0, msgid=None, diags=None):
-    """Writes mess/ID.DOMAIN and remote/ID.DOMAIN; returns the list path."""
+                attempts=0, msgid=None, diags=None, dsn=None):
+    """Writes mess/ID.DOMAIN and remote/ID.DOMAIN; returns the list path.
+    dsn: {"envid": .., "ret": .., rcpt: {"notify": .., "orcpt": ..}}
+    makes it a version 2 list."""
     msgid = msgid or new_id()
     name = "%s.%s" % (msgid, domain)
     if isinstance(data, str):
         data = data.encode()
     with open(os.path.join(root, "mess", name), "wb") as f:
         f.write(data)
-    lines = ["smtprc-list 1", "message " + msgid, "domain " + domain,
-             "sender <%s>" % sender,
+    lines = ["smtprc-list %d" % (2 if dsn else 1), "message " + msgid,
+             "domain " + domain, "sender <%s>" % sender,
              "queued %d" % (int(time.time()) if queued is None else queued),
              "attempts %d" % attempts]
+    for k in ("envid", "ret"):
+        if dsn and k in dsn:
+            lines.append("%s %s" % (k, dsn[k]))
     for i, r in enumerate(rcpts):
         d = (diags or {}).get(r)
         lines.append("rcpt <%s>%s" % (r, " " + d if d else ""))
+        for k in ("notify", "orcpt"):
+            if dsn and k in dsn.get(r, {}):
+                lines.append("%s %s" % (k, dsn[r][k]))
     path = os.path.join(root, "remote", name)
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
@@ -65,11 +73,13 @@ def read_maildrop(root):
         head, _, msg = raw.partition(b"\n\n")
         env = {"rcpt": []}
         lines = head.decode().split("\n")
-        assert lines[0] == "smtprc-maildrop 1", lines[0]
+        assert lines[0] in ("smtprc-maildrop 1", "smtprc-maildrop 2"), lines[0]
         for line in lines[1:]:
             k, _, v = line.partition(" ")
             if k == "rcpt":
                 env["rcpt"].append(v[1:-1])
+            elif k in ("notify", "orcpt"):
+                env.setdefault(k, []).append(v)
             else:
                 env[k] = v[1:-1] if v.startswith("<") else v
         res.append((env, msg))

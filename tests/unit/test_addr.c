@@ -111,6 +111,8 @@ static void a_labels(void)
 	CHECK(idna_to_ascii("a..", 3, out, sizeof out) < 0);
 	CHECK(idna_to_ascii("a b.de", 6, out, sizeof out) < 0);
 	CHECK(idna_to_ascii("a_b.de", 6, out, sizeof out) < 0);
+	CHECK(idna_to_ascii("a-.de", 5, out, sizeof out) < 0);
+	CHECK(idna_to_ascii("-\xc3\xa4.de", 6, out, sizeof out) < 0);
 	CHECK(idna_to_ascii("\xc3\xa4\xe2\x80\x8b.de", 8, out, sizeof out) < 0); /* ZWSP */
 	CHECK(idna_to_ascii("b\xc3\xbc" "cher.example", 14, out, 10) < 0);  /* room */
 	{
