@@ -231,12 +231,27 @@ flags-matrix:
 PREFIX  ?= /usr
 DESTDIR ?=
 INIT    ?= busybox openwrt
+DROPGROUP ?= smtprc
 SBINDIR := $(DESTDIR)$(PREFIX)/sbin
 install: $(PROG)
 	install -d $(SBINDIR) $(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)/etc/init.d
 	install -m 755 $(PROG) $(SBINDIR)/smtprc
 	for p in $(LINKS); do ln -sf smtprc $(SBINDIR)/$$p; done
+	@# Where programs look for them: /usr/lib/sendmail (cron, old
+	@# scripts) and mailq in the users' PATH.
+	install -d $(DESTDIR)/usr/lib $(DESTDIR)$(PREFIX)/bin
+	ln -sf $(PREFIX)/sbin/sendmail $(DESTDIR)/usr/lib/sendmail
+	ln -sf $(PREFIX)/sbin/mailq $(DESTDIR)$(PREFIX)/bin/mailq
+	@# Set-group-ID to the drop group, when the target's /etc/group has
+	@# it: then any user's sendmail writes into maildrop/ (and only
+	@# there: docs/security.md); smtppd gives the queue its modes.
+	gid=$$(sed -n 's/^$(DROPGROUP):[^:]*:\([0-9][0-9]*\):.*/\1/p' \
+		$(DESTDIR)/etc/group 2>/dev/null | head -n 1); \
+	if [ -n "$$gid" ] && [ "$$gid" != 0 ]; then \
+		chgrp "$$gid" $(SBINDIR)/smtprc && chmod 2755 $(SBINDIR)/smtprc; \
+	else echo "install: no group $(DROPGROUP) in $(DESTDIR)/etc/group:" \
+		"only root can send mail (add it and install again)"; fi
 	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	for f in smtprc.conf smtprc.run; do \

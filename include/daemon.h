@@ -15,6 +15,13 @@
 
 extern volatile sig_atomic_t daemon_term, daemon_hup, daemon_chld;
 
+/* The drop group (docs/security.md): the group of this binary when it is
+ * installed set-group-ID (and not to group 0), else -1. daemon_drop_group
+ * looks (/proc/self/exe) and keeps it in daemon_drop_gid, which
+ * daemon_fifo then gives its FIFO (mode 0620, else 0600). */
+extern long daemon_drop_gid;
+long daemon_drop_group(void);
+
 /* Takes the lock file name (in the working directory, the queue) for this
  * program, so that a second copy on the same queue refuses to start. The
  * lock goes with the process, even with kill -9. Returns the fd (kept open,

@@ -24,6 +24,8 @@ struct queue {
 	int fd[QUEUE_DIRS];    /* open directories */
 	unsigned dirty;        /* bit per directory changed since last sync */
 	unsigned long seq;     /* for unique names */
+	int maildrop_only;     /* queue_open_maildrop: temporary files in
+				  maildrop/, named with a dot first */
 };
 
 struct queue_tmp {
@@ -34,6 +36,24 @@ struct queue_tmp {
 /* Opens the queue at path, creating missing subdirectories (mode 0700).
  * Returns 0 or E_SYS. */
 int queue_open(struct queue *q, const char *path);
+/* Opens only maildrop/ of the queue at path (sendmail: all a caller of
+ * the drop group may write, docs/security.md), creating it when create
+ * and it is missing. Temporary files are then written in maildrop/
+ * itself, named with a dot first (passed over by every scan, swept by
+ * queue_sweep_maildrop once their writer is gone), and renamed into
+ * place there. Returns 0 or E_SYS. */
+int queue_open_maildrop(struct queue *q, const char *path, int create);
+/* The modes that let the drop group (gid; -1: none) write new entries
+ * into maildrop/ and do nothing else: the queue at path root:gid 0710
+ * (traversed, not listed), maildrop/ root:gid 1770 (written, and read:
+ * a new entry is durable only once the directory is fsynced, which needs
+ * a descriptor opened for reading; sticky: nobody removes another's
+ * file, and the entries are 0600, their writer's). Without a drop group
+ * both are 0700. Returns 0 or E_SYS. */
+int queue_share_maildrop(struct queue *q, const char *path, long gid);
+/* Removes maildrop/'s temporary files whose writer no longer runs (a
+ * sendmail killed mid-write). */
+void queue_sweep_maildrop(struct queue *q);
 /* Opens the queue at path for reading only (mailq): nothing is created,
  * and a missing subdirectory is left closed (its scans find nothing).
  * Returns 0 or E_SYS when path itself cannot be opened. */

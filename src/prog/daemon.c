@@ -14,6 +14,18 @@
 #include "trigger.h"
 
 volatile sig_atomic_t daemon_term, daemon_hup, daemon_chld;
+long daemon_drop_gid = -1;
+
+long daemon_drop_group(void)
+{
+	struct stat st;
+
+	daemon_drop_gid = -1;
+	if (stat("/proc/self/exe", &st) == 0 && (st.st_mode & S_ISGID) &&
+	    st.st_gid != 0)
+		daemon_drop_gid = (long)st.st_gid;
+	return daemon_drop_gid;
+}
 
 int daemon_lock(const char *name)
 {
@@ -67,6 +79,15 @@ int daemon_fifo(const char *sem, const char *semdir, char *path, size_t size)
 	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
 		close(fd);
 		errno = EINVAL;
+		return -1;
+	}
+	/* Whoever runs sendmail may signal it through the drop group (the
+	 * set-group-ID binary's); nobody else. */
+	if ((daemon_drop_gid >= 0 && fchown(fd, (uid_t)-1, (gid_t)daemon_drop_gid) < 0) ||
+	    fchmod(fd, daemon_drop_gid >= 0 ? 0620 : 0600) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
 		return -1;
 	}
 	return fd;

@@ -2,6 +2,7 @@
  * program, so one static binary pays for libc, BearSSL and udns once. */
 #include <string.h>
 #include "err.h"
+#include "privilege.h"
 #include "programs.h"
 
 static const struct {
@@ -26,8 +27,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof programs / sizeof programs[0]; i++)
 		if (!strcmp(name, programs[i].name)) {
 			err_prog = programs[i].name;
+			privilege_start(programs[i].run == sendmail_main);
 			return programs[i].run(argc, argv);
 		}
 	/* Any other name (a renamed copy, a test harness): smtprc. */
+	privilege_start(0);
 	return smtprc_main(argc, argv);
 }

@@ -8,6 +8,7 @@
  * removes what was written and exits non-zero (sysexits) with the reason.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,10 @@
 #include "idna.h"
 #include "maildrop.h"
 #include "opt.h"
+#include "privilege.h"
 #include "programs.h"
 #include "queue.h"
+#include "readfile.h"
 #include "rcptlist.h"
 #include "trigger.h"
 #include "wbuf.h"
@@ -318,18 +321,65 @@ static void put_name(struct msg *m, const char *name)
 	puts_(m, "\"");
 }
 
+/* The name of user uid in /etc/passwd (read by hand: musl's getpwuid
+ * would link its nscd client, ~10 KB), into out (64 bytes), or 0. */
+static const char *passwd_name(unsigned long uid, char *out)
+{
+	static char buf[16384];
+	long n = readfile_at(AT_FDCWD, "/etc/passwd", buf, sizeof buf - 1, 0);
+	char *line, *next;
+
+	if (n == READFILE_TOO_BIG)
+		n = (long)sizeof buf - 1;
+	if (n < 0)
+		return 0;
+	buf[n] = 0;
+	for (line = buf; line && *line; line = next) {
+		char *f1, *f2, *end;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		f1 = strchr(line, ':');
+		f2 = f1 ? strchr(f1 + 1, ':') : 0;
+		if (!f2 || f1 - line >= 64 || f1 == line)
+			continue;
+		if (strtoul(f2 + 1, &end, 10) != uid || *end != ':' ||
+		    end == f2 + 1)
+			continue;
+		memcpy(out, line, (size_t)(f1 - line));
+		out[f1 - line] = 0;
+		return out;
+	}
+	return 0;
+}
+
+/* 1 when v is a plain local part this sendmail takes as a login name. */
+static int plain_name(const char *v)
+{
+	return v && *v && strlen(v) < 64 && strspn(v, "abcdefghijklmnopqrstuvwxyz"
+						   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						   "0123456789._-") == strlen(v);
+}
+
 /* The submitting user for the default sender: $LOGNAME or $USER when it
- * is a plain local part, else root for uid 0. (The password database is
- * not read: musl's getpwuid would link its nscd client, ~10 KB.) */
+ * is a plain local part, else root for uid 0. A caller of the
+ * set-group-ID sendmail does not choose it: it is the name of its user ID
+ * in /etc/passwd (or uidN). */
 static const char *login_name(void)
 {
-	static char uid[24];
+	static char uid[64];
 	const char *v = getenv("LOGNAME");
+
+	if (privilege_raised()) {
+		v = passwd_name((unsigned long)getuid(), uid);
+		if (plain_name(v))
+			return v;
+		snprintf(uid, sizeof uid, "uid%lu", (unsigned long)getuid());
+		return uid;
+	}
 	if (!v || !*v)
 		v = getenv("USER");
-	if (v && *v && strlen(v) < 64 && strspn(v, "abcdefghijklmnopqrstuvwxyz"
-						"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-						"0123456789._-") == strlen(v))
+	if (plain_name(v))
 		return v;
 	if (geteuid() == 0)
 		return "root";
@@ -541,6 +591,20 @@ static void put_header(struct msg *m, const char *sender, const char *id,
 	char date[40];
 	size_t pos;
 
+	if (privilege_raised()) {
+		/* Who submitted it, for the administrator: a user of the
+		 * set-group-ID sendmail chooses the sender, not this. */
+		char uid[24];
+		bounce_date(time(0), date);
+		snprintf(uid, sizeof uid, "%lu", (unsigned long)getuid());
+		puts_(m, "Received: (from userid ");
+		puts_(m, uid);
+		puts_(m, ")\n\tby ");
+		puts_(m, origin);
+		puts_(m, " (smtprc sendmail); ");
+		puts_(m, date);
+		puts_(m, "\n");
+	}
 	for (pos = 0; header_next(hdr, hs.end, &pos, &f);)
 		if (!header_is(hdr, &f, "Bcc"))
 			put(m, hdr + f.start, f.end - f.start);
@@ -588,9 +652,13 @@ static int write_status(void)
 static void write_entry(struct msg *m, const char *sender, char *id,
 			const char *fullname, const char *origin)
 {
-	if (queue_open(&m->q, cf.queue) < 0)
+	/* Only maildrop/: all a caller of the drop group may write. */
+	if (queue_open_maildrop(&m->q, cf.queue, !privilege_raised()) < 0)
 		err_fatal(EX_CANTCREAT_, 1, "message not queued: unable to open "
-			  "the queue %s", cf.queue);
+			  "the queue's maildrop %s/maildrop%s", cf.queue,
+			  privilege_raised() ? " (is sendmail set-group-ID to "
+			  "the group of maildrop/, as make install and the init "
+			  "script set it?)" : "");
 	if (queue_tmp_open(&m->q, &m->t) < 0) {
 		m->t.fd = -1;
 		fail(m, errno == ENOSPC ? EX_TEMPFAIL_ : EX_CANTCREAT_, 1,
@@ -647,11 +715,16 @@ int sendmail_main(int argc, char **argv)
 	m.t.fd = -1;
 	signal(SIGPIPE, SIG_IGN);   /* errors are reported, never a signal */
 	parse_args(argc, argv, &a);
-	if (a.list)
+	if (a.list) {
+		privilege_drop();
 		return mailq_main(argc, argv);
+	}
 	load_conf(argc, argv);
-	if (a.flush)
-		return flush_queue();
+	if (a.flush) {
+		flush_queue();
+		privilege_drop();
+		return 0;
+	}
 	origin = cf.origin ? cf.origin : cf.helo;
 	if (!origin)
 		origin = conf_hostname(hostbuf, sizeof hostbuf);
@@ -675,5 +748,6 @@ int sendmail_main(int argc, char **argv)
 		err_warn(1, "queued, but unable to signal smtppd at %s (it "
 			 "sorts the mail when it next starts)", cf.pd);
 	queue_close(&m.q);
+	privilege_drop();
 	return 0;
 }

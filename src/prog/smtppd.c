@@ -447,6 +447,12 @@ int smtppd_main(int argc, char **argv)
 		err_fatal(EX_CANTCREAT_, 1, "unable to enter the queue %s", cf.queue);
 	if (queue_open(&q, ".") < 0)
 		err_fatal(EX_CANTCREAT_, 1, "unable to open the queue %s", cf.queue);
+	if (queue_share_maildrop(&q, ".", daemon_drop_group()) < 0)
+		err_warn(1, "unable to give the queue %s its modes for the drop "
+			 "group", cf.queue);
+	else if (daemon_drop_gid >= 0)
+		log_line("sendmail of any user: the drop group %ld writes into "
+			 "%s/maildrop", daemon_drop_gid, cf.queue);
 	lock = daemon_lock("smtppd.lock");
 	if (lock < 0)
 		err_fatal(EX_TEMPFAIL_, errno != EWOULDBLOCK, "%s",
@@ -461,6 +467,7 @@ int smtppd_main(int argc, char **argv)
 		log_line("started on %s, waiting on %s", cf.queue, fifo);
 	}
 	queue_sweep(&q);
+	queue_sweep_maildrop(&q);
 	for (;;) {
 		struct pass ps = { &q, 0, 0, 0, 0 };
 		failed = 0;

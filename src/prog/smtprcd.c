@@ -442,6 +442,7 @@ int smtprcd_main(int argc, char **argv)
 			  "queue" : "unable to lock smtprcd.lock");
 	daemon_signals();
 	if (!cf.once) {
+		daemon_drop_group();    /* sendmail -q of any user signals */
 		fifofd = daemon_fifo(cf.waitfor, cf.semdir, fifo, sizeof fifo);
 		if (fifofd < 0)
 			err_fatal(EX_OSERR_, 1, "unable to open semaphore %s",

@@ -25,6 +25,7 @@ int queue_open(struct queue *q, const char *path)
 		q->fd[i] = -1;
 	q->dirty = 0;
 	q->seq = 0;
+	q->maildrop_only = 0;
 	top = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0)
 		return E_SYS;
@@ -46,12 +47,45 @@ fail:
 	return E_SYS;
 }
 
+int queue_open_maildrop(struct queue *q, const char *path, int create)
+{
+	int top, i;
+
+	for (i = 0; i < QUEUE_DIRS; i++)
+		q->fd[i] = -1;
+	q->dirty = 0;
+	q->seq = 0;
+	/* O_PATH: the drop group may traverse the queue, not read it. */
+	top = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (top < 0)
+		return E_SYS;
+	if (create && mkdirat(top, "maildrop", 0700) < 0 && errno != EEXIST)
+		goto fail;
+	q->fd[QUEUE_MAILDROP] = openat(top, "maildrop",
+				       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (q->fd[QUEUE_MAILDROP] < 0)
+		goto fail;
+	q->fd[QUEUE_TMP] = dup(q->fd[QUEUE_MAILDROP]);
+	if (q->fd[QUEUE_TMP] < 0)
+		goto fail;
+	q->maildrop_only = 1;
+	close(top);
+	return 0;
+fail:
+	i = errno;
+	close(top);
+	queue_close(q);
+	errno = i;
+	return E_SYS;
+}
+
 int queue_open_readonly(struct queue *q, const char *path)
 {
 	int top = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), i;
 
 	q->dirty = 0;
 	q->seq = 0;
+	q->maildrop_only = 0;
 	if (top < 0) {
 		for (i = 0; i < QUEUE_DIRS; i++)
 			q->fd[i] = -1;
@@ -112,9 +146,11 @@ int queue_tmp_open(struct queue *q, struct queue_tmp *t)
 	int tries;
 
 	for (tries = 0; tries < 100; tries++) {
-		snprintf(t->name, sizeof t->name, "%lu-%lu-%lu.tmp",
-			 (unsigned long)time(0), (unsigned long)getpid(),
-			 q->seq++);
+		/* In maildrop/ itself (queue_open_maildrop) the name starts
+		 * with a dot, which every scan of entries passes over. */
+		snprintf(t->name, sizeof t->name, "%s%lu-%lu-%lu.tmp",
+			 q->maildrop_only ? "." : "", (unsigned long)time(0),
+			 (unsigned long)getpid(), q->seq++);
 		t->fd = openat(q->fd[QUEUE_TMP], t->name,
 			       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (t->fd >= 0)
@@ -355,29 +391,46 @@ static int sweep_one(const char *name, void *arg)
 	return 0;
 }
 
-/* A temporary file is named TIME-PID-SEQ.tmp; it is stale once its
- * writer is gone (killed mid-write), and then nobody will rename it. */
-static int sweep_tmp(const char *name, void *arg)
+/* A temporary file is named TIME-PID-SEQ.tmp (in maildrop/, with a dot
+ * first); it is stale once its writer is gone (killed mid-write), and
+ * then nobody will rename it. */
+static int sweep_in(int dirfd, const char *name)
 {
-	struct queue *q = arg;
 	const char *p = strchr(name, '-');
+	size_t n = strlen(name);
 	unsigned long pid = 0;
 
-	if (!p)
+	if (!p || n < 4 || strcmp(name + n - 4, ".tmp"))
 		return 0;
 	for (p++; *p >= '0' && *p <= '9'; p++)
 		pid = pid * 10 + (unsigned long)(*p - '0');
 	if (*p != '-' || pid == 0 || pid > 0x7fffffffUL)
 		return 0;
 	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-		unlinkat(q->fd[QUEUE_TMP], name, 0);
+		unlinkat(dirfd, name, 0);
 	return 0;
+}
+
+static int sweep_tmp(const char *name, void *arg)
+{
+	return sweep_in(((struct queue *)arg)->fd[QUEUE_TMP], name);
+}
+
+static int sweep_maildrop(const char *name, void *arg)
+{
+	return name[0] == '.' ? sweep_in(((struct queue *)arg)->fd[QUEUE_MAILDROP],
+					  name) : 0;
 }
 
 void queue_sweep(struct queue *q)
 {
 	dirscan(q->fd[QUEUE_DONE], sweep_one, q);
 	dirscan(q->fd[QUEUE_TMP], sweep_tmp, q);
+}
+
+void queue_sweep_maildrop(struct queue *q)
+{
+	dirscan(q->fd[QUEUE_MAILDROP], sweep_maildrop, q);
 }
 
 int queue_open_message(struct queue *q, const char *name)
@@ -409,4 +462,16 @@ int queue_message_note(int msgfd)
 	if (fstat(msgfd, &st) < 0)
 		return -1;
 	return fchmod(msgfd, (st.st_mode & 07777) | S_IXUSR);
+}
+
+int queue_share_maildrop(struct queue *q, const char *path, long gid)
+{
+	if (gid < 0)
+		return chmod(path, 0700) < 0 || fchmod(q->fd[QUEUE_MAILDROP], 0700) < 0
+		       ? E_SYS : 0;
+	if (chown(path, (uid_t)-1, (gid_t)gid) < 0 || chmod(path, 0710) < 0 ||
+	    fchown(q->fd[QUEUE_MAILDROP], (uid_t)-1, (gid_t)gid) < 0 ||
+	    fchmod(q->fd[QUEUE_MAILDROP], 01770) < 0)
+		return E_SYS;
+	return 0;
 }

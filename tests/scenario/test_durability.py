@@ -53,19 +53,20 @@ def index(calls, call, pattern, start=0):
 
 
 def renames_into(calls, sub):
-    """[(index, tmp name, target name)] of every rename from tmp/ into
-    the queue's directory sub (relative or absolute target)."""
+    """[(index, temporary path, target name)] of every rename from tmp/ (or,
+    sendmail's, from a dot file in maildrop/) into the queue's directory
+    sub (relative or absolute target)."""
     out = []
     for i, (call, args, res) in enumerate(calls):
         if not call.startswith("rename") or res != "0":
             continue
-        m = re.match(r'\d+<([^>]*)/tmp>, "([^"]+)", (?:\d+<([^>]*)>|AT_FDCWD[^,]*), "([^"]+)"',
-                     args)
-        if not m:
+        m = re.match(r'\d+<([^>]*)/(tmp|maildrop)>, "([^"]+)", '
+                     r'(?:\d+<([^>]*)>|AT_FDCWD[^,]*), "([^"]+)"', args)
+        if not m or (m.group(2) == "maildrop" and not m.group(3).startswith(".")):
             continue
-        target = (m.group(3) or "") + "/" + m.group(4)
+        target = (m.group(4) or "") + "/" + m.group(5)
         if "/%s/" % sub in target:
-            out.append((i, m.group(2), target))
+            out.append((i, "/%s/%s" % (m.group(2), m.group(3)), target))
     return out
 
 
@@ -86,7 +87,7 @@ def durable_rename_into(calls, sub, what):
     r = renames_into(calls, sub)
     assert len(r) == 1, calls
     i, tmpname, _ = r[0]
-    assert fsync_of(calls, "/tmp/" + tmpname, i), \
+    assert fsync_of(calls, tmpname, i), \
         "%s was not fsynced before its rename" % what
     assert fsync_of(calls, "/" + sub, len(calls), i), \
         "%s/ was not fsynced after the rename of %s" % (sub, what)
@@ -121,7 +122,7 @@ def smtppd_syncs_links_and_lists_before_removing_the_entry():
         assert len(lists) == 2, calls
         for i, tmpname, _ in lists:
             assert i < gone, "a list was written after the entry went"
-            assert fsync_of(calls, "/tmp/" + tmpname, i), \
+            assert fsync_of(calls, tmpname, i), \
                 "a list was not fsynced before its rename"
         links = [i for i, c in enumerate(calls) if c[0] == "linkat" and
                  "/mess>" in c[1]]
@@ -179,7 +180,7 @@ def smtprc_makes_the_bounce_durable_before_the_list_finishes():
     bounce = renames_into(calls, "maildrop")
     assert len(bounce) == 1, calls
     i, tmpname, _ = bounce[0]
-    assert fsync_of(calls, "/tmp/" + tmpname, i), \
+    assert fsync_of(calls, tmpname, i), \
         "the bounce was not fsynced before its rename"
     done = index(calls, "renameat", r'%s", \d+<[^>]*/done>' %
                  re.escape(os.path.basename(lst)))

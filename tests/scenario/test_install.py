@@ -34,6 +34,19 @@ def make_install_lays_out_a_root_file_system():
         assert os.access(os.path.join(sbin, "smtprc"), os.X_OK)
         for p in ("sendmail", "smtppd", "smtprcd", "mailq"):
             assert os.readlink(os.path.join(sbin, p)) == "smtprc", p
+        assert os.readlink(os.path.join(dest, "usr/lib/sendmail")) == \
+            "/opt/mail/sbin/sendmail"
+        assert os.readlink(os.path.join(dest, "opt/mail/bin/mailq")) == \
+            "/opt/mail/sbin/mailq"
+        # No group smtprc in the target's /etc/group: root only, said so.
+        assert not os.stat(os.path.join(sbin, "smtprc")).st_mode & 0o2000
+        os.makedirs(os.path.join(dest, "etc"), exist_ok=True)
+        with open(os.path.join(dest, "etc/group"), "w") as f:
+            f.write("root:x:0:\nsmtprc:x:4242:\n")
+        make_install(dest, "/opt/mail")
+        st = os.stat(os.path.join(sbin, "smtprc"))
+        assert st.st_mode & 0o7777 == 0o2755 and st.st_gid == 4242, oct(st.st_mode)
+        os.unlink(os.path.join(dest, "etc/group"))
         for m in ("man8/smtprc.8", "man8/smtprcd.8", "man8/smtppd.8",
                   "man8/sendmail.8", "man8/mailq.8", "man5/smtprc.conf.5"):
             assert os.path.isfile(os.path.join(dest, "opt/mail/share/man", m)), m
