@@ -61,10 +61,15 @@ const char *conf_path(int argc, char *const *argv, int *given);
 
 
 /* Feeds every line of buf[0..len) whose key is one of defs' long names to
- * apply(ctx, hit), as if given as --key=value. Boolean keys take yes, no,
- * on, off, 1, 0, + or -. Returns 0, or -1 after reporting "PATH:LINE: why"
- * on standard error (an unknown key, a bad boolean, or apply's refusal:
- * apply returns 0 or a static reason). */
+ * apply(ctx, hit), as if given as --key=value, and every other line to
+ * the table of the program that has its key (opt.h), so that any program
+ * finds any mistake in the file. Boolean keys take yes, no, on, off, 1,
+ * 0, + or -. Returns 0, or -1 after reporting "configuration error:
+ * PATH:LINE: key: why" (err.h: standard error, or syslog) for an unknown
+ * key, a bad boolean, or an apply's refusal (apply returns 0 or a static
+ * reason). With conf_foreign_lenient (sendmail) a mistake outside the
+ * caller's own keys is reported as a warning and the rest is read. */
+extern int conf_foreign_lenient;
 int conf_apply(const char *path, char *buf, size_t len,
 	       const struct opt_def *defs, int ndefs,
 	       const char *(*apply)(void *ctx, const struct opt_hit *h),

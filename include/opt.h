@@ -26,10 +26,16 @@ struct opt_def {
 };
 #define OPT_CMDLINE 1
 
-/* A program's whole table. */
+struct opt_hit;
+
+/* A program's whole table, and how it takes a value: apply(ctx, hit)
+ * returns 0 or a static reason. Every program checks the whole
+ * configuration file through every program's table (conf.h). */
 struct opt_table {
 	const struct opt_def *defs;
 	int n;
+	const char *(*apply)(void *ctx, const struct opt_hit *h);
+	void *ctx;
 };
 
 struct opt_hit {

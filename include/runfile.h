@@ -18,6 +18,7 @@
 struct runfile {
 	const char *program;
 	const char *argv[RUNFILE_ARGS_MAX]; /* without the domain and lists */
+	unsigned arg_line[RUNFILE_ARGS_MAX]; /* the line of each argument */
 	size_t argc;
 	const char *chdir;                  /* or NULL */
 	int executable;                     /* the file itself is run */

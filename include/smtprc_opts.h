@@ -42,10 +42,33 @@ struct smtprc_conf {
  * Returns the index of the domain
  * argument; -1 on a usage error (already reported on standard error with
  * the usage text: exit 64, touch nothing); -2 when /? or --version was
- * answered on standard output (exit 0). */
+ * answered on standard output (exit 0); -3 for --check (c holds the
+ * configuration without a domain: smtprc_check). */
 int smtprc_options(struct smtprc_conf *c, int argc, char **argv);
+
+/* The parts of c that follow from the rest (helo name, DNS). */
+void smtprc_finish(struct smtprc_conf *c);
+
+/* Sets c->relay.auth_user and auth_pass from the auth file's line for
+ * c->target (or "*"). Returns 0 (also when no line matches) or why the
+ * file is refused. */
+const char *smtprc_auth_load(struct smtprc_conf *c);
+
+/* Sets c->relay.tls for domain, routed to c->target (or NULL), carrying
+ * the credentials c->relay has: smtprc_options's order. */
+void smtprc_run_policy(struct smtprc_conf *c, const char *domain);
+
+/* smtprc --check (man/smtprc.8): prints the effective configuration and
+ * warns about what no delivery would use or use safely. Returns the exit
+ * status: 0, or 64 when the auth file or the trust store is unusable. */
+int smtprc_check(struct smtprc_conf *c);
 
 /* Reports a usage error about arg (may be NULL) with the usage text. */
 void smtprc_usage_error(const char *arg, const char *why);
+
+/* Checks argv[1..argc) as options smtprc takes for a run (smtprcd's run
+ * file arguments, before it starts anything). Returns 0, or why the one
+ * at *bad is refused. */
+const char *smtprc_check_args(int argc, char **argv, int *bad);
 
 #endif

@@ -88,6 +88,67 @@ static int key_like(const char *k)
 	return n && n <= 32 && !k[n];
 }
 
+int conf_foreign_lenient;
+
+/* Applies line l through the table (defs, apply, ctx) that has its key.
+ * Returns 0 when taken, 1 when the table has no such key, or -1 with
+ * *why. */
+static int take(const struct conf_line *l, const struct opt_def *defs,
+		int ndefs, const char *(*apply)(void *, const struct opt_hit *),
+		void *ctx, const char **why)
+{
+	struct opt_hit h;
+	int k;
+
+	for (k = 0; k < ndefs; k++)
+		if (defs[k].lng && !defs[k].cmdline && !strcmp(defs[k].lng, l->key))
+			break;
+	if (k == ndefs)
+		return 1;
+	h.id = defs[k].id;
+	h.on = 0;
+	h.val = l->val;
+	if (defs[k].type == OPT_BOOL && !boolean(l->val, &h.on)) {
+		*why = "a switch is yes or no";
+		return -1;
+	}
+	*why = apply(ctx, &h);
+	return *why ? -1 : 0;
+}
+
+/* Another program's key: checked by that program's own table, so that a
+ * mistake shows in whichever program reads the file first. */
+static int take_foreign(const struct conf_line *l, const char **why)
+{
+	size_t t;
+
+	for (t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+		int rc = take(l, tables[t]->defs, tables[t]->n, tables[t]->apply,
+			      tables[t]->ctx, why);
+		if (rc <= 0)
+			return rc;
+	}
+	*why = "unknown key";
+	return -1;
+}
+
+static void report(const char *path, const struct conf_line *l, int rc,
+		   const char *why, int fatal)
+{
+	char key[40];
+
+	/* The key is named only when it looks like one: a file that is no
+	 * configuration at all (a caller's -C /etc/shadow) is never echoed. */
+	char line[600];
+
+	snprintf(key, sizeof key, "%s: ", rc > 0 && key_like(l->key) ? l->key : "");
+	snprintf(line, sizeof line, "configuration %s: %s:%u: %s%s%s",
+		 fatal ? "error" : "warning", path, l->line, key[2] ? key : "",
+		 why, fatal ? "" : " (not sendmail's: mail is still accepted; "
+		 "the daemons refuse to start)");
+	err_line(fatal ? 3 : 4, line);
+}
+
 int conf_apply(const char *path, char *buf, size_t len,
 	       const struct opt_def *defs, int ndefs,
 	       const char *(*apply)(void *ctx, const struct opt_hit *h),
@@ -96,43 +157,28 @@ int conf_apply(const char *path, char *buf, size_t len,
 	struct conf_line l;
 	size_t pos = 0;
 	const char *why;
-	int rc, k;
+	int rc, t;
 
 	l.line = 0;
 	while ((rc = conf_next(buf, len, &pos, &l, &why)) > 0) {
-		struct opt_hit h;
 		if (!*l.val) {
-			why = "a key without a value";
-			goto bad;
+			report(path, &l, rc, "a key without a value", 1);
+			return -1;
 		}
-		if (!conf_key_known(l.key)) {
-			why = "unknown key";
-			goto bad;
+		t = take(&l, defs, ndefs, apply, ctx, &why);
+		if (t < 0) {
+			report(path, &l, rc, why, 1);
+			return -1;
 		}
-		for (k = 0; k < ndefs; k++)
-			if (defs[k].lng && !strcmp(defs[k].lng, l.key))
-				break;
-		if (k == ndefs)
-			continue;    /* another program's key */
-		h.id = defs[k].id;
-		h.on = 0;
-		h.val = l.val;
-		if (defs[k].type == OPT_BOOL && !boolean(l.val, &h.on)) {
-			why = "a switch is yes or no";
-			goto bad;
+		if (t > 0 && take_foreign(&l, &why) < 0) {
+			report(path, &l, rc, why, !conf_foreign_lenient);
+			if (!conf_foreign_lenient)
+				return -1;
 		}
-		why = apply(ctx, &h);
-		if (why)
-			goto bad;
 	}
 	if (rc == 0)
 		return 0;
-bad:
-	/* The key is named only when it looks like one: a file that is no
-	 * configuration at all (a caller's -C /etc/shadow) is never echoed. */
-	fprintf(stderr, "%s: configuration error: %s:%u: %s%s%s\n", err_prog,
-		path, l.line, rc > 0 && key_like(l.key) ? l.key : "",
-		rc > 0 && key_like(l.key) ? ": " : "", why);
+	report(path, &l, rc, why, 1);
 	return -1;
 }
 
@@ -152,8 +198,11 @@ int conf_load(int argc, char *const *argv, char *buf, size_t size,
 	if (len == READFILE_MISSING && !named)
 		return 0;
 	if (len < 0) {
-		fprintf(stderr, "%s: configuration error: %s: %s\n", err_prog, p,
-			len == READFILE_TOO_BIG ? "larger than CONF_SIZE" : strerror(errno));
+		char line[600];
+		snprintf(line, sizeof line, "configuration error: %s: %s", p,
+			 len == READFILE_TOO_BIG ? "larger than CONF_SIZE"
+						 : strerror(errno));
+		err_line(3, line);
 		return -1;
 	}
 	return conf_apply(p, buf, (size_t)len, defs, ndefs, apply, ctx);

@@ -28,7 +28,8 @@ static const struct opt_def mailq_opts[] = {
 	{ M_CONFIG, OPT_STR, 0, "config", OPT_CMDLINE },
 };
 #define NOPTS ((int)(sizeof mailq_opts / sizeof mailq_opts[0]))
-const struct opt_table mailq_opt_table = { mailq_opts, NOPTS };
+static const char *apply(void *ctx, const struct opt_hit *h);
+const struct opt_table mailq_opt_table = { mailq_opts, NOPTS, apply, 0 };
 
 static const char *queue_path = CONF_QUEUE_DEFAULT;
 

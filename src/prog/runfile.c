@@ -36,6 +36,7 @@ int runfile_parse(struct runfile *r, char *buf, size_t len, const char *path)
 				r->err = "more argument lines than RUNFILE_ARGS_MAX";
 				return -1;
 			}
+			r->arg_line[r->argc] = r->err_line;
 			r->argv[r->argc++] = v;   /* may be empty */
 		} else if (!strcmp(k, "chdir")) {
 			if (!*v) {

@@ -45,7 +45,8 @@ static const struct opt_def sendmail_keys[] = {
 	{ S_CONFIG, OPT_STR, 0, "config", OPT_CMDLINE },
 };
 #define NKEYS ((int)(sizeof sendmail_keys / sizeof sendmail_keys[0]))
-const struct opt_table sendmail_opt_table = { sendmail_keys, NKEYS };
+static const char *apply(void *ctx, const struct opt_hit *h);
+const struct opt_table sendmail_opt_table = { sendmail_keys, NKEYS, apply, 0 };
 
 static struct {
 	const char *queue, *semdir, *pd, *rd, *origin, *helo;
@@ -86,6 +87,8 @@ static void load_conf(int argc, char **argv)
 	cf.pd = CONF_PD_DEFAULT;
 	cf.rd = CONF_RD_DEFAULT;
 	cf.maxsize = MESSAGE_SIZE_DEFAULT;
+	/* A relay-side mistake must not turn mail away: warned, queued. */
+	conf_foreign_lenient = 1;
 	if (conf_load(argc, argv, conf_buf, sizeof conf_buf, sendmail_keys,
 		      NKEYS, apply, 0, 0, 0) < 0)
 		exit(EX_USAGE_);

@@ -57,7 +57,8 @@ static const struct opt_def smtppd_opts[] = {
 	{ P_SYSLOG, OPT_BOOL, 0, "syslog", 0 },
 };
 #define NOPTS ((int)(sizeof smtppd_opts / sizeof smtppd_opts[0]))
-const struct opt_table smtppd_opt_table = { smtppd_opts, NOPTS };
+static const char *apply(void *ctx, const struct opt_hit *h);
+const struct opt_table smtppd_opt_table = { smtppd_opts, NOPTS, apply, 0 };
 
 static struct {
 	const char *waitfor, *ifremote, *iflocal, *queue, *semdir, *helo;

@@ -720,6 +720,8 @@ int smtprc_main(int argc, char **argv)
 	first = smtprc_options(&r->c, argc, argv);
 	if (first == -2)
 		return 0;
+	if (first == -3)
+		return smtprc_check(&r->c);
 	if (first < 0)
 		return EX_USAGE_;
 	log_set_verbose(r->c.verbose);

@@ -20,7 +20,7 @@ enum {
 	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
 	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA, O_TLS_IMPLICIT,
 	O_TLS_POLICY, O_TLS_POLICY_FILE, O_AUTH_FILE, O_ALLOW_LOCAL,
-	O_DELAY_WARNING
+	O_DELAY_WARNING, O_CHECK
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -65,9 +65,13 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_AUTH_FILE, OPT_STR, 0, "auth-file", 0 },
 	{ O_ALLOW_LOCAL, OPT_BOOL, 0, "allow-local-mx", 0 },
 	{ O_DELAY_WARNING, OPT_STR, 0, "delay-warning", 0 },
+	{ O_CHECK, OPT_BOOL, 0, "check", OPT_CMDLINE },
 };
 #define NOPTS ((int)(sizeof smtprc_opts / sizeof smtprc_opts[0]))
-const struct opt_table smtprc_opt_table = { smtprc_opts, NOPTS };
+static const char *apply(void *ctx, const struct opt_hit *h);
+/* What other programs checking the configuration apply it to. */
+static struct smtprc_conf check_conf;
+const struct opt_table smtprc_opt_table = { smtprc_opts, NOPTS, apply, &check_conf };
 
 static void usage(FILE *f)
 {
@@ -324,7 +328,7 @@ static const char *apply(void *ctx, const struct opt_hit *h)
  * "TARGET USER PASSWORD" (TARGET as the route names it, or *; the
  * password runs to the line end). The file must be readable by its owner
  * only. Returns 0 (credentials set, or none for this target) or why. */
-static const char *auth_load(struct smtprc_conf *c)
+const char *smtprc_auth_load(struct smtprc_conf *c)
 {
 	static char buf[CONF_SIZE];
 	struct conf_line l;
@@ -373,8 +377,7 @@ static const char *auth_load(struct smtprc_conf *c)
 /* The configuration file's storage: its values are the options' strings. */
 static char conf_buf[CONF_SIZE];
 
-/* The run's TLS policy (smtprc_opts.h says in which order). */
-static void run_policy(struct smtprc_conf *c, const char *domain)
+void smtprc_run_policy(struct smtprc_conf *c, const char *domain)
 {
 	const char *p = 0, *why;
 
@@ -400,7 +403,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	};
 	struct opt_hit h;
 	const char *why;
-	int i = 1, rc;
+	int i = 1, rc, check = 0;
 
 	memset(c, 0, sizeof *c);
 	c->srv_self = c->implicit = c->clientip = c->clientport = 1;
@@ -421,6 +424,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	while ((rc = opt_next(smtprc_opts, NOPTS, argc, argv, &i, &h, &why)) > 0) {
 		if (h.id == OPT_HELP) { usage(stdout); return -2; }
 		if (h.id == O_VERSION) { version(); return -2; }
+		if (h.id == O_CHECK) check = h.on;
 	}
 	if (conf_load(argc, argv, conf_buf, sizeof conf_buf, smtprc_opts, NOPTS,
 		      apply, c, 0, 0) < 0)
@@ -438,6 +442,10 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 		smtprc_usage_error(argv[i], why);
 		return -1;
 	}
+	if (check) {
+		smtprc_finish(c);
+		return -3;
+	}
 	if (i + 2 > argc) {
 		smtprc_usage_error(0, i >= argc ? "no domain given"
 				       : "no recipient list given");
@@ -447,11 +455,17 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	if (addr_domain_trim(argv[i], strlen(argv[i])) < strlen(argv[i]))
 		argv[i][strlen(argv[i]) - 1] = 0;
 	c->target = route_find(c->routes, c->nroutes, argv[i]);
-	if (c->target && c->auth_file && (why = auth_load(c)) != 0) {
+	if (c->target && c->auth_file && (why = smtprc_auth_load(c)) != 0) {
 		smtprc_usage_error(c->auth_file, why);
 		return -1;
 	}
-	run_policy(c, argv[i]);
+	smtprc_run_policy(c, argv[i]);
+	smtprc_finish(c);
+	return i;
+}
+
+void smtprc_finish(struct smtprc_conf *c)
+{
 	c->relay.hello = c->hello;
 	c->relay.dns = &c->dns;
 	c->relay.dns_timeout = c->timeout_dns;
@@ -459,5 +473,33 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 		c->relay.helo_name = conf_hostname(c->helo_buf,
 						   sizeof c->helo_buf);
 	}
-	return i;
+}
+
+const char *smtprc_check_args(int argc, char **argv, int *bad)
+{
+	struct opt_hit h;
+	const char *why = 0;
+	int i = 1, rc;
+
+	memset(&check_conf, 0, sizeof check_conf);
+	while ((rc = opt_next(smtprc_opts, NOPTS, argc, argv, &i, &h, &why)) > 0) {
+		if (h.id == OPT_HELP || h.id == O_VERSION || h.id == O_CONFIG ||
+		    h.id == O_CHECK)
+			why = "not an option for a run (it would not deliver)";
+		else
+			why = apply(&check_conf, &h);
+		if (why) {
+			*bad = i - 1;
+			return why;
+		}
+	}
+	if (rc < 0) {
+		*bad = i;
+		return why;
+	}
+	if (i < argc) {
+		*bad = i;
+		return "not an option: smtprcd appends the domain and the lists";
+	}
+	return 0;
 }

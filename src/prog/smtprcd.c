@@ -34,12 +34,13 @@
 #include "rcptlist.h"
 #include "runfile.h"
 #include "schedule.h"
+#include "smtprc_opts.h"
 #include "trigger.h"
 
 enum { D_WAITFOR, D_IFCLEAN, D_TRIGGER, D_TIMEOUT, D_FOREVER, D_CONC,
        D_ONCE, D_QUEUE, D_SEMDIR, D_PD, D_RD, D_RFIRST, D_RMAX, D_STOP,
        D_RUNFILE, D_CONFIG, D_VERBOSE,
-       D_SYSLOG };
+       D_SYSLOG, D_CHECK };
 
 static const struct opt_def smtprcd_opts[] = {
 	{ D_WAITFOR, OPT_STR, "WAITFOR", "waitfor", OPT_CMDLINE },
@@ -57,17 +58,19 @@ static const struct opt_def smtprcd_opts[] = {
 	{ D_RMAX, OPT_STR, 0, "retry-max", 0 },
 	{ D_STOP, OPT_STR, 0, "stop-wait", 0 },
 	{ D_RUNFILE, OPT_STR, 0, "run-file", 0 },
+	{ D_CHECK, OPT_BOOL, 0, "check", OPT_CMDLINE },
 	{ D_CONFIG, OPT_STR, 0, "config", OPT_CMDLINE },
 	{ D_VERBOSE, OPT_BOOL, "V", "verbose", 0 },
 	{ D_SYSLOG, OPT_BOOL, 0, "syslog", 0 },
 };
 #define NOPTS ((int)(sizeof smtprcd_opts / sizeof smtprcd_opts[0]))
-const struct opt_table smtprcd_opt_table = { smtprcd_opts, NOPTS };
+static const char *apply(void *ctx, const struct opt_hit *h);
+const struct opt_table smtprcd_opt_table = { smtprcd_opts, NOPTS, apply, 0 };
 
 static struct {
 	const char *waitfor, *ifclean, *trigger, *queue, *semdir, *runfile;
 	unsigned long timeout, concurrency, retry_first, retry_max, stop_wait;
-	int forever, once, verbose;
+	int forever, once, verbose, check;
 } cf;
 
 static const char *apply(void *ctx, const struct opt_hit *h)
@@ -89,6 +92,7 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 	case D_STOP: n = &cf.stop_wait; max = 3600; break;
 	case D_RUNFILE: cf.runfile = h->val; break;
 	case D_VERBOSE: cf.verbose = h->on; break;
+	case D_CHECK: cf.check = h->on; break;
 	case D_SYSLOG:
 		/* Read by err_line, here and in the relay clients. */
 		if (h->on)
@@ -143,6 +147,24 @@ static char run_buf[RUNFILE_SIZE];
 static struct runfile run;
 static char queue_abs[1024];
 
+/* The relay client's arguments, checked as it will take them before
+ * anything starts: a mistake (the seed's "argument /SELF:" with its
+ * address left out) is named with its line, rather than failing every
+ * run. A run file that runs another program is its own business. */
+static void check_run_arguments(void)
+{
+	const char *base = strrchr(run.program, '/'), *why;
+	int bad;
+
+	base = base ? base + 1 : run.program;
+	if (run.executable || strcmp(base, "smtprc"))
+		return;
+	why = smtprc_check_args((int)run.argc, (char **)run.argv, &bad);
+	if (why)
+		err_fatal(EX_USAGE_, 0, "run file %s:%u: argument %s: %s",
+			  cf.runfile, run.arg_line[bad], run.argv[bad], why);
+}
+
 static void load_runfile(void)
 {
 	long len = readfile_at(AT_FDCWD, cf.runfile, run_buf, sizeof run_buf, 0);
@@ -159,6 +181,7 @@ static void load_runfile(void)
 	if (run.program[0] != '/' && !run.executable)
 		err_fatal(EX_USAGE_, 0, "run file %s: program %s must be an "
 			  "absolute path", cf.runfile, run.program);
+	check_run_arguments();
 }
 
 /* --- domains (schedule.h) --- */
@@ -429,6 +452,8 @@ int smtprcd_main(int argc, char **argv)
 	log_set_verbose(cf.verbose);
 	sched_init(&d.sch, cf.retry_first, cf.retry_max);
 	load_runfile();
+	if (cf.check)
+		return 0;    /* the configuration and the run file are good */
 	if (chdir(cf.queue) < 0 || !getcwd(queue_abs, sizeof queue_abs))
 		err_fatal(EX_CANTCREAT_, 1, "unable to enter the queue %s",
 			  cf.queue);

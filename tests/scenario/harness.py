@@ -17,6 +17,7 @@ PROG = os.environ.get("SMTPRC", "build/host/bin/smtprc")
 RUN = os.environ.get("RUN", "").split()
 CONFIG_LOG = os.environ.get("CONFIG_LOG", "1") == "1"
 CONFIG_IPV6 = os.environ.get("CONFIG_IPV6", "1") == "1"
+CONFIG_TLS = os.environ.get("CONFIG_TLS", "1") == "1"
 
 TESTS = []
 

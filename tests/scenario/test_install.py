@@ -145,6 +145,9 @@ def busybox_init_script_starts_and_stops_the_daemons():
             time.sleep(0.1)
         st = init("status")
         assert st.returncode == 0 and b"smtprcd: running" in st.stdout, st.stdout
+        again = init("start")
+        assert again.returncode == 0 and b"already running" in again.stdout, again.stdout
+        assert init("reload").returncode == 0
         while not os.path.exists(os.path.join(dest, "run/IU/SMTP/RD")):
             assert time.time() < end + 10
             time.sleep(0.05)
@@ -168,3 +171,102 @@ def busybox_init_script_starts_and_stops_the_daemons():
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         srv.stop()
         shutil.rmtree(dest, ignore_errors=True)
+
+
+@test
+def init_script_refuses_a_bad_configuration_and_names_the_line():
+    """An unknown key, a bad value of another program's key, a run file
+    argument smtprc refuses: "S50smtprc start" fails, prints FILE:LINE and
+    starts nothing; sendmail still queues mail with a warning when only a
+    relay-side setting is wrong."""
+    if RUN:
+        raise Skip("the init script runs the target binary directly")
+    if not shutil.which("start-stop-daemon"):
+        raise Skip("no start-stop-daemon")
+    dest = tmpdir()
+    try:
+        make_install(dest, "/usr")
+        sbin = os.path.join(dest, "usr/sbin")
+        q = os.path.join(dest, "var/spool/smtprc")
+        conf = os.path.join(dest, "etc/smtprc.conf")
+        runf = os.path.join(dest, "etc/smtprc.run")
+        good_run = open(runf).read().replace("/usr/sbin", sbin)
+        os.makedirs(os.path.join(dest, "pids"))
+        env = dict(os.environ, SBIN=sbin, SMTPRC_CONF=conf, SMTPRC_RUN=runf,
+                   PIDDIR=os.path.join(dest, "pids"))
+        base = "queue %s\nsemaphore-dir %s/run\n" % (q, dest)
+        cases = [
+            (base + "bogus-key 1\n", good_run, "smtprc.conf:3: bogus-key: unknown key"),
+            (base + "tls maybe\n", good_run, "smtprc.conf:3: tls: a TLS policy"),
+            (base + "route * [IPv6:::1\n", good_run, "smtprc.conf:3: route"),
+            (base, good_run + "argument /SELF:\n", "smtprc.run:6: argument /SELF:"),
+        ]
+        for conf_text, run_text, want in cases:
+            with open(conf, "w") as f:
+                f.write(conf_text)
+            with open(runf, "w") as f:
+                f.write(run_text)
+            p = subprocess.run([os.path.join(dest, "etc/init.d/S50smtprc"),
+                                "start"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=60)
+            out = p.stdout.decode()
+            assert p.returncode != 0 and want in out and "not started" in out, \
+                (want, p.returncode, out)
+            assert os.listdir(os.path.join(dest, "pids")) == [], out
+        # sendmail queues despite a relay-side mistake, and says so.
+        with open(conf, "w") as f:
+            f.write(base + "tls maybe\n")
+        os.makedirs(q, exist_ok=True)
+        p = subprocess.run([os.path.join(sbin, "sendmail"), "a@b.example"],
+                           input=b"Subject: s\n\nx\n", env=env,
+                           stderr=subprocess.PIPE, timeout=60)
+        assert p.returncode == 0 and b"configuration warning" in p.stderr, p.stderr
+        assert len(os.listdir(os.path.join(q, "maildrop"))) == 1
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
+
+
+@test
+def smtprc_check_prints_the_configuration_and_warns():
+    """smtprc --check: the effective settings, each route with its policy
+    and credentials, and warnings for credentials no route uses, a route
+    whose password would go to an unchecked server, and a domain policy its
+    route's target policy always beats."""
+    from harness import CONFIG_TLS, PROG, RUN as RUNP
+    if not CONFIG_TLS:
+        raise Skip("TLS policies need CONFIG_TLS=1")
+    d = tmpdir()
+    auth = os.path.join(d, "auth")
+    with open(auth, "w") as f:
+        f.write("smtp.isp.example:587 bob s3cret\nold.isp.example bob x\n")
+    os.chmod(auth, 0o600)
+    conf = os.path.join(d, "c.conf")
+    with open(conf, "w") as f:
+        f.write("queue %s\nroute * smtp.isp.example:587\nroute example.org "
+                "[192.0.2.1]:25\nauth-file %s\ntls-policy example.net verify\n"
+                "tls-policy smtp.isp.example encrypt\n" % (d, auth))
+    p = subprocess.run(RUNP + [PROG, "--config=" + conf, "--check"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    out = p.stdout.decode()
+    assert p.returncode == 0, (p.returncode, out, p.stderr)
+    assert "route * smtp.isp.example:587: tls encrypt, AUTH as bob\n" in out, out
+    assert "route example.org [192.0.2.1]:25: tls" in out, out
+    warnings = [l for l in out.splitlines() if l.startswith("warning: ")]
+    assert any("route * smtp.isp.example:587: its credentials go to a server "
+               "whose certificate is not checked" in w for w in warnings), warnings
+    assert any("auth-file target old.isp.example: no route leads there" in w
+               for w in warnings), warnings
+    assert any("tls-policy example.net verify: never used" in w
+               for w in warnings), warnings
+    assert "s3cret" not in out
+    # A sound configuration: no warning about routes or credentials.
+    with open(conf, "w") as f:
+        f.write("queue %s\nroute * smtp.isp.example:587\nauth-file %s\n" % (d, auth))
+    with open(auth, "w") as f:
+        f.write("smtp.isp.example:587 bob s3cret\n")
+    p = subprocess.run(RUNP + [PROG, "--config=" + conf, "--check"],
+                       stdout=subprocess.PIPE, timeout=60)
+    out = p.stdout.decode()
+    assert p.returncode == 0 and "tls verify, AUTH as bob" in out, out
+    assert not [l for l in out.splitlines() if l.startswith("warning: ") and
+                "tls-ca-file" not in l], out

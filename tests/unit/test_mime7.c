@@ -83,7 +83,7 @@ static void no_mime_gets_mime(void)
 
 static void soft_breaks(void)
 {
-	char msg[400], want[600];
+	char msg[512], want[600];
 	size_t i;
 	strcpy(msg, "Content-Type: text/plain\n\n");
 	for (i = 0; i < 200; i++)
