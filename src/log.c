@@ -35,6 +35,16 @@ void log_line(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	err_line(6, msg);
+	err_line(LOG_AT_INFO, msg);
+}
+
+void log_at(int severity, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	err_line(severity, msg);
 }
 #endif

@@ -94,18 +94,30 @@ static void load_conf(int argc, char **argv)
 		exit(EX_USAGE_);
 }
 
-static void usage(void)
+static void usage(FILE *f)
 {
-	fputs("usage: sendmail [-t] [-i] [-f sender] [-F name] [-v] "
-	      "[--config=FILE] [recipient...] < message\n"
-	      "       sendmail -bp        list the queue (mailq)\n"
-	      "       sendmail -q         ask smtprcd to try every domain now\n"
-	      "  -t  also take recipients from To, Cc and Bcc (Bcc is removed)\n"
-	      "  -i, -oi  a line of a single dot does not end the message\n"
-	      "  -N never|success,delay,failure  when to report (DSN, RFC 3461)\n"
-	      "  -R full|hdrs  what a failure report returns; -V id  envelope id\n"
-	      "  -o*, -od*, -B, -X, -L, -h, -U, -n, -e*, -m: accepted and "
-	      "ignored\n", stderr);
+	fputs("usage: sendmail [options] [recipient...] < message\n"
+	      "  -t            also take recipients from To, Cc and Bcc (Bcc is "
+	      "removed)\n"
+	      "  -i, -oi       a line of a single dot does not end the message\n"
+	      "  -f sender     the envelope sender (-r too; \"<>\": the null "
+	      "one)\n"
+	      "  -F name       the display name of an added From field\n"
+	      "  -N never|success,delay,failure   when to report (DSN, RFC "
+	      "3461)\n"
+	      "  -R full|hdrs  what a failure report returns\n"
+	      "  -V envid      an envelope identifier echoed in reports\n"
+	      "  -v            say the queue identifier on standard error\n"
+	      "  -bm           deliver (the default)\n"
+	      "  -bp           list the queue (mailq)\n"
+	      "  -bi           newaliases: nothing to rebuild, exit 0\n"
+	      "  -q            ask smtprcd to try every domain now\n"
+	      "  -C file, --config=file   the configuration (ignored for a "
+	      "caller of a set-group-ID sendmail)\n"
+	      "  -o*, -od*, -O option=value, -B, -X, -L, -h, -U, -n, -e*, -m, "
+	      "-G, -I: accepted and ignored\n"
+	      "  --help, -?    this text\n"
+	      "Flags may be clustered (-ti, -tv); -- ends the options.\n", f);
 }
 
 static _Noreturn void usage_error(const char *arg, const char *why)
@@ -113,7 +125,7 @@ static _Noreturn void usage_error(const char *arg, const char *why)
 	char a[256];
 	fprintf(stderr, "%s: usage error: %s%s%s\n", err_prog,
 		arg ? err_printable(a, sizeof a, arg) : "", arg ? ": " : "", why);
-	usage();
+	usage(stderr);
 	exit(EX_USAGE_);
 }
 
@@ -419,19 +431,74 @@ static void dsn_option(const char *o, char which, const char *v)
 /* What the command line asked for. */
 struct args {
 	const char *from, *fullname;
-	int extract, flush, list, verbose;
+	int extract, flush, list, verbose, newaliases;
 	int first;         /* argv index of the first recipient */
 };
 
-/* Parses the options (sendmail(8)); exits on a usage error or --help. */
+/* -bX: the mode. Returns 0 or exits. */
+static void mode(const char *o, const char *m, struct args *a)
+{
+	if (!strcmp(m, "p"))
+		a->list = 1;
+	else if (!strcmp(m, "i")) {
+		/* newaliases: there is no alias database to rebuild. */
+		a->newaliases = 1;
+	} else if (strcmp(m, "m"))
+		usage_error(o, "the modes are -bm (the default), -bp and -bi");
+}
+
+/* One flag c of a cluster, with v the rest of the cluster after it.
+ * Returns 1 when the flag took the rest (or the next argument, through
+ * *i), else 0. */
+static int flag(char c, const char *o, const char *v, int argc, char **argv,
+		int *i, struct args *a)
+{
+	switch (c) {
+	case 't': a->extract = 1; return 0;
+	case 'i': in.dot.on = 0; return 0;
+	case 'v': a->verbose = 1; return 0;
+	case 'U': case 'n': case 'm': case 'G': case 'I': return 0;
+	case 'e': return 1;                      /* -em, -ep...: ignored */
+	case 'o':                                /* -oi, -oem, -odb, -oQ... */
+		if (!*v)
+			usage_error(o, "-o needs an option letter");
+		if (!strcmp(v, "i"))
+			in.dot.on = 0;
+		return 1;
+	case 'b':
+		mode(o, v, a);
+		return 1;
+	case 'q': a->flush = 1; return 1;         /* -q30m, -qf: one flush */
+	case 'f': case 'r': case 'F': case 'B': case 'N': case 'R':
+	case 'V': case 'X': case 'L': case 'h': case 'C': case 'O':
+		if (!*v)
+			v = *i + 1 < argc ? argv[++*i] : 0;
+		if (!v)
+			usage_error(o, "needs a value");
+		if (c == 'f' || c == 'r')
+			a->from = v;
+		else if (c == 'F')
+			a->fullname = v;
+		else if (c == 'N' || c == 'R' || c == 'V')
+			dsn_option(o, c, v);
+		else if (c == 'C')
+			setenv("SMTPRC_CONF", v, 1);
+		return 1;                        /* -B, -X, -L, -h, -O: ignored */
+	default:
+		usage_error(o, "unknown option");
+	}
+}
+
+/* Parses the options (sendmail(8)), clustered as getopt takes them
+ * ("-ti", "-oi", "-fme@x.example"); exits on a usage error or --help. */
 static void parse_args(int argc, char **argv, struct args *a)
 {
-	int i;
+	int i, k;
 
 	memset(a, 0, sizeof *a);
 	dotend_init(&in.dot, 1);
 	for (i = 1; i < argc; i++) {
-		const char *o = argv[i], *v;
+		const char *o = argv[i];
 		if (o[0] != '-' || !o[1])
 			break;
 		if (!strcmp(o, "--")) {
@@ -444,46 +511,14 @@ static void parse_args(int argc, char **argv, struct args *a)
 			continue;   /* conf_path reads it */
 		}
 		if (!strcmp(o, "--help") || !strcmp(o, "-?")) {
-			usage();
+			usage(stdout);
 			exit(0);
 		}
-		switch (o[1]) {
-		case 't': if (o[2]) goto unknown; a->extract = 1; break;
-		case 'i': if (o[2]) goto unknown; in.dot.on = 0; break;
-		case 'v': a->verbose = 1; break;
-		case 'o':   /* -oi, -oem, -odb, -oQ...: only -oi matters */
-			if (!strcmp(o, "-oi"))
-				in.dot.on = 0;
-			else if (!o[2])
-				goto unknown;
-			break;
-		case 'U': case 'n': case 'e': case 'm': case 'G': break;
-		case 'b':
-			if (!strcmp(o, "-bp"))
-				a->list = 1;
-			else if (strcmp(o, "-bm"))
-				usage_error(o, "only -bm (the default) and -bp "
-					    "are supported");
-			break;
-		case 'q': a->flush = 1; break;
-		case 'f': case 'r': case 'F': case 'B': case 'N': case 'R':
-		case 'V': case 'X': case 'L': case 'h': case 'C':
-			v = o[2] ? o + 2 : (i + 1 < argc ? argv[++i] : 0);
-			if (!v)
-				usage_error(o, "needs a value");
-			if (o[1] == 'f' || o[1] == 'r')
-				a->from = v;
-			else if (o[1] == 'F')
-				a->fullname = v;
-			else if (o[1] == 'N' || o[1] == 'R' || o[1] == 'V')
-				dsn_option(o, o[1], v);
-			else if (o[1] == 'C')
-				setenv("SMTPRC_CONF", v, 1);
-			break;
-		default:
-		unknown:
+		if (o[1] == '-')
 			usage_error(o, "unknown option");
-		}
+		for (k = 1; o[k]; k++)
+			if (flag(o[k], o, o + k + 1, argc, argv, &i, a))
+				break;
 	}
 	a->first = i;
 }
@@ -721,6 +756,12 @@ int sendmail_main(int argc, char **argv)
 	if (a.list) {
 		privilege_drop();
 		return mailq_main(argc, argv);
+	}
+	if (a.newaliases) {
+		privilege_drop();
+		puts("sendmail -bi: smtprc keeps no alias database: nothing to "
+		     "rebuild");
+		return 0;
 	}
 	load_conf(argc, argv);
 	if (a.flush) {

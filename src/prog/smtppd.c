@@ -184,7 +184,7 @@ static size_t classify_all(const char *name)
 	for (i = 0; i < e.env.nrcpt; i++) {
 		if (e.so.of[i] >= 0)
 			continue;
-		log_line("bounced <%.*s> %s: %s %s", (int)e.env.rcpt[i].len,
+		log_at(LOG_AT_ERR, "bounced <%.*s> %s: %s %s", (int)e.env.rcpt[i].len,
 			 e.env.rcpt[i].addr, name, e.so.bad[i].status,
 			 e.so.bad[i].diag);
 		if (!dsn_notify_wants(e.env.dsn[i].notify, DSN_NOTIFY_FAILURE)) {

@@ -110,7 +110,9 @@ static int job_load(const char *path, const char *domain, int any_domain,
 
 static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 {
-	log_line("%s <%.*s> %.*s %s%s%s%s%s%s: %s%s%s%s", outcome_name(o->kind),
+	log_at(o->kind == OUTCOME_DELIVERED ? LOG_AT_INFO : o->kind ==
+	       OUTCOME_DEFERRED ? LOG_AT_WARNING : LOG_AT_ERR,
+	       "%s <%.*s> %.*s %s%s%s%s%s%s: %s%s%s%s", outcome_name(o->kind),
 		 (int)r->len, r->addr, (int)job.list.id_len, job.list.id,
 		 relay.peer[0] ? "via " : "", relay.peer,
 		 relay.peer[0] ? "" : "no server",

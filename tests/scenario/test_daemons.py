@@ -615,3 +615,42 @@ def full_disk_while_smtprc_writes_a_bounce():
     finally:
         srv.stop()
         subprocess.run(["umount", q])
+
+
+@test
+def sendmail_command_line_as_callers_write_it():
+    """Clustered flags (-ti, -it, -tv, -fADDR), -O option=value and -oem
+    ignored, -- before a recipient that looks like an option, -bi accepted
+    (exit 0), and --help on standard output naming every flag the manual
+    page names."""
+    import re
+    m = Mts()
+    try:
+        for args in (["-ti"], ["-it"], ["-tvi", "-O", "DeliveryMode=b", "-oem"],
+                     ["-t", "-i", "-fcron@nas.example"]):
+            rc, err = m.sendmail(b"To: a@x.example\nSubject: s\n\n.\nafter\n", *args)
+            assert rc == 0, (args, err)
+        rc, err = m.sendmail(b"Subject: s\n\nx\n", "--", "-odd@x.example")
+        assert rc == 0, err
+        entries = [open(os.path.join(m.queue, "maildrop", n), "rb").read()
+                   for n in m.files("maildrop")]
+        assert len(entries) == 5, m.files("maildrop")
+        assert sum(b"\n.\nafter\n" in e for e in entries) == 4, entries
+        assert sum(b"rcpt <-odd@x.example>" in e for e in entries) == 1
+        assert sum(b"sender <cron@nas.example>" in e for e in entries) == 1
+        p = subprocess.run(m.cmd("sendmail", "-bi"), env=m.env,
+                           stdout=subprocess.PIPE, timeout=60)
+        assert p.returncode == 0, p
+        p = subprocess.run(m.cmd("sendmail", "--help"), env=m.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=60)
+        out = p.stdout.decode()
+        assert p.returncode == 0 and not p.stderr, p
+        man = open(os.path.join(os.path.dirname(__file__), "..", "..", "man",
+                                "sendmail.8")).read()
+        for f in sorted(set(re.findall(r"^\.BI? \\-([a-zA-Z])", man, re.M))):
+            assert "-" + f in out, (f, out)
+        rc, err = m.sendmail(b"x\n", "-tz", "a@x.example")
+        assert rc == 64 and "-tz: unknown option" in err, (rc, err)
+    finally:
+        m.stop()
