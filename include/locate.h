@@ -65,6 +65,10 @@ struct locate_req {
 	const struct ip46 *own;
 	size_t nown;
 	int allow_local;
+	/* The text of /etc/hosts (or NULL): a host named there gets its
+	 * addresses from it, and DNS is not asked for them (hosts.h). */
+	const char *hosts;
+	size_t hosts_len;
 	const struct dnsq_conf *dns; /* resolvers, opened on first need */
 	long long dns_deadline;      /* loop.h ms: when DNS gives up */
 	locate_rand_fn *rand;

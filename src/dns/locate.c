@@ -5,6 +5,7 @@
 #include <string.h>
 #include "dnsq.h"
 #include "err.h"
+#include "hosts.h"
 #include "locate.h"
 #include "log.h"
 
@@ -13,6 +14,7 @@ static struct {
 	struct dnsq_answer srv, mx;
 	struct dnsq_answer a4[RELAY_HOSTS_MAX], a6[RELAY_HOSTS_MAX];
 	struct locate_host hosts[RELAY_HOSTS_MAX];
+	unsigned char filed[RELAY_HOSTS_MAX];  /* addresses from /etc/hosts */
 	char qname[SMTP_DOMAIN_SIZE + 16];
 } L;
 
@@ -89,12 +91,30 @@ static int resolve_hosts(const struct locate_req *q, struct locate_result *r,
 	size_t i;
 	int temp = 0;
 
+	size_t need = 0;
+	int six = q->ip6 && CONFIG_IPV6;
+
+	/* /etc/hosts first, as libc's "files dns". */
 	for (i = 0; i < nh; i++) {
-		dnsq_submit(DNSQ_A, L.hosts[i].name, &L.a4[i]);
-		if (q->ip6 && CONFIG_IPV6)
-			dnsq_submit(DNSQ_AAAA, L.hosts[i].name, &L.a6[i]);
+		L.filed[i] = q->hosts && hosts_find(q->hosts, q->hosts_len,
+						    L.hosts[i].name, &L.a4[i],
+						    six ? &L.a6[i] : 0);
+		need += !L.filed[i];
 	}
-	dnsq_wait(q->dns_deadline);
+	if (need && dns_ready(q) < 0) {
+		for (i = 0; i < nh; i++)
+			if (!L.filed[i])
+				L.a4[i].status = L.a6[i].status = DNSQ_TEMPFAIL;
+	} else if (need) {
+		for (i = 0; i < nh; i++) {
+			if (L.filed[i])
+				continue;
+			dnsq_submit(DNSQ_A, L.hosts[i].name, &L.a4[i]);
+			if (six)
+				dnsq_submit(DNSQ_AAAA, L.hosts[i].name, &L.a6[i]);
+		}
+		dnsq_wait(q->dns_deadline);
+	}
 	for (i = 0; i < nh; i++) {
 		const struct dnsq_answer *a6 = q->ip6 && CONFIG_IPV6 ? &L.a6[i] : 0;
 		size_t added = locate_add_addrs(r, &L.hosts[i], &L.a4[i], a6);
@@ -272,9 +292,8 @@ int locate(const struct locate_req *q, struct locate_result *r)
 	} else if (form == LOCATE_HOSTPORT && ip46_parse(q->domain, hl, &a->ip)) {
 		r->how = "address";
 	} else if (form == LOCATE_HOSTPORT) {
-		/* A named host at a port: its addresses only (a smarthost). */
-		if (dns_ready(q) < 0)
-			return defer_dns(r, q->domain, "(resolver)", DNSQ_TEMPFAIL);
+		/* A named host at a port: its addresses only (a smarthost),
+		 * from /etc/hosts or DNS. */
 		memcpy(L.hosts[0].name, q->domain, hl);
 		L.hosts[0].name[hl] = 0;
 		L.hosts[0].port = port;

@@ -339,6 +339,27 @@ static void resolv_conf(struct dnsq_conf *d)
 	}
 }
 
+/* /etc/hosts, read once: a smarthost or "localhost" named there needs no
+ * DNS (hosts.h). */
+static void etc_hosts(struct locate_req *lq)
+{
+	static char buf[HOSTS_SIZE];
+	long n = readfile_at(AT_FDCWD, "/etc/hosts", buf, sizeof buf, 0);
+
+	if (n == READFILE_TOO_BIG) {
+		/* Whole lines only: a name cut in two names nothing. */
+		for (n = (long)sizeof buf; n > 0 && buf[n - 1] != '\n'; n--)
+			;
+		if (log_verbose)
+			log_line("/etc/hosts: only its first %d bytes are read "
+				 "(HOSTS_SIZE)", HOSTS_SIZE);
+	}
+	if (n > 0) {
+		lq->hosts = buf;
+		lq->hosts_len = (size_t)n;
+	}
+}
+
 /* udns's time-out per try, so that its tries fit in --timeout-dns. */
 static void dns_tries(struct dnsq_conf *d, unsigned total)
 {
@@ -404,6 +425,7 @@ static int run_locate_setup(struct run *r)
 		lq->nown = net_own_addrs(r->own, OWN_ADDRS_MAX);
 	lq->own = r->own;
 	lq->dns = &c->dns;
+	etc_hosts(lq);
 	lq->rand = rand_below;
 	lq->rand_state = &rand_state;
 	rand_seed();

@@ -360,3 +360,52 @@ def truncated_answer_retried_over_tcp():
         assert rc == 0, (rc, err)
         assert len(srv.messages) == 1
         assert fd.queries("t.test", "MX", "tcp") == 1
+
+
+HOSTS_SCRIPT = r"""
+set -u
+[ -n "$D" ] && [ -d "$D/up" ] || exit 99
+mount -t overlay overlay -o lowerdir=/etc,upperdir=$D/up,workdir=$D/work /etc || exit 98
+printf '# test\n127.0.0.1\tsmarthost.lan smarthost\n' >> /etc/hosts
+$RUNQ "$PROG" --queue="$Q" --resolver=127.0.0.1:1 --timeout-dns=3 \
+	--timeout-connect=3 "smarthost.lan:$PORT" "$L"
+echo $? > "$D/rc"
+"""
+
+
+@test
+def etc_hosts_before_dns():
+    """A route target named in /etc/hosts is reached with no resolver at
+    all (its only resolver a dead port): "localhost:PORT" from the system's
+    file, and a smarthost added to /etc/hosts in a private mount namespace;
+    a name in neither is deferred as a DNS failure."""
+    import subprocess
+    from harness import PROG, RUN
+    q = qlib.make_queue(tmpdir())
+    lst = qlib.add_message(q, "example.com", "alice@example.org",
+                           ["bob@example.com"], "Subject: h\n\nx\n")
+    dead = ["--resolver=127.0.0.1:1", "--timeout-dns=3", "--timeout-connect=3"]
+    with FaultServer() as srv:
+        if "localhost" in open("/etc/hosts").read():
+            rc, err = smtprc(q, "localhost:%d" % srv.port, [lst], *dead)
+            assert rc == 0 and len(srv.messages) == 1, (rc, err)
+        lst = qlib.add_message(q, "example.com", "alice@example.org",
+                               ["carol@example.com"], "Subject: h2\n\nx\n")
+        rc, err = smtprc(q, "nohost.invalid:%d" % srv.port, [lst], *dead)
+        assert rc == EX_TEMPFAIL, (rc, err)
+        assert "4.4.3" in qlib.read_list(lst)["rcpts"][0][1], qlib.read_list(lst)
+        d = tmpdir()
+        os.chmod(d, 0o755)
+        for sub in ("up", "work"):
+            os.makedirs(os.path.join(d, sub))
+        p = subprocess.run(["unshare", "--mount", "--propagation", "private",
+                            "sh", "-c", HOSTS_SCRIPT], timeout=120,
+                           env=dict(os.environ, D=d, PROG=os.path.abspath(PROG),
+                                    RUNQ=" ".join(RUN), Q=q, L=lst,
+                                    PORT=str(srv.port)),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert p.returncode == 0, p.stdout.decode()
+        rc = open(os.path.join(d, "rc")).read().strip()
+        assert rc == "0", (rc, p.stdout.decode())
+        assert [r for _, rs, _ in srv.messages for r in rs] == \
+            ["bob@example.com", "carol@example.com"][-len(srv.messages):], srv.messages

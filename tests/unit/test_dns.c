@@ -5,6 +5,7 @@
 #include "dnsq.h"
 #include "err.h"
 #include "locate.h"
+#include "hosts.h"
 #include "unit.h"
 
 /* A deterministic generator for the ordering rules. */
@@ -297,7 +298,44 @@ static void arena(void)
 	}
 }
 
+/* /etc/hosts: addresses by family, names ignoring case and a trailing
+ * dot, comments, aliases, malformed lines skipped. */
+static void etc_hosts(void)
+{
+	static struct dnsq_answer a4, a6;
+	static const char h[] =
+		"127.0.0.1\tlocalhost\n"
+		"::1 localhost ip6-localhost # the v6 one\n"
+		"# 10.9.9.9 smarthost\n"
+		"not-an-address smarthost\n"
+		"192.0.2.25  smarthost.lan smarthost  \r\n"
+		"192.0.2.26 SmartHost.lan.\n"
+		"2001:db8::25 smarthost.lan\n"
+		"198.51.100.7 other";    /* no final line end */
+	char ip[IP46_FMT_SIZE];
+
+	a4.status = a6.status = -1;
+	CHECK(!hosts_find(h, sizeof h - 1, "nowhere.example", &a4, &a6));
+	CHECK(a4.status == -1 && a6.status == -1);       /* untouched */
+	CHECK(hosts_find(h, sizeof h - 1, "smarthost.lan", &a4, &a6));
+	CHECK(a4.status == DNSQ_OK && a4.n == 2 && a6.status == DNSQ_OK && a6.n == 1);
+	ip46_fmt(&a4.rr[0].ip, ip);
+	CHECK_STR(ip, "192.0.2.25");
+	ip46_fmt(&a4.rr[1].ip, ip);
+	CHECK_STR(ip, "192.0.2.26");
+	ip46_fmt(&a6.rr[0].ip, ip);
+	CHECK_STR(ip, "2001:db8::25");
+	CHECK(hosts_find(h, sizeof h - 1, "smarthost", &a4, 0) && a4.n == 1);
+	CHECK(hosts_find(h, sizeof h - 1, "LOCALHOST.", &a4, &a6));
+	CHECK(a4.n == 1 && a6.n == 1);
+	CHECK(hosts_find(h, sizeof h - 1, "other", &a4, &a6));
+	CHECK(a4.n == 1 && a6.status == DNSQ_NODATA);
+	CHECK(hosts_find(h, sizeof h - 1, "ip6-localhost", &a4, &a6));
+	CHECK(a4.status == DNSQ_NODATA && a6.n == 1);
+}
+
 UNIT_SUITE(dns_tests) = {
+	{ "dns: /etc/hosts before DNS", etc_hosts },
 	{ "locate: DNS never names this host (loopback, link-local, own)",
 	  dns_never_names_this_host },
 	{ "dns: SRV order by priority, weights 60:30:10, weight 0, caps", srv_order },
