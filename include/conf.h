@@ -26,6 +26,7 @@
 /* The defaults every program shares, in one place. */
 #define CONF_QUEUE_DEFAULT "/var/spool/smtprc"
 #define CONF_SEMDIR_DEFAULT "/run/smtprc"
+#define CONF_ALIASES_DEFAULT "/etc/smtprc.aliases"
 #define CONF_PD_DEFAULT "\\SEM32\\IU\\SMTP\\PD"
 #define CONF_RD_DEFAULT "\\SEM32\\IU\\SMTP\\RD"
 

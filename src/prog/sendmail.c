@@ -110,7 +110,8 @@ static void usage(FILE *f)
 	      "  -v            say the queue identifier on standard error\n"
 	      "  -bm           deliver (the default)\n"
 	      "  -bp           list the queue (mailq)\n"
-	      "  -bi           newaliases: nothing to rebuild, exit 0\n"
+	      "  -bi           newaliases: nothing to rebuild (the aliases "
+	      "file is read as it is), exit 0\n"
 	      "  -q            ask smtprcd to try every domain now\n"
 	      "  -C file, --config=file   the configuration (ignored for a "
 	      "caller of a set-group-ID sendmail)\n"
@@ -759,8 +760,8 @@ int sendmail_main(int argc, char **argv)
 	}
 	if (a.newaliases) {
 		privilege_drop();
-		puts("sendmail -bi: smtprc keeps no alias database: nothing to "
-		     "rebuild");
+		puts("sendmail -bi: nothing to rebuild: smtppd reads the "
+		     "aliases file itself");
 		return 0;
 	}
 	load_conf(argc, argv);

@@ -13,12 +13,14 @@
  * cannot be parsed is renamed maildrop/ID.bad, logged, and kept.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "aliases.h"
 #include "bounce.h"
 #include "conf.h"
 #include "daemon.h"
@@ -37,7 +39,7 @@
 
 enum { P_WAITFOR, P_IFREMOTE, P_IFLOCAL, P_LOCAL, P_TIMEOUT, P_FOREVER,
        P_ONCE, P_QUEUE, P_SEMDIR, P_PD, P_RD, P_HELO, P_CONFIG, P_VERBOSE,
-       P_SYSLOG };
+       P_SYSLOG, P_ALIASES, P_ADMIN, P_ORIGIN };
 
 static const struct opt_def smtppd_opts[] = {
 	{ P_WAITFOR, OPT_STR, "WAITFOR", "waitfor", OPT_CMDLINE },
@@ -55,6 +57,9 @@ static const struct opt_def smtppd_opts[] = {
 	{ P_CONFIG, OPT_STR, 0, "config", OPT_CMDLINE },
 	{ P_VERBOSE, OPT_BOOL, "V", "verbose", 0 },
 	{ P_SYSLOG, OPT_BOOL, 0, "syslog", 0 },
+	{ P_ALIASES, OPT_STR, 0, "aliases", 0 },
+	{ P_ADMIN, OPT_STR, 0, "admin", 0 },
+	{ P_ORIGIN, OPT_STR, 0, "origin", 0 },
 };
 #define NOPTS ((int)(sizeof smtppd_opts / sizeof smtppd_opts[0]))
 static const char *apply(void *ctx, const struct opt_hit *h);
@@ -62,6 +67,7 @@ const struct opt_table smtppd_opt_table = { smtppd_opts, NOPTS, apply, 0 };
 
 static struct {
 	const char *waitfor, *ifremote, *iflocal, *queue, *semdir, *helo;
+	const char *aliases, *admin, *origin;
 	const char *local[LOCAL_DOMAINS_MAX];
 	size_t nlocal;
 	unsigned long timeout;
@@ -96,6 +102,17 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		cf.helo = h->val;
 		break;
 	case P_VERBOSE: cf.verbose = h->on; break;
+	case P_ALIASES: cf.aliases = h->val; break;
+	case P_ADMIN:
+		if (!addr_valid(h->val, strlen(h->val)))
+			return "admin is a mail address (user@domain)";
+		cf.admin = h->val;
+		break;
+	case P_ORIGIN:
+		if (!addr_domain_valid(h->val, strlen(h->val)))
+			return "not a domain name";
+		cf.origin = h->val;
+		break;
 	case P_SYSLOG:
 		/* Read by err_line, here and in the relay clients. */
 		if (h->on)
@@ -357,6 +374,131 @@ fail:
 	return -1;
 }
 
+/* --- this box's own names: aliases and the administrator --- */
+
+static struct {
+	char file[ALIASES_SIZE];
+	size_t len;
+	struct maildrop_addr rcpt[MAILDROP_RCPT_MAX];
+	struct dsn_rcpt dsn[MAILDROP_RCPT_MAX];
+	char qualified[MAILDROP_RCPT_MAX][SMTP_PATH_SIZE];
+	size_t n, nq;
+	const struct dsn_rcpt *from;   /* the recipient being expanded */
+	int over;
+} al;
+
+/* 1 when domain d[0..n) is this box: the origin, the helo name or
+ * localhost (mail for them goes through the aliases). */
+static int own_domain(const char *d, size_t n)
+{
+	const char *origin = cf.origin ? cf.origin : helo_name();
+	n = addr_domain_trim(d, n);
+	return addr_eq_nocase(d, n, origin, strlen(origin)) ||
+	       addr_eq_nocase(d, n, helo_name(), strlen(helo_name())) ||
+	       addr_eq_nocase(d, n, "localhost", 9);
+}
+
+/* Adds one recipient to the expanded list (once). */
+static void al_add(const char *a, size_t n, void *ctx)
+{
+	size_t i;
+	(void)ctx;
+	if (!memchr(a, '@', n)) {
+		/* A name the file does not know: this box's user. */
+		const char *origin = cf.origin ? cf.origin : helo_name();
+		if (al.nq == MAILDROP_RCPT_MAX) {
+			al.over = 1;
+			return;
+		}
+		n = (size_t)snprintf(al.qualified[al.nq], SMTP_PATH_SIZE, "%.*s@%s",
+				     (int)n, a, origin);
+		a = al.qualified[al.nq++];
+	}
+	for (i = 0; i < al.n; i++)
+		if (al.rcpt[i].len == n && !memcmp(al.rcpt[i].addr, a, n))
+			return;
+	if (al.n == MAILDROP_RCPT_MAX) {
+		al.over = 1;
+		return;
+	}
+	al.rcpt[al.n].addr = a;
+	al.rcpt[al.n].len = n;
+	al.dsn[al.n++] = *al.from;
+}
+
+/* The aliases file, read for each entry (an edit needs no reload).
+ * Returns 0, or -1 when it is unusable (the entry waits). */
+static int al_load(void)
+{
+	const char *path = cf.aliases ? cf.aliases : CONF_ALIASES_DEFAULT, *why;
+	long n = readfile_at(AT_FDCWD, path, al.file, sizeof al.file, 0);
+	unsigned line;
+
+	al.len = 0;
+	if (n == READFILE_MISSING && !cf.aliases)
+		return 0;
+	if (n < 0) {
+		err_warn(n != READFILE_TOO_BIG, "aliases %s: %s", path,
+			 n == READFILE_TOO_BIG ? "larger than ALIASES_SIZE"
+					       : "unable to read it");
+		return -1;
+	}
+	if (aliases_check(al.file, (size_t)n, &line, &why) < 0) {
+		err_warn(0, "aliases %s:%u: %s (mail waits until it is fixed)",
+			 path, line, why);
+		return -1;
+	}
+	al.len = (size_t)n;
+	return 0;
+}
+
+/* Recipients at this box's own names go where the aliases file says,
+ * else to the administrator (key admin), else stay as they are. The
+ * entry's envelope is replaced by the expanded one. Returns 0 or -1
+ * (the aliases file is unusable: the entry waits). */
+static int expand_own(const char *name)
+{
+	size_t i, at;
+	int k;
+
+	if (al_load() < 0)
+		return -1;
+	al.n = al.nq = 0;
+	al.over = 0;
+	for (i = 0; i < e.env.nrcpt; i++) {
+		const struct maildrop_addr *r = &e.env.rcpt[i];
+		size_t before = al.n;
+		al.from = &e.env.dsn[i];
+		at = addr_at(r->addr, r->len);
+		k = 0;
+		if (at < r->len && own_domain(r->addr + at + 1, r->len - at - 1)) {
+			k = aliases_expand(al.file, al.len, r->addr, at, al_add, 0);
+			if (k < 0)
+				err_warn(0, "%s: <%.*s>: the aliases loop or nest "
+					 "deeper than ALIAS_DEPTH_MAX: not expanded",
+					 name, (int)r->len, r->addr);
+			if (k == 0 && cf.admin) {
+				al_add(cf.admin, strlen(cf.admin), 0);
+				k = 1;
+			}
+		}
+		if (k <= 0)
+			al_add(r->addr, r->len, 0);
+		else if (cf.verbose)
+			log_line("%s: <%.*s> goes to %zu address(es)", name,
+				 (int)r->len, r->addr, al.n - before);
+	}
+	if (al.over)
+		err_warn(0, "%s: more than MAILDROP_RCPT_MAX recipients after "
+			 "the aliases: the rest are not expanded", name);
+	if (al.over)
+		return 0;
+	memcpy(e.env.rcpt, al.rcpt, al.n * sizeof al.rcpt[0]);
+	memcpy(e.env.dsn, al.dsn, al.n * sizeof al.dsn[0]);
+	e.env.nrcpt = al.n;
+	return 0;
+}
+
 /* Reads and checks the entry's envelope. Returns 0, 1 when the entry was
  * set aside, or -1 on an I/O error. */
 static int read_entry(struct queue *q, const char *name, int fd)
@@ -373,7 +515,7 @@ static int read_entry(struct queue *q, const char *name, int fd)
 		set_aside(q, name, e.env.err);
 		return 1;
 	}
-	return 0;
+	return expand_own(name);
 }
 
 /* Sorts one entry: message copied to tmp/, bounce for the unroutable

@@ -654,3 +654,55 @@ def sendmail_command_line_as_callers_write_it():
         assert rc == 64 and "-tz: unknown option" in err, (rc, err)
     finally:
         m.stop()
+
+
+@test
+def own_names_go_through_aliases_to_someone_who_reads_them():
+    """Mail for root, postmaster, an unqualified name, user@localhost and
+    a bounce to a local sender goes where the aliases file says, or to the
+    administrator (admin); other domains are untouched; a broken aliases
+    file keeps the entry in maildrop/ and says where it is broken."""
+    m = Mts(conf_lines=["admin ops@example.com"])
+    try:
+        aliases = os.path.join(m.dir, "aliases")
+        with open(aliases, "w") as f:
+            f.write("root: admin@example.com\npostmaster: root\n"
+                    "backup: b1@example.org,\n  b2@example.org\n")
+        with open(m.conf, "a") as f:
+            f.write("aliases %s\n" % aliases)
+        rc, err = m.sendmail(b"Subject: s\n\nx\n", "root", "Postmaster",
+                             "backup@localhost", "bob", "carol@example.net")
+        assert rc == 0, err
+        p = subprocess.run(m.cmd("smtppd", "--once", "/V"), env=m.env,
+                           stderr=subprocess.PIPE, timeout=60)
+        assert p.returncode == 0, p.stderr
+        rcpts = {}
+        for n in m.files("remote"):
+            for l in open(os.path.join(m.queue, "remote", n)):
+                if l.startswith("rcpt <"):
+                    rcpts.setdefault(n.split(".", 1)[1], []).append(l[6:].split(">")[0])
+        assert rcpts == {"example.com": ["admin@example.com", "ops@example.com"],
+                         "example.org": ["b1@example.org", "b2@example.org"],
+                         "example.net": ["carol@example.net"]}, rcpts
+        # A bounce to a local sender reaches the administrator too.
+        with open(os.path.join(m.queue, "maildrop", "1-2-3"), "w") as f:
+            f.write("smtprc-maildrop 1\nsender <>\n"
+                    "rcpt <cron@nas1.smtprc-test.invalid>\n\nSubject: bounce\n\nx\n")
+        # A broken aliases file: the entry waits, the line is named.
+        with open(aliases, "w") as f:
+            f.write("root admin@example.com\n")
+        p = subprocess.run(m.cmd("smtppd", "--once"), env=m.env,
+                           stderr=subprocess.PIPE, timeout=60)
+        assert "aliases %s:1:" % aliases in p.stderr.decode(), p.stderr
+        assert "1-2-3" in m.files("maildrop"), m.files("maildrop")
+        with open(aliases, "w") as f:
+            f.write("root: admin@example.com\n")
+        p = subprocess.run(m.cmd("smtppd", "--once"), env=m.env,
+                           stderr=subprocess.PIPE, timeout=60)
+        assert p.returncode == 0 and m.files("maildrop") == [], p.stderr
+        lists = [n for n in m.files("remote") if n.startswith("1-2-3.")]
+        assert lists == ["1-2-3.example.com"], m.files("remote")
+        text = open(os.path.join(m.queue, "remote", lists[0])).read()
+        assert "rcpt <ops@example.com>" in text, text
+    finally:
+        m.stop()

@@ -132,3 +132,48 @@ UNIT_SUITE(idna_tests) = {
 	{ "idna: A-labels (RFC 3492 Punycode), lower case, what is refused", a_labels },
 	UNIT_END
 };
+
+#include "aliases.h"
+
+static char got_al[1024];
+
+static void collect(const char *a, size_t n, void *ctx)
+{
+	(void)ctx;
+	strncat(got_al, a, n);
+	strcat(got_al, "|");
+}
+
+static void aliases(void)
+{
+	static const char f[] =
+		"# the box's names\n"
+		"root: admin@example.com\n"
+		"Postmaster: root\n"
+		"backup: ops@example.com, \"on call\"@example.net,\n"
+		"  root\n"
+		"web: www\n"
+		"loop1: loop2\n"
+		"loop2: loop1\n";
+	unsigned line;
+	const char *why;
+
+#define EXPAND(name, want, count) do { got_al[0] = 0; \
+	CHECK(aliases_expand(f, sizeof f - 1, name, strlen(name), collect, 0) == count); \
+	CHECK_STR(got_al, want); } while (0)
+	EXPAND("root", "admin@example.com|", 1);
+	EXPAND("postmaster", "admin@example.com|", 1);     /* case ignored */
+	EXPAND("backup", "ops@example.com|\"on call\"@example.net|admin@example.com|", 3);
+	EXPAND("web", "www|", 1);                /* a name the file does not know */
+	EXPAND("nobody", "", 0);
+	CHECK(aliases_expand(f, sizeof f - 1, "loop1", 5, collect, 0) < 0);
+	CHECK(aliases_check(f, sizeof f - 1, &line, &why) == 0);
+	CHECK(aliases_check("root admin@x\n", 13, &line, &why) < 0 && line == 1);
+	CHECK(aliases_check("# c\nroot:\n", 10, &line, &why) < 0 && line == 2);
+	CHECK(aliases_check("a b: c@d\n", 9, &line, &why) < 0);
+}
+
+UNIT_SUITE(aliases_tests) = {
+	{ "aliases: names, chains, continuation lines, loops, syntax", aliases },
+	UNIT_END
+};
