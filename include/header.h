@@ -42,4 +42,15 @@ int header_is(const char *buf, const struct header_field *f, const char *name);
 int header_addr_next(const char *s, size_t len, size_t *pos, char *out,
 		     size_t size);
 
+/* Writes the address-list s[0..len) (a field's value) into out[0..size)
+ * with "@" origin after every address that has no domain: an addr-spec of
+ * one word ("root", "root (Cron Daemon)") or the content of angle
+ * brackets ("Cron Daemon <root>"); display names, comments, quoted
+ * strings, groups and folding stay byte for byte, and a phrase without
+ * brackets ("Cron Daemon") is no address. Sets *changed when it added a
+ * domain. Returns the length, or 0 when out is too small or a bracket,
+ * quote or comment is left open (the caller keeps the field as it is). */
+size_t header_qualify(const char *s, size_t len, const char *origin,
+		      char *out, size_t size, int *changed);
+
 #endif

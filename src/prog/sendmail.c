@@ -622,6 +622,32 @@ static void read_header(int extract, const char *origin)
 	}
 }
 
+/* One field of the header as submitted, but an address field's
+ * addresses without a domain get "@origin" (header_qualify: "From: root"
+ * is not an address any server takes, nor a smarthost's). */
+static void put_field(struct msg *m, const struct header_field *f,
+		      const char *origin)
+{
+	static const char *const addr_fields[] = { "From", "Sender",
+		"Reply-To", "To", "Cc", "Resent-From", "Resent-Sender",
+		"Resent-To", "Resent-Cc" };
+	static char q[SENDMAIL_HEADER_SIZE + 1024];
+	size_t i, n = 0;
+	int changed = 0;
+
+	for (i = 0; i < sizeof addr_fields / sizeof addr_fields[0]; i++)
+		if (header_is(hdr, f, addr_fields[i]))
+			n = header_qualify(hdr + f->val, f->val_end - f->val,
+					   origin, q, sizeof q, &changed);
+	if (!changed) {
+		put(m, hdr + f->start, f->end - f->start);
+		return;
+	}
+	put(m, hdr + f->start, f->val - f->start);
+	put(m, q, n);
+	put(m, hdr + f->val_end, f->end - f->val_end);
+}
+
 /* The header section without Bcc, then the fields it lacks. */
 static void put_header(struct msg *m, const char *sender, const char *id,
 		       const char *fullname, const char *origin)
@@ -646,7 +672,7 @@ static void put_header(struct msg *m, const char *sender, const char *id,
 	}
 	for (pos = 0; header_next(hdr, hs.end, &pos, &f);)
 		if (!header_is(hdr, &f, "Bcc"))
-			put(m, hdr + f.start, f.end - f.start);
+			put_field(m, &f, origin);
 	if (hs.end && hdr[hs.end - 1] != '\n')
 		puts_(m, "\n");    /* a last field without its line end */
 	if (!hs.have_from) {

@@ -706,3 +706,30 @@ def own_names_go_through_aliases_to_someone_who_reads_them():
         assert "rcpt <ops@example.com>" in text, text
     finally:
         m.stop()
+
+
+@test
+def sendmail_qualifies_header_addresses_with_the_origin():
+    """Cron's "From: root (Cron Daemon)", mutt's "To: root": addresses
+    without a domain get @origin in From, To, Cc, Reply-To and Sender (as
+    nullmailer-inject and Postfix's append_at_myorigin do); qualified
+    addresses, display names, comments and other fields stay byte for
+    byte."""
+    m = Mts()
+    try:
+        msg = ("From: root (Cron Daemon)\nTo: root\nCc: \"Ops, nightly\" <ops>,\n"
+               "\tx@y.example\nReply-To: Caf\u00e9 <admin>\nX-Note: root\n"
+               "Subject: cron\n\nroot\n").encode()
+        rc, err = m.sendmail(msg, "-t")
+        assert rc == 0, err
+        entry = open(os.path.join(m.queue, "maildrop", m.files("maildrop")[0]),
+                     "rb").read()
+        o = b"nas1.smtprc-test.invalid"
+        head = entry.split(b"\n\n")[1]
+        assert head.startswith(b"From: root@" + o + b" (Cron Daemon)\nTo: root@" + o +
+                               b"\nCc: \"Ops, nightly\" <ops@" + o + b">,\n\tx@y.example\n"
+                               b"Reply-To: Caf\xc3\xa9 <admin@" + o + b">\nX-Note: root\n"
+                               b"Subject: cron\n"), head
+        assert entry.endswith(b"\n\nroot\n"), entry
+    finally:
+        m.stop()

@@ -79,8 +79,33 @@ static void header_sections(void)
 	      he == 0);
 }
 
+static void qualify(void)
+{
+	char out[256];
+	int ch;
+	size_t n;
+#define QUAL(in, want) do { ch = -1; n = header_qualify(in, strlen(in), \
+	"nas1.example", out, sizeof out, &ch); CHECK(n > 0); \
+	CHECK_MEM(out, n, want); CHECK(ch == (strcmp(in, want) != 0)); } while (0)
+	QUAL(" root", " root@nas1.example");
+	QUAL(" root (Cron Daemon)", " root@nas1.example (Cron Daemon)");
+	QUAL(" Cron Daemon <root>", " Cron Daemon <root@nas1.example>");
+	QUAL(" \"Backup, nightly\" <backup>, ops@example.com",
+	     " \"Backup, nightly\" <backup@nas1.example>, ops@example.com");
+	QUAL(" a, b@x.example,\n\tc", " a@nas1.example, b@x.example,\n\tc@nas1.example");
+	QUAL(" root@nas1.example", " root@nas1.example");
+	QUAL(" undisclosed-recipients:;", " undisclosed-recipients:;");
+	QUAL(" team: a, b@x.example;", " team: a@nas1.example, b@x.example;");
+	QUAL(" Cron Daemon", " Cron Daemon");              /* a phrase */
+	QUAL(" \"john doe\"", " \"john doe\"@nas1.example");
+	QUAL(" <>", " <>");
+	CHECK(header_qualify(" <root", 6, "x", out, sizeof out, &ch) == 0);
+	CHECK(header_qualify(" root", 5, "nas1.example", out, 8, &ch) == 0);
+}
+
 UNIT_SUITE(header_tests) = {
 	{ "header: address lists", address_lists },
 	{ "header: sections and fields", header_sections },
+	{ "header: unqualified addresses get @origin, nothing else changes", qualify },
 	UNIT_END
 };
