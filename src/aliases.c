@@ -69,39 +69,40 @@ static const char *find(const char *buf, size_t len, const char *name,
 	return 0;
 }
 
-static int expand(const char *buf, size_t len, const char *name, size_t n,
-		  unsigned depth, void (*out)(const char *, size_t, void *),
-		  void *ctx)
-{
-	const char *vend, *val = find(buf, len, name, n, &vend), *t;
-	size_t tn;
-	int count = 0, k;
-
-	if (!val)
-		return 0;
-	if (depth == ALIAS_DEPTH_MAX)
-		return -1;
-	while (target(&val, vend, &t, &tn)) {
-		/* A name of this file is expanded; an address, or a name
-		 * the file does not know, is a target. */
-		k = memchr(t, '@', tn) ? 0 : expand(buf, len, t, tn, depth + 1,
-						    out, ctx);
-		if (k < 0)
-			return -1;
-		if (!k) {
-			out(t, tn, ctx);
-			k = 1;
-		}
-		count += k;
-	}
-	return count;
-}
-
 int aliases_expand(const char *buf, size_t len, const char *name, size_t n,
 		   void (*out)(const char *addr, size_t alen, void *ctx),
 		   void *ctx)
 {
-	return expand(buf, len, name, n, 0, out, ctx);
+	/* The names being expanded, outermost first: each one's targets
+	 * still to go (a stack, not recursion: its depth is bounded). */
+	struct { const char *p, *end; } st[ALIAS_DEPTH_MAX];
+	const char *vend, *val = find(buf, len, name, n, &vend), *t;
+	size_t tn;
+	int depth = 1, count = 0;
+
+	if (!val)
+		return 0;
+	st[0].p = val;
+	st[0].end = vend;
+	while (depth) {
+		if (!target(&st[depth - 1].p, st[depth - 1].end, &t, &tn)) {
+			depth--;
+			continue;
+		}
+		/* A name of this file is expanded in turn; an address, or
+		 * a name the file does not know, is a target. */
+		if (!memchr(t, '@', tn) && (val = find(buf, len, t, tn, &vend))) {
+			if (depth == ALIAS_DEPTH_MAX)
+				return -1;
+			st[depth].p = val;
+			st[depth].end = vend;
+			depth++;
+			continue;
+		}
+		out(t, tn, ctx);
+		count++;
+	}
+	return count;
 }
 
 /* A name: atext and dots (a local part without quotes). */

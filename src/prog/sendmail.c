@@ -444,7 +444,10 @@ static void mode(const char *o, const char *m, struct args *a)
 	else if (!strcmp(m, "i")) {
 		/* newaliases: there is no alias database to rebuild. */
 		a->newaliases = 1;
-	} else if (strcmp(m, "m"))
+	} else if (!strcmp(m, "s"))
+		usage_error(o, "-bs (SMTP on standard input) is not supported: "
+			    "the modes are -bm (the default), -bp and -bi");
+	else if (strcmp(m, "m"))
 		usage_error(o, "the modes are -bm (the default), -bp and -bi");
 }
 
