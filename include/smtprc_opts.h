@@ -25,6 +25,10 @@ struct smtprc_conf {
 	const char *routes[ROUTES_MAX]; /* "DOMAIN TARGET" (route.h) */
 	size_t nroutes;
 	const char *target;       /* the domain's route's target, or NULL */
+	const char *route_from[ROUTES_MAX]; /* "TARGET ADDRESS" */
+	size_t nroute_from;
+	const char *sender;       /* the target's route-from address: the
+				     envelope sender of its mail, or NULL */
 	const char *tls_ca;       /* --tls-ca-file */
 	const char *auth_file;    /* --auth-file */
 	const char *policies[TLS_POLICIES_MAX]; /* "DOMAIN POLICY" */
@@ -53,6 +57,10 @@ void smtprc_finish(struct smtprc_conf *c);
  * c->target (or "*"). Returns 0 (also when no line matches) or why the
  * file is refused. */
 const char *smtprc_auth_load(struct smtprc_conf *c);
+
+/* The route-from address of route target target (or NULL): the envelope
+ * sender of mail sent there, but for the null sender. */
+const char *route_from_for(const struct smtprc_conf *c, const char *target);
 
 /* Sets c->relay.tls for domain, routed to c->target (or NULL), carrying
  * the credentials c->relay has: smtprc_options's order. */

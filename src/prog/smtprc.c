@@ -55,6 +55,7 @@ static struct {
 	struct outcome out_of[RCPT_PER_LIST_MAX];
 	char diag[RCPT_PER_LIST_MAX][SMTP_DIAG_SIZE + 16];
 	struct mime7 mime;     /* the message made 7-bit, when needed */
+	const char *sender;    /* route-from's envelope sender, or NULL */
 	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
 } job;
 
@@ -285,6 +286,12 @@ static size_t job_txn(struct smtp_txn *t, const struct body_info *info,
 	memset(t, 0, sizeof *t);
 	t->sender = job.list.sender;
 	t->sender_len = job.list.sender_len;
+	/* route-from: the smarthost's account, for all but the null sender
+	 * (a bounce stays one: RFC 5321 section 4.5.5). */
+	if (job.sender && t->sender_len) {
+		t->sender = job.sender;
+		t->sender_len = strlen(job.sender);
+	}
 	t->size = info->size;
 	t->eightbit = info->eightbit;
 	t->rcpt = job.rcpt;
@@ -751,6 +758,10 @@ int smtprc_main(int argc, char **argv)
 	log_set_verbose(r->c.verbose);
 	r->domain = argv[first];
 	r->unusable = !r->c.target && unusable_domain(r->domain, argc, argv, first);
+	job.sender = r->c.sender;
+	if (job.sender && log_verbose)
+		log_line("%s: envelope sender %s (route-from %s)", r->domain,
+			 job.sender, r->c.target);
 	if ((rc = run_locate_setup(r)) != 0)
 		return rc;
 	if (queue_open(&r->q, r->c.queue) < 0)

@@ -49,9 +49,11 @@ static int check_route(struct smtprc_conf *c, const char *route)
 		return 64;
 	}
 	smtprc_run_policy(&r, dom);
-	printf("route %s %s: tls %s%s%s\n", dom, target,
+	printf("route %s %s: tls %s%s%s%s%s\n", dom, target,
 	       policy_names[r.relay.tls], r.relay.auth_user ? ", AUTH as " : "",
-	       r.relay.auth_user ? r.relay.auth_user : "");
+	       r.relay.auth_user ? r.relay.auth_user : "",
+	       route_from_for(c, target) ? ", envelope sender " : "",
+	       route_from_for(c, target) ? route_from_for(c, target) : "");
 	if (r.relay.auth_user && r.relay.tls != RELAY_TLS_VERIFY &&
 	    r.relay.tls != RELAY_TLS_DANE)
 		warn("route", route, "its credentials go to a server whose "

@@ -20,7 +20,7 @@ enum {
 	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
 	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA, O_TLS_IMPLICIT,
 	O_TLS_POLICY, O_TLS_POLICY_FILE, O_AUTH_FILE, O_ALLOW_LOCAL,
-	O_DELAY_WARNING, O_CHECK
+	O_DELAY_WARNING, O_CHECK, O_ROUTE_FROM
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -66,6 +66,7 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_ALLOW_LOCAL, OPT_BOOL, 0, "allow-local-mx", 0 },
 	{ O_DELAY_WARNING, OPT_STR, 0, "delay-warning", 0 },
 	{ O_CHECK, OPT_BOOL, 0, "check", OPT_CMDLINE },
+	{ O_ROUTE_FROM, OPT_STR, 0, "route-from", 0 },
 };
 #define NOPTS ((int)(sizeof smtprc_opts / sizeof smtprc_opts[0]))
 static const char *apply(void *ctx, const struct opt_hit *h);
@@ -188,6 +189,41 @@ static const char *add_route(struct smtprc_conf *c, const char *v)
 	return 0;
 }
 
+/* "TARGET ADDRESS": the envelope sender of mail sent through the route
+ * target TARGET (written as in its route line), for a smarthost that
+ * takes only its account's address. */
+static const char *add_route_from(struct smtprc_conf *c, const char *v)
+{
+	size_t t = strcspn(v, " \t");
+	const char *a = v + t;
+
+	while (*a == ' ' || *a == '\t')
+		a++;
+	if (!t || !*a || !addr_valid(a, strlen(a)))
+		return "route-from is TARGET ADDRESS (the route's target, as "
+		       "written in its route line, and a mail address)";
+	if (c->nroute_from == ROUTES_MAX)
+		return "more route-from lines than ROUTES_MAX";
+	c->route_from[c->nroute_from++] = v;
+	return 0;
+}
+
+const char *route_from_for(const struct smtprc_conf *c, const char *target)
+{
+	size_t i, t;
+
+	for (i = 0; target && i < c->nroute_from; i++) {
+		const char *v = c->route_from[i], *a;
+		t = strcspn(v, " \t");
+		if (strlen(target) != t || strncmp(v, target, t))
+			continue;
+		for (a = v + t; *a == ' ' || *a == '\t'; a++)
+			;
+		return a;
+	}
+	return 0;
+}
+
 /* "DOMAIN POLICY": checked now, matched after the domain is known. */
 static const char *add_tls_policy(struct smtprc_conf *c, const char *v)
 {
@@ -301,6 +337,7 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		break;
 	case O_SEMDIR: c->semdir = h->val; break;
 	case O_ROUTE: return add_route(c, h->val);
+	case O_ROUTE_FROM: return add_route_from(c, h->val);
 	case O_TLS: {
 		int k = tls_policy(h->val, strlen(h->val), &why);
 		if (k < 0)
@@ -455,6 +492,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	if (addr_domain_trim(argv[i], strlen(argv[i])) < strlen(argv[i]))
 		argv[i][strlen(argv[i]) - 1] = 0;
 	c->target = route_find(c->routes, c->nroutes, argv[i]);
+	c->sender = route_from_for(c, c->target);
 	if (c->target && c->auth_file && (why = smtprc_auth_load(c)) != 0) {
 		smtprc_usage_error(c->auth_file, why);
 		return -1;

@@ -457,3 +457,29 @@ def smtputf8_missing_bounces_5_6_7():
             assert "<\u00e9l\u00e8ve@%s>" % IDN in words, words
         finally:
             m.stop()
+
+
+@test
+def route_from_forces_the_envelope_sender_for_a_smarthost():
+    """route-from TARGET ADDRESS: mail sent through that route target goes
+    out with ADDRESS as its envelope sender (an ISP's submission server
+    takes only its account's address); a bounce's null sender stays null;
+    another target is untouched."""
+    q = qlib.make_queue(tmpdir())
+    with FaultServer() as srv:
+        target = "127.0.0.1:%d" % srv.port
+        conf = os.path.join(q, "c.conf")
+        with open(conf, "w") as f:
+            f.write("route example.com %s\nroute-from %s me@isp.example\n"
+                    % (target, target))
+        lists = [qlib.add_message(q, "example.com", s, ["bob@example.com"],
+                                  "Subject: %d\n\nx\n" % i)
+                 for i, s in enumerate(("root@nas1.example", ""))]
+        rc, err = smtprc(q, "example.com", lists, "--config=" + conf, *SHORT)
+        assert rc == 0, (rc, err)
+        assert sorted(m for m, _, _ in srv.messages) == ["", "me@isp.example"], \
+            srv.messages
+    with open(conf, "a") as f:
+        f.write("route-from nonsense\n")
+    rc2, err2 = smtprc(q, "example.com", lists, "--config=" + conf)
+    assert rc2 == 64 and "route-from is TARGET ADDRESS" in err2, (rc2, err2)
