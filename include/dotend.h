@@ -4,7 +4,8 @@
  * the next byte says whether that line ends the message; the end is
  * ".\n" or ".\r\n", and what follows it is ignored. Any other line is
  * passed through byte for byte (no dot-unstuffing: sendmail's input is
- * not SMTP).
+ * not SMTP), but with unstuff (sendmail -bs, SMTP DATA) a leading dot
+ * is removed as RFC 5321 section 4.5.2 says.
  */
 #ifndef DOTEND_H
 #define DOTEND_H
@@ -13,9 +14,15 @@
 
 struct dotend {
 	int on;       /* a lone dot ends the input (no -i) */
+	int unstuff;  /* SMTP DATA (sendmail -bs): a dot that starts a line
+			 and does not end the data is dropped (RFC 5321
+			 section 4.5.2) */
 	int bol;      /* at the start of a line */
 	int held;     /* 1: "." held back; 2: ".\r" held back */
 	int ended;    /* the end line was seen */
+	size_t used;  /* once ended: the input bytes the last call took,
+			 the end line included (what follows is the next
+			 command's) */
 };
 
 /* Starts a filter; on: 0 passes everything (-i), 1 watches for the dot. */

@@ -40,6 +40,9 @@ extern const char *err_prog;
 
 /* Print "PROG: fatal: MSG[: strerror(errno)]" and exit with status.
  * with_errno: append strerror(errno). */
+/* Called by err_fatal with its status and sentence just before exit (the
+ * SMTP dialogue of sendmail -bs answers the client with it); NULL: none. */
+extern void (*err_fatal_hook)(int status, const char *msg);
 void err_fatal(int status, int with_errno, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
 /* Same without exiting, with "warning" instead of "fatal". */

@@ -88,11 +88,10 @@ void err_line(int severity, const char *raw)
 	fprintf(stderr, "%s: %s\n", err_prog, text);
 }
 
-static void say(const char *kind, int with_errno, const char *fmt, va_list ap)
+static void say_msg(const char *kind, int with_errno, const char *msg)
 {
-	char msg[512], line[640];
+	char line[640];
 	int e = errno;
-	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (with_errno)
 		snprintf(line, sizeof line, "%s: %s: %s", kind, msg, strerror(e));
 	else
@@ -100,19 +99,31 @@ static void say(const char *kind, int with_errno, const char *fmt, va_list ap)
 	err_line(kind[0] == 'f' ? 3 : 4, line);
 }
 
+void (*err_fatal_hook)(int status, const char *msg);
+
 void err_fatal(int status, int with_errno, const char *fmt, ...)
 {
+	char msg[512];
+	int e = errno;
 	va_list ap;
 	va_start(ap, fmt);
-	say("fatal", with_errno, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	errno = e;
+	say_msg("fatal", with_errno, msg);
+	if (err_fatal_hook)
+		err_fatal_hook(status, msg);
 	exit(status);
 }
 
 void err_warn(int with_errno, const char *fmt, ...)
 {
+	char msg[512];
+	int e = errno;
 	va_list ap;
 	va_start(ap, fmt);
-	say("warning", with_errno, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	errno = e;
+	say_msg("warning", with_errno, msg);
 }

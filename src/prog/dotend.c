@@ -4,17 +4,20 @@
 void dotend_init(struct dotend *d, int on)
 {
 	d->on = on;
+	d->unstuff = 0;
 	d->bol = 1;
 	d->held = 0;
 	d->ended = 0;
+	d->used = 0;
 }
 
-/* Writes the held bytes to out. */
+/* Writes the held bytes to out (in SMTP DATA the dot was stuffing). */
 static size_t release(struct dotend *d, char *out)
 {
 	size_t n = 0;
 	if (d->held) {
-		out[n++] = '.';
+		if (!d->unstuff)
+			out[n++] = '.';
 		if (d->held == 2)
 			out[n++] = '\r';
 	}
@@ -39,6 +42,7 @@ size_t dotend_filter(struct dotend *d, const char *in, size_t n, char *out)
 		if (d->held && c == '\n') {
 			d->held = 0;
 			d->ended = 1;
+			d->used = i + 1;
 			break;
 		}
 		k += release(d, out + k);

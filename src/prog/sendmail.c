@@ -30,6 +30,7 @@
 #include "readfile.h"
 #include "rcptlist.h"
 #include "trigger.h"
+#include "sendmail_int.h"
 #include "wbuf.h"
 
 enum { S_QUEUE, S_SEMDIR, S_PD, S_RD, S_ORIGIN, S_HELO, S_MAXSIZE, S_CONFIG };
@@ -109,6 +110,7 @@ static void usage(FILE *f)
 	      "  -V envid      an envelope identifier echoed in reports\n"
 	      "  -v            say the queue identifier on standard error\n"
 	      "  -bm           deliver (the default)\n"
+	      "  -bs           SMTP on standard input and output\n"
 	      "  -bp           list the queue (mailq)\n"
 	      "  -bi           newaliases: nothing to rebuild (the aliases "
 	      "file is read as it is), exit 0\n"
@@ -132,32 +134,34 @@ static _Noreturn void usage_error(const char *arg, const char *why)
 
 /* --- standard input, with the classic end at a line of one dot --- */
 
-static struct {
-	struct dotend dot;
-	int eof;
-	char raw[4096];
-} in;
+struct sendmail_in sendmail_in;
 
-/* Reads up to size (at least 3) bytes of the message into out. Returns
- * the count, 0 at the end, -1 on a read error. */
-static ssize_t in_read(char *out, size_t size)
+ssize_t sendmail_in_read(char *out, size_t size)
 {
+	struct sendmail_in *in = &sendmail_in;
 	size_t n = 0;
 
-	while (n == 0 && !in.eof) {
-		size_t room = size - 2 < sizeof in.raw ? size - 2 : sizeof in.raw;
-		ssize_t r = read(0, in.raw, room);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0) {
-			in.eof = 1;
-			n = dotend_finish(&in.dot, out);
-			break;
+	while (n == 0 && !in->eof) {
+		size_t take;
+		if (in->pos == in->len) {
+			ssize_t r = read(0, in->raw, sizeof in->raw);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				return -1;
+			if (r == 0) {
+				in->closed = in->eof = 1;
+				n = dotend_finish(&in->dot, out);
+				break;
+			}
+			in->pos = 0;
+			in->len = (size_t)r;
 		}
-		n = dotend_filter(&in.dot, in.raw, (size_t)r, out);
-		in.eof = in.dot.ended;
+		/* What the filter takes must fit out (it may add 2). */
+		take = in->len - in->pos < size - 2 ? in->len - in->pos : size - 2;
+		n = dotend_filter(&in->dot, in->raw + in->pos, take, out);
+		in->pos += in->dot.ended ? in->dot.used : take;
+		in->eof = in->dot.ended;
 	}
 	return (ssize_t)n;
 }
@@ -432,7 +436,7 @@ static void dsn_option(const char *o, char which, const char *v)
 /* What the command line asked for. */
 struct args {
 	const char *from, *fullname;
-	int extract, flush, list, verbose, newaliases;
+	int extract, flush, list, verbose, newaliases, smtp;
 	int first;         /* argv index of the first recipient */
 };
 
@@ -445,10 +449,10 @@ static void mode(const char *o, const char *m, struct args *a)
 		/* newaliases: there is no alias database to rebuild. */
 		a->newaliases = 1;
 	} else if (!strcmp(m, "s"))
-		usage_error(o, "-bs (SMTP on standard input) is not supported: "
-			    "the modes are -bm (the default), -bp and -bi");
+		a->smtp = 1;
 	else if (strcmp(m, "m"))
-		usage_error(o, "the modes are -bm (the default), -bp and -bi");
+		usage_error(o, "the modes are -bm (the default), -bs, -bp and "
+			    "-bi");
 }
 
 /* One flag c of a cluster, with v the rest of the cluster after it.
@@ -459,7 +463,7 @@ static int flag(char c, const char *o, const char *v, int argc, char **argv,
 {
 	switch (c) {
 	case 't': a->extract = 1; return 0;
-	case 'i': in.dot.on = 0; return 0;
+	case 'i': sendmail_in.dot.on = 0; return 0;
 	case 'v': a->verbose = 1; return 0;
 	case 'U': case 'n': case 'm': case 'G': case 'I': return 0;
 	case 'e': return 1;                      /* -em, -ep...: ignored */
@@ -467,7 +471,7 @@ static int flag(char c, const char *o, const char *v, int argc, char **argv,
 		if (!*v)
 			usage_error(o, "-o needs an option letter");
 		if (!strcmp(v, "i"))
-			in.dot.on = 0;
+			sendmail_in.dot.on = 0;
 		return 1;
 	case 'b':
 		mode(o, v, a);
@@ -500,7 +504,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 	int i, k;
 
 	memset(a, 0, sizeof *a);
-	dotend_init(&in.dot, 1);
+	dotend_init(&sendmail_in.dot, 1);
 	for (i = 1; i < argc; i++) {
 		const char *o = argv[i];
 		if (o[0] != '-' || !o[1])
@@ -593,13 +597,13 @@ static void read_header(int extract, const char *origin)
 	size_t pos;
 	int blank;
 
-	while (!header_scan(hdr, hs.len, in.eof, &hs.end, &hs.body_off, &blank)) {
+	while (!header_scan(hdr, hs.len, sendmail_in.eof, &hs.end, &hs.body_off, &blank)) {
 		ssize_t n;
 		if (sizeof hdr - hs.len < 3)
 			err_fatal(EX_DATAERR_, 0, "message not queued: its header "
 				  "section is larger than SENDMAIL_HEADER_SIZE "
 				  "(%d bytes)", SENDMAIL_HEADER_SIZE);
-		n = in_read(hdr + hs.len, sizeof hdr - hs.len);
+		n = sendmail_in_read(hdr + hs.len, sizeof hdr - hs.len);
 		if (n < 0)
 			err_fatal(EX_IOERR_, 1, "message not queued: unable to "
 				  "read standard input");
@@ -720,6 +724,11 @@ static int write_status(void)
 static void write_entry(struct msg *m, const char *sender, char *id,
 			const char *fullname, const char *origin)
 {
+	/* The sequence number of the identifiers goes on across the messages
+	 * of one process (sendmail -bs): TIME-PID-SEQ never repeats, so no
+	 * entry is ever renamed over another. */
+	static unsigned long seq;
+
 	/* Only maildrop/: all a caller of the drop group may write. */
 	if (queue_open_maildrop(&m->q, cf.queue, !privilege_raised()) < 0)
 		err_fatal(EX_CANTCREAT_, 1, "message not queued: unable to open "
@@ -732,7 +741,9 @@ static void write_entry(struct msg *m, const char *sender, char *id,
 		fail(m, errno == ENOSPC ? EX_TEMPFAIL_ : EX_CANTCREAT_, 1,
 		     "unable to create a file in the queue");
 	}
+	m->q.seq += seq;
 	queue_new_id(&m->q, id);
+	seq = m->q.seq;
 	wbuf_init(&m->w, m->t.fd, wb, sizeof wb);
 	maildrop_put_envelope(&m->w, sender, strlen(sender), rc.ptr, rc.len,
 			      rc.n, &rc.msg, rc.any ? rc.dsn : 0);
@@ -741,13 +752,16 @@ static void write_entry(struct msg *m, const char *sender, char *id,
 	puts_(m, "\n");
 	put(m, hdr + hs.body_off, hs.len - hs.body_off);
 	for (;;) {
-		ssize_t n = in_read(chunk, sizeof chunk);
+		ssize_t n = sendmail_in_read(chunk, sizeof chunk);
 		if (n < 0)
 			fail(m, EX_IOERR_, 1, "unable to read standard input");
 		if (n == 0)
 			break;
 		put(m, chunk, (size_t)n);
 	}
+	if (sendmail_in.dot.unstuff && !sendmail_in.dot.ended)
+		fail(m, EX_DATAERR_, 0, "the SMTP client went away before the "
+		     "end of DATA");
 	if (wbuf_flush(&m->w) < 0)
 		fail(m, write_status(), 1, "unable to write to the queue");
 	if (queue_tmp_commit(&m->q, &m->t, QUEUE_MAILDROP, id, 1) < 0) {
@@ -757,6 +771,42 @@ static void write_entry(struct msg *m, const char *sender, char *id,
 		fail(m, write_status(), 1,
 		     "unable to commit the message to the queue");
 	}
+}
+
+/* Tells smtppd a new entry is there (it sorts it anyway when it next
+ * starts or rescans). */
+static void signal_pd(int verbose)
+{
+	char fifo[1024];
+
+	if ((trigger_path(cf.pd, cf.semdir, fifo, sizeof fifo) < 0 ||
+	     trigger_signal(fifo) < 0) && verbose)
+		err_warn(1, "queued, but unable to signal smtppd at %s (it "
+			 "sorts the mail when it next starts)", cf.pd);
+}
+
+const char *sendmail_rcpt_add(const char *a, const char *origin)
+{
+	return rcpt_add(a, origin);
+}
+
+void sendmail_rcpt_reset(void)
+{
+	rc.n = 0;
+}
+
+void sendmail_queue_one(const char *sender, const char *origin, char *id)
+{
+	static struct msg m;
+
+	memset(&m, 0, sizeof m);
+	m.t.fd = -1;
+	memset(&hs, 0, sizeof hs);
+	read_header(0, origin);
+	write_entry(&m, sender, id, 0, origin);
+	queue_close(&m.q);
+	signal_pd(0);
+	rc.n = 0;
 }
 
 /* sendmail -q: a flush byte to smtprcd. */
@@ -777,7 +827,7 @@ int sendmail_main(int argc, char **argv)
 	struct args a;
 	const char *origin;
 	char sender[SMTP_PATH_SIZE], hostbuf[SMTP_DOMAIN_SIZE + 1];
-	char id[QUEUE_ID_SIZE], fifo[1024];
+	char id[QUEUE_ID_SIZE];
 
 	memset(&m, 0, sizeof m);
 	m.t.fd = -1;
@@ -802,6 +852,8 @@ int sendmail_main(int argc, char **argv)
 	origin = cf.origin ? cf.origin : cf.helo;
 	if (!origin)
 		origin = conf_hostname(hostbuf, sizeof hostbuf);
+	if (a.smtp)
+		return sendmail_bs(origin, cf.maxsize);
 	make_sender(a.from, origin, sender, sizeof sender);
 	if (sender[0] && !addr_valid(sender, strlen(sender)))
 		usage_error(sender, "not a valid sender address");
@@ -817,10 +869,7 @@ int sendmail_main(int argc, char **argv)
 	if (a.verbose)
 		fprintf(stderr, "%s: queued as %s: %zu recipient(s), %lu bytes\n",
 			err_prog, id, rc.n, m.size);
-	if ((trigger_path(cf.pd, cf.semdir, fifo, sizeof fifo) < 0 ||
-	     trigger_signal(fifo) < 0) && a.verbose)
-		err_warn(1, "queued, but unable to signal smtppd at %s (it "
-			 "sorts the mail when it next starts)", cf.pd);
+	signal_pd(a.verbose);
 	queue_close(&m.q);
 	privilege_drop();
 	return 0;

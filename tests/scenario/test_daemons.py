@@ -99,7 +99,6 @@ def sendmail_refuses_clearly_and_writes_nothing():
              "larger than max-message-size"),
             ((b"X: " + b"h" * 70000 + b"\n\nhi\n", "a@b.example"), EX_DATAERR,
              "SENDMAIL_HEADER_SIZE"),
-            ((b"hi\n", "-bs"), EX_USAGE, "-bs (SMTP on standard input) is not supported"),
             ((b"hi\n", "-bx"), EX_USAGE, "the modes are -bm"),
             ((b"hi\n", "-Z"), EX_USAGE, "unknown option"),
             ((b"hi\n",) + tuple("r%d@x.example" % i for i in range(101)), EX_USAGE,
@@ -732,5 +731,58 @@ def sendmail_qualifies_header_addresses_with_the_origin():
                                b"Reply-To: Caf\xc3\xa9 <admin@" + o + b">\nX-Note: root\n"
                                b"Subject: cron\n"), head
         assert entry.endswith(b"\n\nroot\n"), entry
+    finally:
+        m.stop()
+
+
+def bs(m, dialogue, timeout=60):
+    """sendmail -bs with the client's lines (CR LF added) written at once
+    (pipelined); returns (status, the replies' lines)."""
+    p = subprocess.run(m.cmd("sendmail", "-bs"), env=m.env,
+                       input=b"".join(l + b"\r\n" for l in dialogue),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=timeout)
+    return p.returncode, p.stdout.decode().split("\r\n")
+
+
+@test
+def sendmail_bs_speaks_smtp_on_standard_input():
+    """Nextcloud's and Swift Mailer's mode: two messages in one pipelined
+    session, each a maildrop entry with its own identifier once "250
+    queued" is said; dot-unstuffing; an unqualified sender qualified; bad
+    commands refused with their codes; a client gone before the end of
+    DATA queues nothing."""
+    m = Mts(conf_lines=["max-message-size 100000"])
+    try:
+        rc, out = bs(m, [b"EHLO nextcloud", b"MAIL FROM:<www-data>",
+                         b"RCPT TO:<bob@example.com>", b"RCPT TO:<bad address>",
+                         b"RCPT TO:<\"john doe\"@example.com>", b"DATA",
+                         b"Subject: one", b"", b"..dot", b"line", b".",
+                         b"MAIL FROM:<a@b.example> SIZE=200000",
+                         b"MAIL FROM:<a@b.example> FOO=1",
+                         b"DATA", b"RCPT TO:<carol@example.com>",
+                         b"MAIL FROM:<a@b.example> SIZE=10 BODY=8BITMIME",
+                         b"RCPT TO:<carol@example.com>", b"DATA", b"Subject: two",
+                         b"", b"x", b".", b"NOOP", b"WHAT", b"QUIT"])
+        assert rc == 0, out
+        codes = [l[:3] for l in out if l and l[3:4] == " "]
+        assert codes == ["220", "250", "250", "250", "501", "250", "354", "250",
+                         "552", "555", "503", "503", "250", "250", "354", "250",
+                         "250", "500", "221"], out
+        queued = [l.split()[-1] for l in out if "queued as" in l]
+        assert len(set(queued)) == 2 and sorted(queued) == m.files("maildrop"), \
+            (queued, m.files("maildrop"))
+        first = open(os.path.join(m.queue, "maildrop", queued[0]), "rb").read()
+        assert first.startswith(b"smtprc-maildrop 1\nsender <www-data@"
+                                b"nas1.smtprc-test.invalid>\nrcpt <bob@example.com>\n"
+                                b"rcpt <\"john doe\"@example.com>\n\n"), first
+        assert first.endswith(b"\n\n.dot\r\nline\r\n"), first
+        # Gone in the middle of DATA: nothing queued, an error said.
+        before = m.files("maildrop")
+        rc, out = bs(m, [b"HELO x", b"MAIL FROM:<a@b.example>",
+                         b"RCPT TO:<c@example.com>", b"DATA", b"Subject: cut",
+                         b"", b"no end"])
+        assert rc != 0 and any(l.startswith("554 ") for l in out), (rc, out)
+        assert m.files("maildrop") == before and not m.files("tmp")
     finally:
         m.stop()

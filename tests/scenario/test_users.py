@@ -44,11 +44,13 @@ printf 'Subject: one\n\nfrom nobody\n' | LOGNAME=root USER=root $AS_NOBODY \
 	"$B/sendmail" bob@example.com 2>"$D/out/err1"; echo $? > "$D/out/rc1"
 printf 'To: carol@example.com\nSubject: two\n\nx\n' | $AS_NOBODY "$B/sendmail" -t \
 	-f cron@nas1.example -N never 2>"$D/out/err2"; echo $? > "$D/out/rc2"
+printf 'EHLO nextcloud\r\nMAIL FROM:<www-data>\r\nRCPT TO:<dave@example.com>\r\nDATA\r\nSubject: three\r\n\r\nfrom -bs\r\n.\r\nQUIT\r\n' | \
+	$AS_NOBODY "$B/sendmail" -bs > "$D/out/bs" 2>&1; echo $? > "$D/out/bs_rc"
 $AS_NOBODY ls "$D/queue" > "$D/out/ls" 2>&1; echo $? > "$D/out/ls_rc"
 $AS_NOBODY "$B/mailq" > "$D/out/mailq" 2>&1; echo $? > "$D/out/mailq_rc"
 $AS_NOBODY "$B/smtprc" --queue="$D/queue" example.com "$D/queue/remote/x" \
 	> "$D/out/smtprc" 2>&1; echo $? > "$D/out/smtprc_rc"
-n=0; while [ "$(ls "$D/queue/remote" | wc -l)" -lt 2 ] && [ $n -lt 100 ]; do
+n=0; while [ "$(ls "$D/queue/remote" | wc -l)" -lt 3 ] && [ $n -lt 100 ]; do
 	sleep 0.1; n=$((n+1)); done
 kill $PD; wait $PD
 exit 0
@@ -85,6 +87,8 @@ def unprivileged_sendmail_writes_only_into_maildrop():
                          "620 %d" % DROP_GID], (modes, out("smtppd.log"))
     assert out("rc1").strip() == "0", out("err1")
     assert out("rc2").strip() == "0", out("err2")
+    assert out("bs_rc").strip() == "0" and "250 2.0.0 ok: queued as" in out("bs"), \
+        out("bs")
     assert out("ls_rc").strip() != "0", out("ls")
     assert out("mailq_rc").strip() != "0" and "ermission denied" in out("mailq"), \
         out("mailq")
@@ -93,12 +97,13 @@ def unprivileged_sendmail_writes_only_into_maildrop():
     assert os.listdir(os.path.join(q, "maildrop")) == [], \
         os.listdir(os.path.join(q, "maildrop"))
     lists = sorted(os.listdir(os.path.join(q, "remote")))
-    assert len(lists) == 2, (lists, out("smtppd.log"))
+    assert len(lists) == 3, (lists, out("smtppd.log"))
     texts = [open(os.path.join(q, "remote", n)).read() for n in lists]
     senders = sorted(l for t in texts for l in t.splitlines()
                      if l.startswith("sender "))
     assert senders == ["sender <cron@nas1.example>",
-                       "sender <nobody@nas1.smtprc-test.invalid>"], senders
+                       "sender <nobody@nas1.smtprc-test.invalid>",
+                       "sender <www-data@nas1.smtprc-test.invalid>"], senders
     assert any("notify never" in t for t in texts), texts
     for n in lists:
         msg = open(os.path.join(q, "mess", n), "rb").read()

@@ -318,18 +318,25 @@ static void etc_hosts(void)
 	CHECK(!hosts_find(h, sizeof h - 1, "nowhere.example", &a4, &a6));
 	CHECK(a4.status == -1 && a6.status == -1);       /* untouched */
 	CHECK(hosts_find(h, sizeof h - 1, "smarthost.lan", &a4, &a6));
-	CHECK(a4.status == DNSQ_OK && a4.n == 2 && a6.status == DNSQ_OK && a6.n == 1);
+	CHECK(a4.status == DNSQ_OK && a4.n == 2);
 	ip46_fmt(&a4.rr[0].ip, ip);
 	CHECK_STR(ip, "192.0.2.25");
 	ip46_fmt(&a4.rr[1].ip, ip);
 	CHECK_STR(ip, "192.0.2.26");
-	ip46_fmt(&a6.rr[0].ip, ip);
-	CHECK_STR(ip, "2001:db8::25");
 	CHECK(hosts_find(h, sizeof h - 1, "smarthost", &a4, 0) && a4.n == 1);
-	CHECK(hosts_find(h, sizeof h - 1, "LOCALHOST.", &a4, &a6));
-	CHECK(a4.n == 1 && a6.n == 1);
+	CHECK(hosts_find(h, sizeof h - 1, "LOCALHOST.", &a4, &a6) && a4.n == 1);
 	CHECK(hosts_find(h, sizeof h - 1, "other", &a4, &a6));
 	CHECK(a4.n == 1 && a6.status == DNSQ_NODATA);
+	if (!CONFIG_IPV6) {
+		/* IPv6 lines are no addresses of an IPv4-only build. */
+		CHECK(!hosts_find(h, sizeof h - 1, "ip6-localhost", &a4, &a6));
+		return;
+	}
+	CHECK(hosts_find(h, sizeof h - 1, "smarthost.lan", &a4, &a6));
+	CHECK(a6.status == DNSQ_OK && a6.n == 1);
+	ip46_fmt(&a6.rr[0].ip, ip);
+	CHECK_STR(ip, "2001:db8::25");
+	CHECK(hosts_find(h, sizeof h - 1, "LOCALHOST.", &a4, &a6) && a6.n == 1);
 	CHECK(hosts_find(h, sizeof h - 1, "ip6-localhost", &a4, &a6));
 	CHECK(a4.status == DNSQ_NODATA && a6.n == 1);
 }
