@@ -15,7 +15,8 @@
 void privilege_start(int keep);
 
 /* 1 when this process runs with more privilege than its caller (a
- * set-group-ID or set-user-ID run not yet dropped). */
+ * set-group-ID or set-user-ID run not yet dropped) and the caller is not
+ * root (who gains nothing from it). */
 int privilege_raised(void);
 
 /* Gives up the set-group-ID and set-user-ID privilege for good; exits

@@ -57,7 +57,8 @@ const char *conf_path(int argc, char *const *argv, int *given)
 	/* Run with more privilege than its caller (sendmail set-group-ID
 	 * for the drop into maildrop/): the caller chooses neither the file
 	 * nor, through it, the queue and the FIFOs. */
-	if (p && (getuid() != geteuid() || getgid() != getegid())) {
+	if (p && getuid() != 0 &&
+	    (getuid() != geteuid() || getgid() != getegid())) {
 		static int said;
 		if (!said++)
 			err_warn(0, "--config, -C and $SMTPRC_CONF are ignored: "

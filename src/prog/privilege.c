@@ -7,14 +7,16 @@
 
 int privilege_raised(void)
 {
-	return getgid() != getegid() || getuid() != geteuid();
+	/* Root calling the set-group-ID binary gains nothing: trusted. */
+	return getuid() != 0 && (getgid() != getegid() || getuid() != geteuid());
 }
 
 void privilege_drop(void)
 {
-	if (!privilege_raised())
+	if (getgid() == getegid() && getuid() == geteuid())
 		return;
-	if (setgid(getgid()) < 0 || setuid(getuid()) < 0 || privilege_raised())
+	if (setgid(getgid()) < 0 || setuid(getuid()) < 0 ||
+	    getgid() != getegid() || getuid() != geteuid())
 		err_fatal(EX_OSERR_, 1, "unable to give up the set-group-ID "
 			  "privilege");
 }
@@ -27,11 +29,12 @@ void privilege_start(int keep)
 		;
 	if (fd > 2)
 		close(fd);
-	if (!privilege_raised())
-		return;
 	/* What the privileged part creates is the queue's, not shaped by
 	 * the caller's umask. */
-	umask(077);
+	if (privilege_raised())
+		umask(077);
+	/* Every program but sendmail runs with its caller's IDs, root's
+	 * daemons too (not with the drop group). */
 	if (!keep)
 		privilege_drop();
 }
