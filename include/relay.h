@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "locate.h"
+#include "hdrfrom.h"
 #include "mime7.h"
 #include "outcome.h"
 #include "smtp_session.h"
@@ -54,6 +55,10 @@ struct relay {
 	char in[SMTP_IN_SIZE];
 	char cut[SMTP_REPLY_LINE_SIZE]; /* a reply line cut to fit */
 	char conv[BODY_CHUNK_SIZE];     /* the message made 7-bit, a piece */
+	const char *from_header;        /* route-from ... header: the From
+					   field's address, or NULL */
+	char hf[HDRFROM_MAX(BODY_CHUNK_SIZE, SMTP_PATH_SIZE)]; /* a piece
+					   with its From field replaced */
 	size_t out_len;
 	char out[SMTP_OUT_SIZE];
 	struct outcome fail; /* why no session is open: for every recipient */

@@ -29,6 +29,8 @@ struct smtprc_conf {
 	size_t nroute_from;
 	const char *sender;       /* the target's route-from address: the
 				     envelope sender of its mail, or NULL */
+	size_t sender_len;
+	int from_header;          /* ... and the From field too */
 	const char *tls_ca;       /* --tls-ca-file */
 	const char *auth_file;    /* --auth-file */
 	const char *policies[TLS_POLICIES_MAX]; /* "DOMAIN POLICY" */
@@ -58,9 +60,11 @@ void smtprc_finish(struct smtprc_conf *c);
  * file is refused. */
 const char *smtprc_auth_load(struct smtprc_conf *c);
 
-/* The route-from address of route target target (or NULL): the envelope
+/* The route-from address of route target target (or NULL; its length in
+ * *alen, *header set when the From field is rewritten too): the envelope
  * sender of mail sent there, but for the null sender. */
-const char *route_from_for(const struct smtprc_conf *c, const char *target);
+const char *route_from_for(const struct smtprc_conf *c, const char *target,
+			   size_t *alen, int *header);
 
 /* Sets c->relay.tls for domain, routed to c->target (or NULL), carrying
  * the credentials c->relay has: smtprc_options's order. */

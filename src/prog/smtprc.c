@@ -56,6 +56,7 @@ static struct {
 	char diag[RCPT_PER_LIST_MAX][SMTP_DIAG_SIZE + 16];
 	struct mime7 mime;     /* the message made 7-bit, when needed */
 	const char *sender;    /* route-from's envelope sender, or NULL */
+	size_t sender_len;
 	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
 } job;
 
@@ -290,7 +291,7 @@ static size_t job_txn(struct smtp_txn *t, const struct body_info *info,
 	 * (a bounce stays one: RFC 5321 section 4.5.5). */
 	if (job.sender && t->sender_len) {
 		t->sender = job.sender;
-		t->sender_len = strlen(job.sender);
+		t->sender_len = job.sender_len;
 	}
 	t->size = info->size;
 	t->eightbit = info->eightbit;
@@ -759,9 +760,18 @@ int smtprc_main(int argc, char **argv)
 	r->domain = argv[first];
 	r->unusable = !r->c.target && unusable_domain(r->domain, argc, argv, first);
 	job.sender = r->c.sender;
+	job.sender_len = r->c.sender_len;
+	if (r->c.from_header) {
+		/* hdrfrom.h wants it NUL-terminated. */
+		static char from[SMTP_PATH_SIZE];
+		memcpy(from, job.sender, job.sender_len);
+		from[job.sender_len] = 0;
+		relay.from_header = from;
+	}
 	if (job.sender && log_verbose)
-		log_line("%s: envelope sender %s (route-from %s)", r->domain,
-			 job.sender, r->c.target);
+		log_line("%s: envelope sender %.*s%s (route-from %s)", r->domain,
+			 (int)job.sender_len, job.sender, r->c.from_header ?
+			 " and From" : "", r->c.target);
 	if ((rc = run_locate_setup(r)) != 0)
 		return rc;
 	if (queue_open(&r->q, r->c.queue) < 0)

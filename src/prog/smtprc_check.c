@@ -39,8 +39,10 @@ static const char *split_route(const char *route, char *dom, size_t size)
 static int check_route(struct smtprc_conf *c, const char *route)
 {
 	char dom[SMTP_DOMAIN_SIZE + 2];
-	const char *target = split_route(route, dom, sizeof dom), *why;
+	const char *target = split_route(route, dom, sizeof dom), *why, *from;
 	struct smtprc_conf r = *c;
+	size_t flen;
+	int header;
 
 	r.target = target;
 	r.relay.auth_user = r.relay.auth_pass = 0;
@@ -49,11 +51,12 @@ static int check_route(struct smtprc_conf *c, const char *route)
 		return 64;
 	}
 	smtprc_run_policy(&r, dom);
-	printf("route %s %s: tls %s%s%s%s%s\n", dom, target,
+	from = route_from_for(c, target, &flen, &header);
+	printf("route %s %s: tls %s%s%s%s%.*s%s\n", dom, target,
 	       policy_names[r.relay.tls], r.relay.auth_user ? ", AUTH as " : "",
 	       r.relay.auth_user ? r.relay.auth_user : "",
-	       route_from_for(c, target) ? ", envelope sender " : "",
-	       route_from_for(c, target) ? route_from_for(c, target) : "");
+	       from ? ", envelope sender " : "", from ? (int)flen : 0,
+	       from ? from : "", from && header ? " (From too)" : "");
 	if (r.relay.auth_user && r.relay.tls != RELAY_TLS_VERIFY &&
 	    r.relay.tls != RELAY_TLS_DANE)
 		warn("route", route, "its credentials go to a server whose "

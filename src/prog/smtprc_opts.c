@@ -189,37 +189,52 @@ static const char *add_route(struct smtprc_conf *c, const char *v)
 	return 0;
 }
 
-/* "TARGET ADDRESS": the envelope sender of mail sent through the route
- * target TARGET (written as in its route line), for a smarthost that
- * takes only its account's address. */
-static const char *add_route_from(struct smtprc_conf *c, const char *v)
+/* The parts of a route-from value "TARGET ADDRESS [header]": the
+ * address's start and length, and whether From is rewritten too. */
+static const char *route_from_parts(const char *v, size_t *alen, int *header)
 {
 	size_t t = strcspn(v, " \t");
-	const char *a = v + t;
+	const char *a = v + t, *rest;
 
 	while (*a == ' ' || *a == '\t')
 		a++;
-	if (!t || !*a || !addr_valid(a, strlen(a)))
-		return "route-from is TARGET ADDRESS (the route's target, as "
-		       "written in its route line, and a mail address)";
+	*alen = strcspn(a, " \t");
+	for (rest = a + *alen; *rest == ' ' || *rest == '\t'; rest++)
+		;
+	*header = !strcmp(rest, "header");
+	return !t || !*alen || (*rest && !*header) ? 0 : a;
+}
+
+/* "TARGET ADDRESS [header]": the envelope sender (and with header the
+ * From field) of mail sent through the route target TARGET (written as in
+ * its route line), for a smarthost that takes only its account's
+ * address. */
+static const char *add_route_from(struct smtprc_conf *c, const char *v)
+{
+	size_t alen;
+	int header;
+	const char *a = route_from_parts(v, &alen, &header);
+
+	if (!a || !addr_valid(a, alen) || alen >= SMTP_PATH_SIZE)
+		return "route-from is TARGET ADDRESS [header] (the route's "
+		       "target, as written in its route line, a mail address, "
+		       "and header to rewrite From too)";
 	if (c->nroute_from == ROUTES_MAX)
 		return "more route-from lines than ROUTES_MAX";
 	c->route_from[c->nroute_from++] = v;
 	return 0;
 }
 
-const char *route_from_for(const struct smtprc_conf *c, const char *target)
+const char *route_from_for(const struct smtprc_conf *c, const char *target,
+			   size_t *alen, int *header)
 {
 	size_t i, t;
 
 	for (i = 0; target && i < c->nroute_from; i++) {
-		const char *v = c->route_from[i], *a;
+		const char *v = c->route_from[i];
 		t = strcspn(v, " \t");
-		if (strlen(target) != t || strncmp(v, target, t))
-			continue;
-		for (a = v + t; *a == ' ' || *a == '\t'; a++)
-			;
-		return a;
+		if (strlen(target) == t && !strncmp(v, target, t))
+			return route_from_parts(v, alen, header);
 	}
 	return 0;
 }
@@ -492,7 +507,8 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	if (addr_domain_trim(argv[i], strlen(argv[i])) < strlen(argv[i]))
 		argv[i][strlen(argv[i]) - 1] = 0;
 	c->target = route_find(c->routes, c->nroutes, argv[i]);
-	c->sender = route_from_for(c, c->target);
+	c->sender = route_from_for(c, c->target, &c->sender_len,
+				   &c->from_header);
 	if (c->target && c->auth_file && (why = smtprc_auth_load(c)) != 0) {
 		smtprc_usage_error(c->auth_file, why);
 		return -1;

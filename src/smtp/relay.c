@@ -233,14 +233,18 @@ static int body_piece(struct relay *r, struct body_enc *enc,
 static int send_body(struct relay *r, int msgfd, struct mime7 *conv)
 {
 	struct body_enc enc;
+	struct hdrfrom hf;
 	char chunk[BODY_CHUNK_SIZE];
 	off_t off = 0;
 	unsigned long total = 0;
+	size_t k;
 	int rc;
 
 	body_enc_init(&enc);
 	if (conv)
 		mime7_start_convert(conv);
+	if (r->from_header)
+		hdrfrom_init(&hf, r->from_header);
 	for (;;) {
 		long n = readfile_pread(msgfd, chunk, sizeof chunk, off);
 		if (n < 0)
@@ -249,9 +253,18 @@ static int send_body(struct relay *r, int msgfd, struct mime7 *conv)
 			break;
 		off += n;
 		total += (unsigned long)n;
-		if ((rc = body_piece(r, &enc, conv, chunk, (size_t)n)) < 0)
+		if (!r->from_header)
+			rc = body_piece(r, &enc, conv, chunk, (size_t)n);
+		else if ((k = hdrfrom_run(&hf, chunk, (size_t)n, r->hf)) > 0)
+			rc = body_piece(r, &enc, conv, r->hf, k);
+		else
+			rc = 0;     /* all of it held ("From" at the end) */
+		if (rc < 0)
 			return rc;
 	}
+	if (r->from_header && (k = hdrfrom_end(&hf, r->hf)) > 0 &&
+	    (rc = body_piece(r, &enc, conv, r->hf, k)) < 0)
+		return rc;
 	if (conv && (rc = body_piece(r, &enc, conv, chunk, 0)) < 0)
 		return rc;
 	if (r->out_len + BODY_ENC_FINISH_MAX > sizeof r->out) {

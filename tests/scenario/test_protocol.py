@@ -483,3 +483,31 @@ def route_from_forces_the_envelope_sender_for_a_smarthost():
         f.write("route-from nonsense\n")
     rc2, err2 = smtprc(q, "example.com", lists, "--config=" + conf)
     assert rc2 == 64 and "route-from is TARGET ADDRESS" in err2, (rc2, err2)
+
+
+@test
+def route_from_header_rewrites_from_at_the_receiver():
+    """route-from TARGET ADDRESS header: Postfix stores the message with
+    MAIL FROM and From: the account's address, the cron-style From field
+    (and its continuation line) gone, every other byte as queued."""
+    q = qlib.make_queue(tmpdir())
+    body = (b"From: root@nas1.example\n (Cron Daemon)\nTo: ops@example.com\n"
+            b"Subject: rewritten\nMessage-ID: <rf@test>\n"
+            b"Date: Sat, 28 Nov 2026 12:00:00 +0000\n\nFrom: the body stays\n")
+    lst = qlib.add_message(q, "example.com", "root@nas1.example",
+                           ["ops@example.com"], body)
+    with PrivatePostfix() as pf:
+        target = "127.0.0.1:%d" % pf.port
+        conf = os.path.join(q, "c.conf")
+        with open(conf, "w") as f:
+            f.write("route example.com %s\nroute-from %s me@isp.example header\n"
+                    % (target, target))
+        rc, err = smtprc(q, "example.com", [lst], "--config=" + conf)
+        assert rc == 0, (rc, err)
+        got, = pf.delivered("example.com", "ops")
+        assert b"Return-Path: <me@isp.example>" in got, got[:400]
+        assert got.endswith(b"From: me@isp.example\nTo: ops@example.com\n"
+                            b"Subject: rewritten\nMessage-ID: <rf@test>\n"
+                            b"Date: Sat, 28 Nov 2026 12:00:00 +0000\n\n"
+                            b"From: the body stays\n"), got
+        assert b"Cron Daemon" not in got

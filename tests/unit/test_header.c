@@ -103,9 +103,46 @@ static void qualify(void)
 	CHECK(header_qualify(" root", 5, "nas1.example", out, 8, &ch) == 0);
 }
 
+
+
+#include "hdrfrom.h"
+
+/* hdrfrom over msg in pieces of step bytes. */
+static void from_run(const char *msg, size_t step, char *out)
+{
+	struct hdrfrom h;
+	size_t n = strlen(msg), pos, k = 0, len;
+
+	hdrfrom_init(&h, "me@isp.example");
+	for (pos = 0; pos < n; pos += len) {
+		len = n - pos < step ? n - pos : step;
+		k += hdrfrom_run(&h, msg + pos, len, out + k);
+	}
+	k += hdrfrom_end(&h, out + k);
+	out[k] = 0;
+}
+
+static void from_replaced(void)
+{
+	static const char msg[] = "Subject: s\nFROM: root@nas1\n (Cron Daemon)\n"
+				   "Fro: kept\nX-From: kept\nFrom:x\n\nFrom: body stays\n";
+	static const char want[] = "From: me@isp.example\nSubject: s\nFro: kept\n"
+				   "X-From: kept\n\nFrom: body stays\n";
+	char out[512];
+	size_t step;
+
+	for (step = 1; step <= sizeof msg; step++) {
+		from_run(msg, step, out);
+		CHECK_STR(out, want);
+	}
+	from_run("Subject: none\r\n\r\nx\r\n", 3, out);
+	CHECK_STR(out, "From: me@isp.example\nSubject: none\r\n\r\nx\r\n");
+}
+
 UNIT_SUITE(header_tests) = {
 	{ "header: address lists", address_lists },
 	{ "header: sections and fields", header_sections },
 	{ "header: unqualified addresses get @origin, nothing else changes", qualify },
+	{ "header: route-from replaces the From field while streaming", from_replaced },
 	UNIT_END
 };
