@@ -12,9 +12,6 @@
 
 #include <stddef.h>
 
-/* 1 when d[0..len) has a byte that is not ASCII. */
-int idna_is_utf8(const char *d, size_t len);
-
 /* Writes the A-label form of domain d[0..len) (UTF-8) into out[0..size),
  * NUL-terminated. Returns its length, or -1 when d is not valid UTF-8,
  * has a character that no host name may hold (a control, a space, a

@@ -10,4 +10,7 @@
  * past U+10FFFF, or a sequence cut by the end of s). */
 size_t utf8_char(const unsigned char *s, size_t n, unsigned long *cp);
 
+/* 1 when s[0..n) has a byte that is not ASCII (8-bit). */
+int utf8_has8(const char *s, size_t n);
+
 #endif

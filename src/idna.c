@@ -5,15 +5,6 @@
 enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700,
        INITIAL_BIAS = 72, INITIAL_N = 128, LABEL_CP_MAX = 63 };
 
-int idna_is_utf8(const char *d, size_t len)
-{
-	size_t i;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)d[i] & 0x80)
-			return 1;
-	return 0;
-}
-
 static char digit(unsigned long d)
 {
 	return (char)(d < 26 ? 'a' + d : '0' + d - 26);

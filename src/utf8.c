@@ -26,3 +26,12 @@ size_t utf8_char(const unsigned char *s, size_t n, unsigned long *cp)
 	*cp = v;
 	return len;
 }
+
+int utf8_has8(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] & 0x80)
+			return 1;
+	return 0;
+}

@@ -31,6 +31,7 @@
 #include "rcptlist.h"
 #include "trigger.h"
 #include "sendmail_int.h"
+#include "utf8.h"
 #include "wbuf.h"
 
 enum { S_QUEUE, S_SEMDIR, S_PD, S_RD, S_ORIGIN, S_HELO, S_MAXSIZE, S_CONFIG };
@@ -191,7 +192,7 @@ static int domain_ascii(char *q, size_t *len, size_t size)
 	size_t at = addr_at(q, *len);
 	int n;
 
-	if (at == *len || !idna_is_utf8(q + at + 1, *len - at - 1))
+	if (at == *len || !utf8_has8(q + at + 1, *len - at - 1))
 		return 0;
 	n = idna_to_ascii(q + at + 1, *len - at - 1, d, sizeof d);
 	if (n < 0 || at + 1 + (size_t)n >= size)
@@ -216,7 +217,7 @@ static const char *rcpt_add(const char *a, const char *origin)
 		return "address too long";
 	/* The ORCPT: as given, qualified; "utf-8" when it is not ASCII. */
 	snprintf(rc.orcpt[rc.n < MAILDROP_RCPT_MAX ? rc.n : 0],
-		 sizeof rc.orcpt[0], "%s;%s", idna_is_utf8(q, len) ? "utf-8"
+		 sizeof rc.orcpt[0], "%s;%s", utf8_has8(q, len) ? "utf-8"
 		 : "rfc822", q);
 	if (domain_ascii(q, &len, sizeof q) < 0 || !addr_valid(q, len))
 		return "not a valid address (RFC 5321 and RFC 6531: UTF-8 is "

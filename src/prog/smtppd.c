@@ -488,11 +488,12 @@ static int expand_own(const char *name)
 			log_line("%s: <%.*s> goes to %zu address(es)", name,
 				 (int)r->len, r->addr, al.n - before);
 	}
-	if (al.over)
+	if (al.over) {
+		/* Kept as submitted rather than cut: nobody lost. */
 		err_warn(0, "%s: more than MAILDROP_RCPT_MAX recipients after "
-			 "the aliases: the rest are not expanded", name);
-	if (al.over)
+			 "the aliases: none is expanded", name);
 		return 0;
+	}
 	memcpy(e.env.rcpt, al.rcpt, al.n * sizeof al.rcpt[0]);
 	memcpy(e.env.dsn, al.dsn, al.n * sizeof al.dsn[0]);
 	e.env.nrcpt = al.n;

@@ -22,7 +22,6 @@
 #include "body.h"
 #include "bounce.h"
 #include "err.h"
-#include "idna.h"
 #include "ip46.h"
 #include "locate.h"
 #include "log.h"
@@ -37,6 +36,7 @@
 #include "relay.h"
 #include "tls.h"
 #include "trigger.h"
+#include "utf8.h"
 
 /* Exit statuses in order of precedence: an I/O error needs a human first,
  * then a malformed list, then a deferral. */
@@ -608,7 +608,7 @@ static int job_smtputf8(const struct body_info *info)
 				 "RFC 6531) and the server does not offer "
 				 "SMTPUTF8";
 	int offered = (smtp_session_ext(&relay.s) & SMTP_EXT_SMTPUTF8) != 0;
-	int need = idna_is_utf8(job.list.sender, job.list.sender_len);
+	int need = utf8_has8(job.list.sender, job.list.sender_len);
 	struct outcome o;
 	size_t i;
 
@@ -621,7 +621,7 @@ static int job_smtputf8(const struct body_info *info)
 		return 0;
 	}
 	for (i = 0; i < job.list.nrcpt; i++) {
-		if (!job.open[i] || !idna_is_utf8(job.list.rcpt[i].addr,
+		if (!job.open[i] || !utf8_has8(job.list.rcpt[i].addr,
 						  job.list.rcpt[i].len))
 			continue;
 		need = 1;

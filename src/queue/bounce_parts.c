@@ -6,15 +6,6 @@
 #include "qp.h"
 #include "utf8.h"
 
-static int has8(const char *s, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] & 0x80)
-			return 1;
-	return 0;
-}
-
 /* A diagnostic or address in the delivery status, whose fields are
  * US-ASCII (RFC 3464 section 2.1.2): a UTF-8 character as "\x{HHHH}" (RFC 6533 section
  * 3), a byte that is no UTF-8 as "\x{FFFD}". */
@@ -116,8 +107,8 @@ void bounce_put_notification(struct wbuf *w, const struct bounce *b,
 	text.len = 0;
 	text.qp = 0;
 	for (i = 0; i < b->nrcpt; i++)
-		text.qp |= has8(b->rcpt[i].o->diag, strlen(b->rcpt[i].o->diag)) ||
-			   has8(b->rcpt[i].addr, b->rcpt[i].len);
+		text.qp |= utf8_has8(b->rcpt[i].o->diag, strlen(b->rcpt[i].o->diag)) ||
+			   utf8_has8(b->rcpt[i].addr, b->rcpt[i].len);
 	wbuf_puts(w, text.qp ? "\nContent-Description: Notification\n"
 		     "Content-Type: text/plain; charset=utf-8\n"
 		     "Content-Transfer-Encoding: quoted-printable\n\n"
@@ -176,7 +167,7 @@ static void put_addr_field(struct wbuf *w, const char *name, const char *type,
 	if (type)
 		wbuf_put(w, type, tlen);
 	else
-		wbuf_puts(w, has8(a, n) ? "utf-8" : "rfc822");
+		wbuf_puts(w, utf8_has8(a, n) ? "utf-8" : "rfc822");
 	wbuf_puts(w, "; ");
 	put_ascii(w, a, n);
 	wbuf_puts(w, "\n");

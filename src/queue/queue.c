@@ -17,6 +17,16 @@ static const char *const dir_names[QUEUE_DIRS] = {
 	"maildrop", "mess", "remote", "done", "tmp", "local", "lock"
 };
 
+/* Undoes a failed open: the queue's descriptors closed, errno kept. */
+static int open_failed(struct queue *q, int top)
+{
+	int e = errno;
+	close(top);
+	queue_close(q);
+	errno = e;
+	return E_SYS;
+}
+
 int queue_open(struct queue *q, const char *path)
 {
 	int top, i;
@@ -40,11 +50,7 @@ int queue_open(struct queue *q, const char *path)
 	close(top);
 	return 0;
 fail:
-	i = errno;
-	close(top);
-	queue_close(q);
-	errno = i;
-	return E_SYS;
+	return open_failed(q, top);
 }
 
 int queue_open_maildrop(struct queue *q, const char *path, int create)
@@ -72,11 +78,7 @@ int queue_open_maildrop(struct queue *q, const char *path, int create)
 	close(top);
 	return 0;
 fail:
-	i = errno;
-	close(top);
-	queue_close(q);
-	errno = i;
-	return E_SYS;
+	return open_failed(q, top);
 }
 
 int queue_open_readonly(struct queue *q, const char *path)

@@ -2,6 +2,7 @@
 #include <string.h>
 #include "mime7.h"
 #include "qp.h"
+#include "utf8.h"
 
 enum { HEADER, BODY, OUTSIDE };                  /* m->state */
 enum { LEAF, MULTI, MESSAGE, OPAQUE };           /* m->kind */
@@ -47,15 +48,6 @@ static int starts(const char *s, size_t n, const char *w)
 		if (lower((unsigned char)s[i]) != w[i])
 			return 0;
 	return 1;
-}
-
-static int has8(const char *s, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] & 0x80)
-			return 1;
-	return 0;
 }
 
 /* Keeps track of whether the 8-bit bytes seen are UTF-8. */
@@ -254,7 +246,7 @@ static void header_line(struct mime7 *m, const char *s, size_t n, int eol)
 {
 	size_t body = n;
 
-	if (has8(s, n))
+	if (utf8_has8(s, n))
 		why(m, "8-bit bytes in a header field");
 	if (m->mid) {
 		put(m, s, n);     /* more of a line too long to keep */
@@ -336,7 +328,7 @@ static void body_line(struct mime7 *m, const char *s, size_t n, int eol)
 		}
 		return;
 	}
-	eight = has8(s, n);
+	eight = utf8_has8(s, n);
 	if (eight && !m->convert) {
 		utf8_track(m, s, n);
 		if (m->state == OUTSIDE)

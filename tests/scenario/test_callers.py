@@ -6,9 +6,8 @@ import os
 import shutil
 import subprocess
 
-from harness import PROG, RUN, Skip, test, tmpdir
-
-DROP_GID = 8
+from harness import RUN, Skip, test, tmpdir
+from test_users import setgid_install
 
 SCRIPT = r"""
 set -u
@@ -53,14 +52,9 @@ def mailx_and_php_as_root_and_as_users():
     os.chmod(d, 0o755)
     if os.statvfs(d).f_flag & os.ST_NOSUID:
         raise Skip("%s is mounted nosuid" % d)
-    for sub in ("etc-up", "etc-work", "sbin-up", "sbin-work", "out"):
+    for sub in ("etc-up", "etc-work", "sbin-work", "out"):
         os.makedirs(os.path.join(d, sub))
-    sbin = os.path.join(d, "sbin-up")
-    shutil.copy(PROG, os.path.join(sbin, "smtprc"))
-    os.chown(os.path.join(sbin, "smtprc"), 0, DROP_GID)
-    os.chmod(os.path.join(sbin, "smtprc"), 0o2755)
-    for p in ("sendmail", "smtppd", "smtprcd", "mailq"):
-        os.symlink("smtprc", os.path.join(sbin, p))
+    setgid_install(os.path.join(d, "sbin-up"))
     p = subprocess.run(["unshare", "--mount", "--propagation", "private",
                         "sh", "-c", SCRIPT], env=dict(os.environ, D=d),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

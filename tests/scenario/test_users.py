@@ -12,9 +12,9 @@ from harness import PROG, RUN, Skip, test, tmpdir
 DROP_GID = 8      # Debian's "mail": any group but 0 will do
 
 
-def setgid_install(d):
-    """A set-group-ID copy of the binary with its program links in d/bin."""
-    b = os.path.join(d, "bin")
+def setgid_install(b):
+    """A set-group-ID copy of the binary with its program links in b
+    (created)."""
     os.makedirs(b)
     os.chmod(b, 0o755)
     shutil.copy(PROG, os.path.join(b, "smtprc"))
@@ -71,7 +71,7 @@ def unprivileged_sendmail_writes_only_into_maildrop():
     os.chmod(d, 0o755)
     if os.statvfs(d).f_flag & os.ST_NOSUID:
         raise Skip("%s is mounted nosuid" % d)
-    b = setgid_install(d)
+    b = setgid_install(os.path.join(d, "bin"))
     for sub in ("up", "work", "out"):
         os.makedirs(os.path.join(d, sub))
     p = subprocess.run(["unshare", "--mount", "--propagation", "private",
