@@ -1,7 +1,8 @@
 /* rcptlist.h: recipient list files (docs/queue.md), pure parse and format.
  *
  * A recipient list is a small text file, one "key value" per line, LF
- * line ends, for one message and one domain:
+ * line ends, for one message and one domain, or one next hop (route.h's
+ * HOST:PORT: the recipients of every domain routed there):
  *
  *   smtprc-list 1
  *   message 1764343185-4711-0
@@ -47,6 +48,8 @@ struct rcptlist {
 	int unusable;       /* the domain is a file-name-safe token but no
 			       usable domain (an older writer's "[a/b]"):
 			       such a list is settled by bouncing it 5.1.2 */
+	int hop;            /* the domain is a next hop, HOST:PORT
+			       (route_hop): recipients of any domain */
 	size_t nrcpt;
 	struct rcptlist_rcpt rcpt[RCPT_PER_LIST_MAX];
 	/* After a failed parse: the 1-based line and what is wrong. */
@@ -71,8 +74,9 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len);
 size_t rcptlist_format(const struct rcptlist *l, char *out, size_t size);
 
 /* 1 when d[0..len) can be a list's domain at all: 1..SMTP_DOMAIN_SIZE
- * printable bytes without '/', blanks or brackets inside (what a queue
- * file name can carry); addr_domain_valid says whether it is usable. */
+ * printable bytes without '/', blanks or brackets inside (but "]:" of a
+ * next hop; what a queue file name can carry); addr_domain_valid or
+ * route_hop says whether it is usable. */
 int rcptlist_domain_token(const char *d, size_t len);
 
 /* Checks a queue identifier: 1..QUEUE_ID_SIZE-1 of [0-9A-Za-z_-]. */

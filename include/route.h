@@ -31,4 +31,12 @@ size_t route_target_host(const char *target);
 const char *route_find(const char *const *routes, size_t n,
 		       const char *domain);
 
+/* 1 when t[0..len) is a next hop: HOST:PORT or [ADDRESS]:PORT with PORT
+ * 1 to 65535 (the target of a smarthost route, and the name under which
+ * the posting office queues the mail of every domain routed there). */
+int route_hop(const char *t, size_t len);
+
+/* 1 when some route's target is target (case ignored). */
+int route_to(const char *const *routes, size_t n, const char *target);
+
 #endif

@@ -52,6 +52,11 @@ struct smtprc_conf {
  * configuration without a domain: smtprc_check). */
 int smtprc_options(struct smtprc_conf *c, int argc, char **argv);
 
+/* Where mail for domain (smtprc's argument) goes: a next hop (route.h,
+ * HOST:PORT) itself, else its route's target, else NULL (its own
+ * servers). */
+const char *smtprc_route(const struct smtprc_conf *c, const char *domain);
+
 /* The parts of c that follow from the rest (helo name, DNS). */
 void smtprc_finish(struct smtprc_conf *c);
 
@@ -74,6 +79,11 @@ void smtprc_run_policy(struct smtprc_conf *c, const char *domain);
  * warns about what no delivery would use or use safely. Returns the exit
  * status: 0, or 64 when the auth file or the trust store is unusable. */
 int smtprc_check(struct smtprc_conf *c);
+
+/* smtprc's keys of the configuration file as another program of the
+ * system read them (conf.c checks every key through its owner's table):
+ * the posting office's routes and TLS policies. */
+const struct smtprc_conf *smtprc_conf_seen(void);
 
 /* Reports a usage error about arg (may be NULL) with the usage text. */
 void smtprc_usage_error(const char *arg, const char *why);

@@ -10,6 +10,13 @@
  *   anything else: its domain, lower-cased and without a trailing dot
  *   (len[] is the address without it); recipients of one domain (case
  *   ignored) share one list
+ *
+ * A domain routed to a next hop (a route whose target is HOST:PORT or
+ * [ADDRESS]:PORT, route.h) is queued under that hop instead, so that one
+ * message's recipients of every domain sent through one smarthost share
+ * one list: one transaction, one relay client, one connection. Not so a
+ * domain with a TLS policy of its own (keep[]: its policy must hold for
+ * its mail alone), nor a local one, nor a hop too long for a list.
  */
 #ifndef SORTING_H
 #define SORTING_H
@@ -24,8 +31,20 @@
  * temporary suffixes. */
 #define SORTING_NAME_MAX 250
 
+/* What the posting office knows of the routes (the caller's strings). */
+struct sorting_routes {
+	const char *const *routes;  /* "DOMAIN TARGET" (route.h) */
+	size_t nroutes;
+	const char *const *keep;    /* "DOMAIN ..." lines (TLS policies) */
+	size_t nkeep;
+	const char *const *local;   /* local domains */
+	size_t nlocal;
+};
+
 struct sorting {
-	char dom[MAILDROP_RCPT_MAX][SMTP_DOMAIN_SIZE + 1]; /* lower case */
+	const struct sorting_routes *rt;   /* input; NULL: no routes */
+	char dom[MAILDROP_RCPT_MAX][SMTP_DOMAIN_SIZE + 1]; /* lower case:
+						a domain or a next hop */
 	size_t ndom;
 	int of[MAILDROP_RCPT_MAX];      /* recipient -> domain index, -1 bad */
 	size_t len[MAILDROP_RCPT_MAX];  /* the address's length without its
@@ -35,8 +54,14 @@ struct sorting {
 };
 
 /* Sorts the recipients of env, an entry whose identifier has idlen
- * bytes. Pure: reads env, writes so. */
+ * bytes. Pure: reads env and so->rt, writes so. */
 void sorting_classify(struct sorting *so, const struct maildrop_env *env,
 		      size_t idlen);
+
+/* The name domain d[0..len) is queued under: d itself, or out holding its
+ * next hop (lower case). Returns what to use (d or out) and its length in
+ * *n. Pure. */
+const char *sorting_key(const struct sorting_routes *rt, const char *d,
+			size_t len, char out[SMTP_DOMAIN_SIZE + 1], size_t *n);
 
 #endif

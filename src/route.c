@@ -32,8 +32,42 @@ const char *route_check(const char *val)
 	if (!colon)
 		return "a route's target literal lacks its ]";
 	colon = strchr(colon, ':');
-	if (!addr_domain_valid(t, colon ? (size_t)(colon - t) : strlen(t)))
-		return "a route's target is HOST, HOST:PORT or [ADDRESS]:PORT";
+	if (!addr_domain_valid(t, colon ? (size_t)(colon - t) : strlen(t)) ||
+	    (colon && !route_hop(t, strlen(t))))
+		return "a route's target is HOST, HOST:PORT or [ADDRESS]:PORT "
+		       "(PORT 1 to 65535)";
+	return 0;
+}
+
+int route_hop(const char *t, size_t len)
+{
+	size_t h = 0, i;
+	unsigned long port = 0;
+
+	while (h < len && t[h] != (t[0] == '[' ? ']' : ':'))
+		h++;
+	if (t[0] == '[')
+		h++;
+	if (h >= len || t[h] != ':' || !addr_domain_valid(t, h) ||
+	    len - h - 1 < 1 || len - h - 1 > 5)
+		return 0;
+	for (i = h + 1; i < len; i++) {
+		if (t[i] < '0' || t[i] > '9')
+			return 0;
+		port = port * 10 + (unsigned long)(t[i] - '0');
+	}
+	return port >= 1 && port <= 65535;
+}
+
+int route_to(const char *const *routes, size_t n, const char *target)
+{
+	size_t i, dlen;
+
+	for (i = 0; i < n; i++) {
+		const char *t = target_of(routes[i], &dlen);
+		if (t && addr_eq_nocase(t, strlen(t), target, strlen(target)))
+			return 1;
+	}
 	return 0;
 }
 

@@ -19,7 +19,7 @@ MUSL_VERSION=1.2.3-1
 PACKAGES="musl-tools make gcc file dpkg-dev postfix python3 python3-aiosmtpd
 python3-dnslib nsd time procps psmisc iproute2 nftables clang
 ca-certificates python3-cryptography openssl unbound ldnsutils strace
-bsd-mailx php-cli"
+bsd-mailx php-cli cron"
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 

@@ -34,6 +34,8 @@
 #include "queue.h"
 #include "readfile.h"
 #include "rcptlist.h"
+#include "resort.h"
+#include "smtprc_opts.h"
 #include "sorting.h"
 #include "trigger.h"
 
@@ -153,6 +155,22 @@ static void options(int argc, char **argv)
 		       sizeof conf_buf, 0);
 }
 
+/* The routes and TLS policies of the configuration file (smtprc's keys):
+ * mail for domains routed to one smarthost is queued under it. */
+static struct sorting_routes routes;
+
+static void routes_init(void)
+{
+	const struct smtprc_conf *c = smtprc_conf_seen();
+
+	routes.routes = c->routes;
+	routes.nroutes = c->nroutes;
+	routes.keep = c->policies;
+	routes.nkeep = c->npolicies;
+	routes.local = cf.local;
+	routes.nlocal = cf.nlocal;
+}
+
 /* --- one maildrop entry --- */
 
 static struct {
@@ -197,6 +215,7 @@ static size_t classify_all(const char *name)
 {
 	size_t i, nbad = 0;
 
+	e.so.rt = &routes;
 	sorting_classify(&e.so, &e.env, strlen(name));
 	for (i = 0; i < e.env.nrcpt; i++) {
 		if (e.so.of[i] >= 0)
@@ -586,6 +605,7 @@ int smtppd_main(int argc, char **argv)
 	int fifofd = -1, lock, failed = 0;
 
 	options(argc, argv);
+	routes_init();
 	log_set_verbose(cf.verbose);
 	if (chdir(cf.queue) < 0)
 		err_fatal(EX_CANTCREAT_, 1, "unable to enter the queue %s", cf.queue);
@@ -612,6 +632,10 @@ int smtppd_main(int argc, char **argv)
 	}
 	queue_sweep(&q);
 	queue_sweep_maildrop(&q);
+	/* Before the first scan of the maildrop, which sorts what this
+	 * hands back. */
+	resort_hops(&q, &routes, &e.list, e.out, sizeof e.out, e.copy,
+		    sizeof e.copy);
 	for (;;) {
 		struct pass ps = { &q, 0, 0, 0, 0 };
 		failed = 0;

@@ -31,6 +31,7 @@
 #include "programs.h"
 #include "queue.h"
 #include "rcptlist.h"
+#include "route.h"
 #include "reports.h"
 #include "smtprc_opts.h"
 #include "relay.h"
@@ -459,6 +460,22 @@ static int run_locate_setup(struct run *r)
 	return 0;
 }
 
+/* 1 when some list given is named ID.DOMAIN for this domain argument. */
+static int lists_named(const char *domain, int argc, char **argv, int first)
+{
+	size_t dl = strlen(domain);
+	int i;
+
+	for (i = first + 1; i < argc; i++) {
+		const char *n = base_name(argv[i]);
+		size_t nl = strlen(n);
+		if (nl > dl + 1 && n[nl - dl - 1] == '.' &&
+		    !memcmp(n + nl - dl, domain, dl))
+			return 1;
+	}
+	return 0;
+}
+
 /* The domain argument is no usable domain ("[a/b]", a label over 63
  * octets), but is what some list given names in its file name
  * (ID.DOMAIN): an older writer queued it. Such lists are settled, every
@@ -468,18 +485,26 @@ static int unusable_domain(const char *domain, int argc, char **argv,
 			   int first)
 {
 	size_t dl = strlen(domain);
-	int i;
 
-	if (addr_domain_valid(domain, dl) || !rcptlist_domain_token(domain, dl))
+	if (addr_domain_valid(domain, dl) || route_hop(domain, dl) ||
+	    !rcptlist_domain_token(domain, dl))
 		return 0;
-	for (i = first + 1; i < argc; i++) {
-		const char *n = base_name(argv[i]);
-		size_t nl = strlen(n);
-		if (nl > dl + 1 && n[nl - dl - 1] == '.' &&
-		    !memcmp(n + nl - dl, domain, dl))
-			return 1;
-	}
-	return 0;
+	return lists_named(domain, argc, argv, first);
+}
+
+/* A next hop's lists that no route sends there any more (the posting
+ * office queued them under an earlier configuration) still go there;
+ * said once a run, since the administrator may have meant otherwise. */
+static void stale_hop(const struct run *r, int argc, char **argv, int first)
+{
+	const struct smtprc_conf *c = &r->c;
+
+	if (route_hop(r->domain, strlen(r->domain)) &&
+	    !route_to(c->routes, c->nroutes, r->domain) &&
+	    lists_named(r->domain, argc, argv, first))
+		err_warn(0, "%s: no route sends mail there any more; what was "
+			 "queued for it still goes there (restart smtppd to "
+			 "sort it by today's routes)", r->domain);
 }
 
 /* verify needs the trust store: without anchors nothing can be verified,
@@ -504,7 +529,7 @@ static int run_load(struct run *r, const char *path)
 	int rc, msgfd;
 
 	rc = job_load(path, r->domain,
-		      !r->c.target && r->form == LOCATE_HOSTPORT, &why);
+		      route_hop(r->domain, strlen(r->domain)), &why);
 	if (rc == E_SYS) {
 		err_warn(1, "unable to read recipient list %s", path);
 		r->st.ioerr = 1;
@@ -759,6 +784,7 @@ int smtprc_main(int argc, char **argv)
 	log_set_verbose(r->c.verbose);
 	r->domain = argv[first];
 	r->unusable = !r->c.target && unusable_domain(r->domain, argc, argv, first);
+	stale_hop(r, argc, argv, first);
 	job.sender = r->c.sender;
 	job.sender_len = r->c.sender_len;
 	if (r->c.from_header) {

@@ -233,7 +233,7 @@ const char *route_from_for(const struct smtprc_conf *c, const char *target,
 	for (i = 0; target && i < c->nroute_from; i++) {
 		const char *v = c->route_from[i];
 		t = strcspn(v, " \t");
-		if (strlen(target) == t && !strncmp(v, target, t))
+		if (addr_eq_nocase(v, t, target, strlen(target)))
 			return route_from_parts(v, alen, header);
 	}
 	return 0;
@@ -407,7 +407,10 @@ const char *smtprc_auth_load(struct smtprc_conf *c)
 	l.line = 0;
 	while ((rc = conf_next(buf, (size_t)len, &pos, &l, &why)) > 0) {
 		char *pass = l.val + strcspn(l.val, " \t");
-		if (strcmp(l.key, c->target) && strcmp(l.key, "*"))
+		/* Case ignored: the posting office queues a route's
+		 * target in lower case (sorting.h). */
+		if (!addr_eq_nocase(l.key, strlen(l.key), c->target,
+				    strlen(c->target)) && strcmp(l.key, "*"))
 			continue;
 		if (!*pass)
 			return "an auth file line is TARGET USER PASSWORD";
@@ -442,6 +445,17 @@ void smtprc_run_policy(struct smtprc_conf *c, const char *domain)
 		c->relay.tls = (enum relay_tls)tls_policy(p, strlen(p), &why);
 	else if (c->relay.auth_user && !c->tls_given && CONFIG_TLS)
 		c->relay.tls = RELAY_TLS_VERIFY;
+}
+
+const char *smtprc_route(const struct smtprc_conf *c, const char *domain)
+{
+	/* A next hop (HOST:PORT) is where its mail goes: the posting
+	 * office queued it there for a route (route_to), or the caller
+	 * names a smarthost (/CLIENTPORT). */
+	if (route_hop(domain, strlen(domain)) &&
+	    (c->clientport || route_to(c->routes, c->nroutes, domain)))
+		return domain;
+	return route_find(c->routes, c->nroutes, domain);
 }
 
 int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
@@ -506,7 +520,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	/* "example.com." is example.com for routes, policies and lists. */
 	if (addr_domain_trim(argv[i], strlen(argv[i])) < strlen(argv[i]))
 		argv[i][strlen(argv[i]) - 1] = 0;
-	c->target = route_find(c->routes, c->nroutes, argv[i]);
+	c->target = smtprc_route(c, argv[i]);
 	c->sender = route_from_for(c, c->target, &c->sender_len,
 				   &c->from_header);
 	if (c->target && c->auth_file && (why = smtprc_auth_load(c)) != 0) {
@@ -527,6 +541,11 @@ void smtprc_finish(struct smtprc_conf *c)
 		c->relay.helo_name = conf_hostname(c->helo_buf,
 						   sizeof c->helo_buf);
 	}
+}
+
+const struct smtprc_conf *smtprc_conf_seen(void)
+{
+	return &check_conf;
 }
 
 const char *smtprc_check_args(int argc, char **argv, int *bad)

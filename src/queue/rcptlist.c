@@ -2,6 +2,7 @@
 #include <string.h>
 #include "err.h"
 #include "rcptlist.h"
+#include "route.h"
 
 /* Enough room for every line of a maximal list (checked at compile time):
  * the header lines, then per recipient "rcpt <" path "> " diag "\n". */
@@ -17,7 +18,8 @@ int rcptlist_domain_token(const char *d, size_t len)
 		return 0;
 	for (i = 0; i < len; i++)
 		if (d[i] <= 32 || d[i] >= 127 || d[i] == '/' ||
-		    ((d[i] == '[' || d[i] == ']') && i && i + 1 < len))
+		    (d[i] == '[' && i) ||
+		    (d[i] == ']' && i + 1 < len && d[i + 1] != ':'))
 			return 0;
 	return 1;
 }
@@ -142,7 +144,8 @@ static const char *header_value(struct rcptlist *l, const struct cur *c,
 		l->id_len = c->vlen;
 		break;
 	case 2:
-		l->unusable = !addr_domain_valid(c->val, c->vlen);
+		l->hop = route_hop(c->val, c->vlen);
+		l->unusable = !l->hop && !addr_domain_valid(c->val, c->vlen);
 		if (l->unusable && !rcptlist_domain_token(c->val, c->vlen))
 			return "bad domain";
 		l->domain = c->val;
@@ -179,6 +182,7 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
 
 	l->nrcpt = 0;
 	l->unusable = 0;
+	l->hop = 0;
 	l->version = 1;
 	memset(&l->dsn, 0, sizeof l->dsn);
 	l->err_line = 0;
@@ -236,8 +240,8 @@ int rcptlist_parse(struct rcptlist *l, const char *buf, size_t len)
 		if (!at || r->len > SMTP_PATH_SIZE - 2)
 			return fail(l, &c, "bad recipient address");
 		at--;
-		if (!addr_eq_nocase(r->addr + at + 1, r->len - at - 1,
-					l->domain, l->domain_len))
+		if (!l->hop && !addr_eq_nocase(r->addr + at + 1, r->len - at - 1,
+					       l->domain, l->domain_len))
 			return fail(l, &c, "recipient not in the list's domain");
 		l->nrcpt++;
 	}

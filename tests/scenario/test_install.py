@@ -148,6 +148,10 @@ def busybox_init_script_starts_and_stops_the_daemons():
         again = init("start")
         assert again.returncode == 0 and b"already running" in again.stdout, again.stdout
         assert init("reload").returncode == 0
+        # reload starts smtppd again (it reads routes at its start).
+        newpd = int(open(os.path.join(dest, "pids", "smtppd.pid")).read())
+        assert newpd != pids["smtppd"], newpd
+        pids["smtppd-reloaded"] = newpd
         while not os.path.exists(os.path.join(dest, "run/IU/SMTP/RD")):
             assert time.time() < end + 10
             time.sleep(0.05)

@@ -123,6 +123,27 @@ static void bad_kept(void)
 	CHECK(rcptlist_parse(&l, s, strlen(s)) == E_LIST);
 }
 
+/* A next hop's list (HOST:PORT) holds recipients of any domain. */
+static void hop_list(void)
+{
+	const char *s = "smtprc-list 1\nmessage a\ndomain [192.0.2.1]:25\n"
+			"sender <>\nqueued 1\nattempts 0\nrcpt <x@one.test>\n"
+			"rcpt <y@[192.0.2.9]>\n";
+	CHECK(rcptlist_parse(&l, s, strlen(s)) == 0 && l.nrcpt == 2);
+	CHECK(l.hop && !l.unusable && !l.rcpt[0].bad && !l.rcpt[1].bad);
+	s = "smtprc-list 1\nmessage a\ndomain smtp.isp.test:587\n"
+	    "sender <>\nqueued 1\nattempts 0\nrcpt <x@one.test>\n";
+	CHECK(rcptlist_parse(&l, s, strlen(s)) == 0 && l.hop);
+	/* No hop: a port out of range is a token, unusable. */
+	s = "smtprc-list 1\nmessage a\ndomain h.test:99999\n"
+	    "sender <>\nqueued 1\nattempts 0\nrcpt <x@h.test:99999>\n";
+	CHECK(rcptlist_parse(&l, s, strlen(s)) == 0 && !l.hop && l.unusable &&
+	      l.rcpt[0].bad);
+	CHECK(rcptlist_domain_token("[192.0.2.1]:25", 14));
+	CHECK(!rcptlist_domain_token("[192.0.2.1]x", 12));
+	CHECK(!rcptlist_domain_token("a[b", 3));
+}
+
 static void checks(void)
 {
 	CHECK(addr_valid("a@b.c", 5));
@@ -149,5 +170,6 @@ UNIT_SUITE(rcptlist_tests) = {
 	{ "rcptlist: RCPT_PER_LIST_MAX is enforced", too_many },
 	{ "rcptlist: address, domain and identifier checks", checks },
 	{ "rcptlist: an address no longer valid is kept, marked bad", bad_kept },
+	{ "rcptlist: a next hop's list holds any domain's recipients", hop_list },
 	UNIT_END
 };

@@ -116,7 +116,43 @@ static void sorting_name_length(void)
 	CHECK_STR(so.bad[0].status, "5.1.2");
 }
 
+/* Domains routed to one HOST:PORT share its list; a plain-name route, a
+ * domain with its own TLS policy and a local domain keep their own. */
+static void sorting_hops(void)
+{
+	static const char *const routes[] = {
+		"* Smart.Example:587", "mx.example mx.other.example",
+		"lit.example [192.0.2.1]:25",
+	};
+	static const char *const keep[] = { "own.example verify" };
+	static const char *const local[] = { "home.example" };
+	static const struct sorting_routes rt = { routes, 3, keep, 1, local, 1 };
+	static const char *const r[] = {
+		"a@one.example", "b@Two.Example", "c@mx.example", "d@own.example",
+		"e@home.example", "f@lit.example", "g@[192.0.2.7]",
+	};
+	char out[SMTP_DOMAIN_SIZE + 1];
+	size_t n;
+
+	set(r, 7);
+	so.rt = &rt;
+	sorting_classify(&so, &env, 16);
+	so.rt = 0;
+	CHECK(so.nbad == 0);
+	CHECK(so.ndom == 5);
+	CHECK_STR(so.dom[0], "smart.example:587");
+	CHECK(so.of[0] == 0 && so.of[1] == 0 && so.of[6] == 0);
+	CHECK_STR(so.dom[1], "mx.example");
+	CHECK_STR(so.dom[2], "own.example");
+	CHECK_STR(so.dom[3], "home.example");
+	CHECK_STR(so.dom[4], "[192.0.2.1]:25");
+	CHECK(so.len[1] == 13);          /* the address itself is kept */
+	CHECK(sorting_key(&rt, "x.example", 9, out, &n) == out && n == 17);
+	CHECK(sorting_key(0, "x.example", 9, out, &n)[0] == 'x' && n == 9);
+}
+
 UNIT_SUITE(sorting_tests) = {
+	{ "sorting: domains routed to one smarthost share its list", sorting_hops },
 	{ "sorting: domains lower-cased, shared, literals, quoted local parts",
 	  sorting_domains },
 	{ "sorting: unroutable addresses and domains bounced 5.1.3 / 5.1.2",
