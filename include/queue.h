@@ -127,6 +127,9 @@ int queue_set_aside(struct queue *q, const char *name);
  * it; returns 0, or E_BUSY when someone does. */
 int queue_lock_domain(struct queue *q, const char *domain);
 int queue_unlock_domain(struct queue *q, const char *domain);
+/* 1 when fd is an open file of lock/DOMAIN (the lock smtprcd handed to
+ * its relay client), else 0. */
+int queue_lock_is(struct queue *q, const char *domain, int fd);
 
 /* Writes all n bytes to fd, retrying short writes and EINTR. Returns 0
  * or E_SYS. */

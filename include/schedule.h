@@ -6,7 +6,11 @@
  * A run that deferred waits retry_first seconds, doubling up to
  * retry_max; a run that settled everything makes the domain due at once.
  * At most SMTPRCD_DOMAINS_MAX domains: a further one is not taken (the
- * caller logs it) until an entry is freed.
+ * caller logs it, or frees an idle entry for it) until an entry is freed.
+ * The back-off holds for the whole domain: lists left out of a run that
+ * deferred wait with the rest (the caller starts with them next time).
+ * Entries are found through a hash of their names (SCHED_BUCKETS chains),
+ * so a scan of the queue costs the same per list at any table size.
  */
 #ifndef SCHEDULE_H
 #define SCHEDULE_H
@@ -20,13 +24,22 @@ struct sched_dom {
 	pid_t pid;                        /* its relay client, or 0 */
 	unsigned failures;                /* runs in a row that deferred */
 	long long next_ms;                /* not started before this */
-	unsigned nlists;                  /* lists seen by the last scan */
+	unsigned nlists;                  /* lists seen by the last scan,
+					     less those settled since */
 	int more;                         /* lists left out of the last run */
+	unsigned taken;                   /* lists given to the last run */
+	unsigned skip;                    /* the next run starts this many
+					     lists into the domain's
+					     directory order (round robin) */
 	long long started_ms;
+	unsigned short chain;             /* next entry of its bucket + 1 */
 };
+
+#define SCHED_BUCKETS (2 * SMTPRCD_DOMAINS_MAX)
 
 struct sched {
 	struct sched_dom dom[SMTPRCD_DOMAINS_MAX];
+	unsigned short bucket[SCHED_BUCKETS];   /* first entry + 1, or 0 */
 	unsigned long retry_first, retry_max;   /* seconds */
 	unsigned running;                       /* entries with a pid */
 };
@@ -46,6 +59,9 @@ unsigned long sched_backoff(const struct sched *s, unsigned n);
 struct sched_dom *sched_find(struct sched *s, const char *name, size_t len,
 			     int create);
 
+/* Frees entry e (not running). */
+void sched_free(struct sched *s, struct sched_dom *e);
+
 /* The entry whose relay client is pid, or 0. */
 struct sched_dom *sched_by_pid(struct sched *s, pid_t pid);
 
@@ -60,13 +76,15 @@ void sched_restore(const struct sched *s, struct sched_dom *e,
 void sched_started(struct sched *s, struct sched_dom *e, pid_t pid,
 		   long long now);
 
-/* Records the end of e's run at now: settled (due again at once) or not
- * (the next back-off). Returns the seconds until e is due again. */
+/* Records the end of e's run at now: settled (due again at once; its
+ * lists are gone from the count) or not (the next back-off, for every
+ * list of the domain; the next run starts after the lists this one
+ * tried). Returns the seconds until e is due again. */
 unsigned long sched_ended(struct sched *s, struct sched_dom *e, int settled,
 			  long long now);
 
-/* 1 when e should start at now: lists queued, no run, and due (or lists
- * left out of its last run, or flush). */
+/* 1 when e should start at now: lists queued, no run, and due (or
+ * flush: sendmail -q). */
 int sched_due(const struct sched_dom *e, long long now, int flush);
 
 #endif

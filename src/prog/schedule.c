@@ -6,6 +6,7 @@ void sched_init(struct sched *s, unsigned long retry_first,
 		unsigned long retry_max)
 {
 	memset(s->dom, 0, sizeof s->dom);
+	memset(s->bucket, 0, sizeof s->bucket);
 	s->retry_first = retry_first;
 	s->retry_max = retry_max < retry_first ? retry_first : retry_max;
 	s->running = 0;
@@ -19,28 +20,54 @@ unsigned long sched_backoff(const struct sched *s, unsigned n)
 	return t < s->retry_max ? t : s->retry_max;
 }
 
+/* FNV-1a of the name. */
+static size_t bucket_of(const char *name, size_t len)
+{
+	unsigned long h = 2166136261UL;
+	size_t i;
+	for (i = 0; i < len; i++)
+		h = ((h ^ (unsigned char)name[i]) * 16777619UL) & 0xffffffffUL;
+	return h % SCHED_BUCKETS;
+}
+
 struct sched_dom *sched_find(struct sched *s, const char *name, size_t len,
 			     int create)
 {
-	struct sched_dom *free_e = 0;
-	size_t i;
+	size_t b = bucket_of(name, len), i;
+	unsigned k;
 
-	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
-		struct sched_dom *e = &s->dom[i];
-		if (!e->name[0]) {
-			if (!free_e)
-				free_e = e;
-			continue;
-		}
-		if (strlen(e->name) == len && !memcmp(e->name, name, len))
+	for (k = s->bucket[b]; k; k = s->dom[k - 1].chain) {
+		struct sched_dom *e = &s->dom[k - 1];
+		if (!memcmp(e->name, name, len) && !e->name[len])
 			return e;
 	}
-	if (!create || !free_e || !len || len > SMTP_DOMAIN_SIZE)
+	if (!create || !len || len > SMTP_DOMAIN_SIZE)
 		return 0;
-	memset(free_e, 0, sizeof *free_e);
-	memcpy(free_e->name, name, len);
-	free_e->name[len] = 0;
-	return free_e;
+	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
+		struct sched_dom *e = &s->dom[i];
+		if (e->name[0])
+			continue;
+		memset(e, 0, sizeof *e);
+		memcpy(e->name, name, len);
+		e->name[len] = 0;
+		e->chain = s->bucket[b];
+		s->bucket[b] = (unsigned short)(i + 1);
+		return e;
+	}
+	return 0;
+}
+
+void sched_free(struct sched *s, struct sched_dom *e)
+{
+	unsigned short *p = &s->bucket[bucket_of(e->name, strlen(e->name))];
+	unsigned self = (unsigned)(e - s->dom) + 1;
+
+	while (*p && *p != self)
+		p = &s->dom[*p - 1].chain;
+	if (*p)
+		*p = e->chain;
+	e->name[0] = 0;
+	e->chain = 0;
 }
 
 struct sched_dom *sched_by_pid(struct sched *s, pid_t pid)
@@ -78,10 +105,13 @@ unsigned long sched_ended(struct sched *s, struct sched_dom *e, int settled,
 	if (e->pid)
 		s->running--;
 	e->pid = 0;
-	if (settled)
+	if (settled) {
 		e->failures = 0;
-	else
+		e->nlists = e->nlists > e->taken ? e->nlists - e->taken : 0;
+	} else {
 		wait = sched_backoff(s, ++e->failures);
+		e->skip = e->nlists ? (e->skip + e->taken) % e->nlists : 0;
+	}
 	e->next_ms = now + (long long)wait * 1000;
 	return wait;
 }
@@ -89,5 +119,5 @@ unsigned long sched_ended(struct sched *s, struct sched_dom *e, int settled,
 int sched_due(const struct sched_dom *e, long long now, int flush)
 {
 	return e->name[0] && !e->pid && e->nlists &&
-	       (flush || e->more || e->next_ms <= now);
+	       (flush || e->next_ms <= now);
 }

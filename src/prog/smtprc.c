@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -507,6 +508,27 @@ static void stale_hop(const struct run *r, int argc, char **argv, int first)
 			 "sort it by today's routes)", r->domain);
 }
 
+/* Never two relay clients for one domain: smtprcd hands its child the
+ * domain's lock (SMTPRC_LOCK_FD names the descriptor, checked to be that
+ * file); run by hand, smtprc takes it itself, and when the daemon's relay
+ * client holds it, leaves everything to that one (exit 75). */
+static void run_lock(struct run *r)
+{
+	const char *v = getenv("SMTPRC_LOCK_FD");
+	int fd;
+
+	if (v && queue_lock_is(&r->q, r->domain, atoi(v)))
+		return;
+	fd = queue_lock_domain(&r->q, r->domain);
+	if (fd == E_BUSY)
+		err_fatal(EX_TEMPFAIL_, 0, "%s: another relay client is "
+			  "delivering this domain's mail now (lock/%s); "
+			  "nothing done", r->domain, r->domain);
+	if (fd < 0)
+		err_warn(1, "unable to lock lock/%s (going on)", r->domain);
+	/* Held until exit: the descriptor stays open. */
+}
+
 /* verify needs the trust store: without anchors nothing can be verified,
  * so every recipient is deferred and none is sent in the clear. */
 static void run_anchors(struct run *r)
@@ -530,6 +552,14 @@ static int run_load(struct run *r, const char *path)
 
 	rc = job_load(path, r->domain,
 		      route_hop(r->domain, strlen(r->domain)), &why);
+	if (rc == E_SYS && errno == ENOENT) {
+		/* Settled by a run before this one since it was named (a
+		 * relay client of an earlier smtprcd, the administrator):
+		 * nothing is left to do for it. */
+		log_line("%s: no such list any more (settled before this run)",
+			 path);
+		return -1;
+	}
 	if (rc == E_SYS) {
 		err_warn(1, "unable to read recipient list %s", path);
 		r->st.ioerr = 1;
@@ -802,6 +832,7 @@ int smtprc_main(int argc, char **argv)
 		return rc;
 	if (queue_open(&r->q, r->c.queue) < 0)
 		err_fatal(EX_IOERR_, 1, "unable to open queue %s", r->c.queue);
+	run_lock(r);
 	queue_sweep(&r->q);
 	relay.fd = -1;
 	outcome_connect_failed(&relay.fail, "no session was opened");

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,22 +193,83 @@ static struct {
 	struct queue q;
 	long long now;
 	int flush;
+	long long last_scan;    /* when remote/ was last read, ms */
+	int waiting;            /* a due domain found no table entry */
+	unsigned long passes;   /* scans of remote/ made, for the log */
+	int want_scan;          /* new lists may be there: read it again */
 	/* argv of the next child */
 	char args[SMTPRCD_ARGS_SIZE];
 	size_t args_len;
 	char *argv[RUNFILE_ARGS_MAX + 1 + SMTPRCD_LISTS_MAX + 1];
 	int argc;
-	const char *want;   /* the domain being collected */
-	int overflow;
 	char list_buf[RCPTLIST_SIZE + 1];
 	struct rcptlist list;
 } d;
+
+/* The names of the lists the next runs will take, read once per scan of
+ * remote/ rather than once per run: records "next (4 bytes, offset + 1),
+ * length (1 byte), identifier", chained per domain in directory order
+ * from the domain's skip position (round robin), for domains due and not
+ * running. When it is full the other domains' names are read at the next
+ * scan, which comes as soon as a slot is free and a due domain has none. */
+static struct {
+	char buf[SMTPRCD_POOL_SIZE];
+	size_t used;
+	int full;
+	struct pool_chain {
+		unsigned head, tail, early_head, early_tail, n, seen;
+	} dom[SMTPRCD_DOMAINS_MAX];
+} pl;
 
 static long long now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct pool_chain *chain_of(const struct sched_dom *e)
+{
+	return &pl.dom[e - d.sch.dom];
+}
+
+static unsigned rec_next(unsigned at)
+{
+	unsigned n;
+	memcpy(&n, pl.buf + at - 1, 4);
+	return n;
+}
+
+static void rec_link(unsigned *head, unsigned *tail, unsigned at)
+{
+	if (*tail)
+		memcpy(pl.buf + *tail - 1, &at, 4);
+	else
+		*head = at;
+	*tail = at;
+}
+
+/* Keeps identifier id[0..len) of a list of e for its next run. */
+static void pool_add(struct sched_dom *e, const char *id, size_t len)
+{
+	struct pool_chain *c = chain_of(e);
+	unsigned at, zero = 0;
+
+	if (pl.used + 5 + len > sizeof pl.buf || len > 255) {
+		pl.full = 1;
+		return;
+	}
+	at = (unsigned)pl.used + 1;
+	memcpy(pl.buf + pl.used, &zero, 4);
+	pl.buf[pl.used + 4] = (char)len;
+	memcpy(pl.buf + pl.used + 5, id, len);
+	pl.used += 5 + len;
+	/* Lists before the domain's skip position go after the others. */
+	if (c->seen <= e->skip && e->skip)
+		rec_link(&c->early_head, &c->early_tail, at);
+	else
+		rec_link(&c->head, &c->tail, at);
+	c->n++;
 }
 
 /* A domain seen for the first time: its schedule from one of its lists
@@ -226,40 +288,121 @@ static void schedule_from(struct sched_dom *e, const char *list)
 		sched_restore(&d.sch, e, 0, 0, d.now);
 }
 
+/* Domains of this scan that found no entry (a bit per hash of the name):
+ * their lists are not read again for it, so a scan costs one read per
+ * such domain, not one per list. */
+static unsigned char refused[SMTPRCD_REFUSED_BITS / 8];
+
+static unsigned name_bit(const char *name, size_t len)
+{
+	unsigned long h = 2166136261UL;
+	size_t i;
+	for (i = 0; i < len; i++)
+		h = ((h ^ (unsigned char)name[i]) * 16777619UL) & 0xffffffffUL;
+	return (unsigned)(h % SMTPRCD_REFUSED_BITS);
+}
+
+/* The table is full and a domain that is due has lists (name, one of them
+ * list): it takes the entry of a domain that waits out its back-off and
+ * runs no relay client (whose schedule comes back from its lists when it
+ * is seen again). A domain that is not due takes none, so entries never
+ * pass back and forth within a scan. Returns the entry, or 0. */
+static struct sched_dom *evict_for(const char *name, size_t len,
+				   const char *list)
+{
+	struct sched_dom probe, *e;
+	unsigned bit = name_bit(name, len);
+	size_t i;
+
+	if (refused[bit / 8] & (1u << (bit % 8)))
+		return 0;
+	refused[bit / 8] |= (unsigned char)(1u << (bit % 8));
+	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
+		e = &d.sch.dom[i];
+		if (e->name[0] && !e->pid && e->next_ms > d.now &&
+		    !chain_of(e)->n)
+			break;
+	}
+	if (i == SMTPRCD_DOMAINS_MAX) {
+		d.waiting = 1;   /* read again when an entry is free */
+		return 0;
+	}
+	memset(&probe, 0, sizeof probe);
+	schedule_from(&probe, list);
+	if (probe.next_ms > d.now && !d.flush)
+		return 0;
+	if (cf.verbose)
+		log_line("%s: table entry given to %.*s while it waits out its "
+			 "back-off", e->name, (int)len, name);
+	sched_free(&d.sch, e);
+	e = sched_find(&d.sch, name, len, 1);
+	if (e) {
+		e->failures = probe.failures;
+		e->next_ms = probe.next_ms;
+		refused[bit / 8] &= (unsigned char)~(1u << (bit % 8));
+	}
+	return e;
+}
+
 static int scan_one(const char *name, void *arg)
 {
 	const char *dot = strchr(name, '.');
 	struct sched_dom *e;
+	size_t len;
 	(void)arg;
 	if (name[0] == '.' || !dot || !dot[1])
 		return 0;
-	e = sched_find(&d.sch, dot + 1, strlen(dot + 1), 0);
+	len = strlen(dot + 1);
+	e = sched_find(&d.sch, dot + 1, len, 0);
 	if (!e) {
-		e = sched_find(&d.sch, dot + 1, strlen(dot + 1), 1);
+		e = sched_find(&d.sch, dot + 1, len, 1);
+		if (e)
+			schedule_from(e, name);
+		else
+			e = evict_for(dot + 1, len, name);
 		if (!e) {
-			if (!d.full_logged)
+			if (!d.full_logged && d.waiting)
 				err_warn(0, "more domains queued than "
 					 "SMTPRCD_DOMAINS_MAX; %s and others "
 					 "wait for a free entry", dot + 1);
-			d.full_logged = 1;
+			d.full_logged |= d.waiting;
 			return 0;
 		}
-		schedule_from(e, name);
 	}
+	chain_of(e)->seen++;
 	e->nlists++;
+	if (!e->pid && (d.flush || e->next_ms <= d.now))
+		pool_add(e, name, (size_t)(dot - name));
 	return 0;
 }
 
+/* Reads remote/: how many lists each domain has, and the names of the
+ * next runs of the due ones. */
 static void scan(void)
 {
 	size_t i;
+
+	d.now = now_ms();
 	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++)
 		d.sch.dom[i].nlists = 0;
+	memset(pl.dom, 0, sizeof pl.dom);
+	memset(refused, 0, sizeof refused);
+	pl.used = 0;
+	pl.full = 0;
 	d.full_logged = 0;
+	d.waiting = 0;
 	if (queue_scan(&d.q, QUEUE_REMOTE, scan_one, 0) == E_SYS)
 		err_warn(1, "unable to read remote/");
+	d.last_scan = d.now;
+	d.want_scan = 0;
+	d.passes++;
 	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
 		struct sched_dom *e = &d.sch.dom[i];
+		struct pool_chain *c = &pl.dom[i];
+		if (c->early_head) {
+			rec_link(&c->head, &c->tail, c->early_head);
+			c->tail = c->early_tail;
+		}
 		if (!e->name[0] || e->nlists || e->pid)
 			continue;
 		/* Nothing left for it: free the entry and its lock file
@@ -267,7 +410,7 @@ static void scan(void)
 		 * of an earlier smtprcd that still runs keeps its lock). */
 		if (queue_unlock_domain(&d.q, e->name) == E_BUSY)
 			continue;
-		e->name[0] = 0;
+		sched_free(&d.sch, e);
 	}
 }
 
@@ -279,24 +422,77 @@ static void add_arg(const char *s, size_t n)
 	d.args[d.args_len++] = 0;
 }
 
-static int collect(const char *name, void *arg)
+/* The paths of e's next lists, from the pool, as arguments. Returns how
+ * many. */
+static int take_lists(struct sched_dom *e)
 {
-	const char *dot = strchr(name, '.');
-	size_t need = strlen(name) + 8 + (run.chdir ? strlen(queue_abs) + 1 : 0);
+	struct pool_chain *c = chain_of(e);
 	char path[1400];
-	(void)arg;
-	if (name[0] == '.' || !dot || strcmp(dot + 1, d.want))
-		return 0;
-	if (d.argc >= (int)(sizeof d.argv / sizeof d.argv[0]) - 1 ||
-	    d.argc - (int)run.argc - 1 >= SMTPRCD_LISTS_MAX ||
-	    d.args_len + need >= sizeof d.args) {
-		d.overflow = 1;
-		return 1;
+	int n = 0;
+
+	while (c->head && n < SMTPRCD_LISTS_MAX) {
+		unsigned at = c->head;
+		unsigned char len = (unsigned char)pl.buf[at - 1 + 4];
+		size_t need = (size_t)len + strlen(e->name) + 16 +
+			      (run.chdir ? strlen(queue_abs) + 1 : 0);
+		if (d.args_len + need >= sizeof d.args)
+			break;
+		snprintf(path, sizeof path, "%s%sremote/%.*s.%s",
+			 run.chdir ? queue_abs : "", run.chdir ? "/" : "",
+			 (int)len, pl.buf + at - 1 + 5, e->name);
+		add_arg(path, strlen(path));
+		c->head = rec_next(at);
+		c->n--;
+		n++;
 	}
-	snprintf(path, sizeof path, "%s%sremote/%s", run.chdir ? queue_abs : "",
-		 run.chdir ? "/" : "", name);
-	add_arg(path, strlen(path));
-	return 0;
+	if (!c->head)
+		c->tail = 0;
+	return n;
+}
+
+/* Runs the relay client with d.argv, the domain's lock fd inherited: the
+ * child keeps it for its whole life. posix_spawn (a vfork in musl): a
+ * fork would copy this process's page tables for every run. Signals go
+ * back to their defaults and none is blocked. Returns the pid, or -1
+ * (errno set). */
+static pid_t spawn(int lockfd)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGPIPE };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, dfl;
+	char num[16];
+	pid_t pid;
+	size_t i;
+	int rc;
+
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaddset(&dfl, sigs[i]);
+	if (posix_spawnattr_init(&at) != 0)
+		return -1;
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
+				 POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &dfl);
+	posix_spawn_file_actions_init(&fa);
+	if (run.chdir)
+		posix_spawn_file_actions_addchdir_np(&fa, run.chdir);
+	/* Inherited: close-on-exec off for the spawn only (this process is
+	 * single-threaded and closes it right after). */
+	snprintf(num, sizeof num, "%d", lockfd);
+	setenv("SMTPRC_LOCK_FD", num, 1);
+	fcntl(lockfd, F_SETFD, 0);
+	rc = posix_spawn(&pid, run.program, &fa, &at, d.argv, environ);
+	fcntl(lockfd, F_SETFD, FD_CLOEXEC);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (rc != 0) {
+		errno = rc;
+		return -1;
+	}
+	return pid;
 }
 
 /* Starts the relay client for e. Returns 1 when started. */
@@ -325,47 +521,27 @@ static int start(struct sched_dom *e)
 	for (k = 0; k < (int)run.argc; k++)
 		add_arg(run.argv[k], strlen(run.argv[k]));
 	add_arg(e->name, strlen(e->name));
-	d.want = e->name;
-	d.overflow = 0;
-	queue_scan(&d.q, QUEUE_REMOTE, collect, 0);
+	nlists = take_lists(e);
 	d.argv[d.argc] = 0;
-	nlists = d.argc - (int)run.argc - 1;
 	if (nlists == 0) {
 		close(fd);
 		return 0;
 	}
-	pid = fork();
+	pid = spawn(fd);
 	if (pid < 0) {
-		err_warn(1, "unable to start a relay client for %s", e->name);
+		err_warn(1, "unable to start a relay client for %s (%s)",
+			 e->name, run.program);
 		close(fd);
 		e->next_ms = d.now + 5000;
 		return 0;
 	}
-	if (pid == 0) {
-		sigset_t none;
-		struct sigaction sa;
-		static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD,
-					    SIGPIPE };
-		size_t s;
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = SIG_DFL;
-		for (s = 0; s < sizeof sigs / sizeof sigs[0]; s++)
-			sigaction(sigs[s], &sa, 0);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, 0);
-		/* The child keeps the domain's lock for its whole life. */
-		fcntl(fd, F_SETFD, 0);
-		if (run.chdir && chdir(run.chdir) < 0)
-			err_fatal(127, 1, "unable to chdir to %s", run.chdir);
-		execv(run.program, d.argv);
-		err_fatal(127, 1, "unable to run %s", run.program);
-	}
 	close(fd);
-	e->more = d.overflow;
+	e->taken = (unsigned)nlists;
+	e->more = e->nlists > e->taken;
 	sched_started(&d.sch, e, pid, d.now);
 	log_line("%s: relay client %ld started with %d list(s)%s", e->name,
-		 (long)pid, nlists, d.overflow ? " (more wait for the next run)"
-					       : "");
+		 (long)pid, nlists, e->more ? " (more wait for the next run)"
+					    : "");
 	return 1;
 }
 
@@ -388,6 +564,11 @@ static void reap(void)
 			log_line("%s: relay client %ld finished: every list "
 				 "settled (%lld ms)", e->name, (long)pid,
 				 d.now - started);
+			/* Nothing known left: the entry is free for another
+			 * domain now (new lists bring it back with a scan). */
+			if (!e->nlists && !chain_of(e)->n &&
+			    queue_unlock_domain(&d.q, e->name) == 0)
+				sched_free(&d.sch, e);
 		} else {
 			unsigned long wait;
 			if (WIFEXITED(status))
@@ -413,34 +594,101 @@ static void reap(void)
 	}
 }
 
-/* Starts what is due; returns the milliseconds until the next due
- * domain, or -1 when none is waiting for a time. A due domain waiting only
- * for a free slot needs no timer: the end of a run (SIGCHLD) wakes us. */
+/* The due domain that has waited longest, among those whose next lists
+ * are known (pooled) or, with dry, those whose are not; or 0. */
+static struct sched_dom *pick(int dry)
+{
+	struct sched_dom *best = 0;
+	size_t i;
+
+	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
+		struct sched_dom *e = &d.sch.dom[i];
+		if (!sched_due(e, d.now, d.flush) || !pl.dom[i].n != !!dry)
+			continue;
+		if (!best || e->next_ms < best->next_ms)
+			best = e;
+	}
+	return best;
+}
+
+/* Starts what is due, while slots are free; returns the milliseconds
+ * until the next domain's back-off ends, or -1 when none waits for a
+ * time. A due domain waiting only for a free slot needs no timer: the end
+ * of a run (SIGCHLD) wakes us. A due domain whose lists are not in the
+ * pool has remote/ read again, once per call. */
 static long long start_due(void)
 {
 	long long next = -1;
+	int rescanned = 0;
 	size_t i;
 
 	d.now = now_ms();
+	while (!daemon_term && d.sch.running < cf.concurrency) {
+		struct sched_dom *e = pick(0);
+		/* A due domain without names, or one without an entry: read
+		 * remote/ again (once a call). */
+		if (!e && !rescanned && (pick(1) || d.waiting)) {
+			scan();
+			rescanned = 1;
+			continue;
+		}
+		if (!e)
+			break;
+		if (!start(e)) {
+			/* Busy or failed: start() set its next time; with no
+			 * lists after all it has none left. */
+			if (!chain_of(e)->n && e->next_ms <= d.now)
+				e->nlists = 0;
+			if (e->next_ms <= d.now)
+				e->next_ms = d.now + 1000;
+		}
+	}
+	d.flush = 0;
 	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
 		struct sched_dom *e = &d.sch.dom[i];
-		if (!e->name[0] || e->pid || !e->nlists)
+		if (!e->name[0] || e->pid || !e->nlists || e->next_ms <= d.now)
 			continue;
-		if (d.flush)
-			e->next_ms = d.now;
-		if (sched_due(e, d.now, 0)) {
-			if (daemon_term)
-				continue;
-			if (d.sch.running >= cf.concurrency)
-				continue;       /* waits for a slot */
-			if (start(e))
-				continue;
-		}
 		if (next < 0 || e->next_ms - d.now < next)
 			next = e->next_ms - d.now;
 	}
-	d.flush = 0;
-	return next < 0 ? -1 : next;
+	return next;
+}
+
+/* The daemon's loop, until SIGTERM (or --once has nothing running). */
+static void serve(int fifofd)
+{
+	d.want_scan = 1;
+	for (;;) {
+		long long next, since;
+		long wait;
+		if (daemon_chld)
+			reap();
+		if (daemon_hup || d.flush)
+			d.want_scan = 1;
+		daemon_hup = 0;
+		/* New lists show only in remote/: read it when signalled, at
+		 * most every SMTPRCD_RESCAN_MS (a burst of mail is one
+		 * reading, a lone alert goes at once), and every /TIMEOUT. */
+		since = now_ms() - d.last_scan;
+		if (!cf.forever && since >= (long long)cf.timeout * 1000)
+			d.want_scan = 1;
+		if (d.want_scan && (since >= SMTPRCD_RESCAN_MS || since < 0 ||
+				    d.flush))
+			scan();
+		next = start_due();
+		if (daemon_term)
+			break;
+		if (cf.once && !d.sch.running)
+			break;
+		wait = cf.forever ? -1 : (long)cf.timeout * 1000;
+		if (d.want_scan)
+			next = next < 0 || next > SMTPRCD_RESCAN_MS - since
+			       ? SMTPRCD_RESCAN_MS - since : next;
+		if (next >= 0 && (wait < 0 || next < wait))
+			wait = next < 0 ? 0 : (long)next;
+		if (daemon_wait(fifofd, wait, &d.flush))
+			d.want_scan = 1;
+	}
 }
 
 int smtprcd_main(int argc, char **argv)
@@ -476,23 +724,7 @@ int smtprcd_main(int argc, char **argv)
 			 "doubling to %lu s", queue_abs, fifo, cf.concurrency,
 			 cf.retry_first, cf.retry_max);
 	}
-	for (;;) {
-		long long next;
-		long wait;
-		if (daemon_chld)
-			reap();
-		daemon_hup = 0;
-		scan();
-		next = start_due();
-		if (daemon_term)
-			break;
-		if (cf.once && !d.sch.running)
-			break;
-		wait = cf.forever ? -1 : (long)cf.timeout * 1000;
-		if (next >= 0 && (wait < 0 || next < wait))
-			wait = (long)next;
-		daemon_wait(fifofd, wait, &d.flush);
-	}
+	serve(fifofd);
 	if (d.sch.running) {
 		long long deadline = now_ms() + (long long)cf.stop_wait * 1000;
 		log_line("stopping: waiting up to %lu s for %u relay client(s)",
@@ -508,7 +740,7 @@ int smtprcd_main(int argc, char **argv)
 				 "their domains' locks and finish on their own",
 				 d.sch.running);
 	}
-	log_line("stopped");
+	log_line("stopped (%lu passes over remote/)", d.passes);
 	close(lock);
 	return 0;
 }

@@ -351,6 +351,15 @@ int queue_lock_domain(struct queue *q, const char *domain)
 	return fd;
 }
 
+int queue_lock_is(struct queue *q, const char *domain, int fd)
+{
+	struct stat a, b;
+
+	return fd >= 0 && fstat(fd, &a) == 0 &&
+	       fstatat(q->fd[QUEUE_LOCK], domain, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int queue_unlock_domain(struct queue *q, const char *domain)
 {
 	int fd = openat(q->fd[QUEUE_LOCK], domain, O_RDWR | O_CLOEXEC);

@@ -130,8 +130,11 @@ def two_domains_share_one_message():
         with FaultServer() as srv:
             out = {}
 
+            # Each by its domain (one relay client a domain: a shared
+            # argument such as the server's HOST:PORT is one lock).
             def go(key, lst):
-                out[key] = smtprc(q, "127.0.0.1:%d" % srv.port, [lst])
+                out[key] = smtprc(q, key + ".example", [lst],
+                                  "--route=* [127.0.0.1]:%d" % srv.port)
             ts = [threading.Thread(target=go, args=(k, l)) for k, l in (("a", la), ("b", lb))]
             for t in ts:
                 t.start()

@@ -51,10 +51,21 @@ static void schedule_runs(void)
 	sched_started(&s, e, 4713, now);
 	CHECK(sched_ended(&s, e, 0, now) == 1200);
 	CHECK(e->failures == 3);
-	/* Lists left out of the last run go at once. */
+	/* Lists left out of a run that deferred wait with the rest (the
+	 * back-off holds for the whole domain), and the next run starts
+	 * after the lists this one tried. */
 	e->more = 1;
-	CHECK(sched_due(e, now, 0));
+	e->nlists = 300;
+	e->taken = 256;
+	e->skip = 0;
+	sched_started(&s, e, 4720, now);
+	CHECK(sched_ended(&s, e, 0, now) == 2400);
+	CHECK(!sched_due(e, now + 1, 0) && e->skip == 256);
+	sched_started(&s, e, 4721, now);
+	CHECK(sched_ended(&s, e, 0, now) == 4800 && e->skip == 212);
 	e->more = 0;
+	e->taken = 2;
+	e->nlists = 2;
 	/* Settled: due at once, the back-off starts over. */
 	sched_started(&s, e, 4714, now);
 	CHECK(sched_ended(&s, e, 1, now + 5) == 0);
@@ -94,11 +105,29 @@ static void schedule_table_full(void)
 		CHECK(sched_find(&s, name, (size_t)n, 1) != 0);
 	}
 	CHECK(sched_find(&s, "one-more.example", 16, 1) == 0);
-	/* An entry freed (name emptied) is taken again. */
+	/* An entry freed is taken again; every other is still found
+	 * through its hash chain. */
 	e = sched_find(&s, "d7.example", 10, 0);
 	CHECK(e != 0);
-	e->name[0] = 0;
+	sched_free(&s, e);
+	CHECK(sched_find(&s, "d7.example", 10, 0) == 0);
 	CHECK(sched_find(&s, "one-more.example", 16, 1) == e);
+	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
+		int n = snprintf(name, sizeof name, "d%zu.example", i);
+		struct sched_dom *f = sched_find(&s, name, (size_t)n, 0);
+		CHECK(i == 7 ? f == 0 : f != 0 && !strcmp(f->name, name));
+	}
+	/* Freed in any order, found again. */
+	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i += 3) {
+		int n = snprintf(name, sizeof name, "d%zu.example", i);
+		if ((e = sched_find(&s, name, (size_t)n, 0)) != 0)
+			sched_free(&s, e);
+	}
+	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
+		int n = snprintf(name, sizeof name, "d%zu.example", i);
+		CHECK((sched_find(&s, name, (size_t)n, 0) != 0) ==
+		      (i % 3 != 0 && i != 7));
+	}
 	/* Names that cannot be kept are refused. */
 	CHECK(sched_find(&s, "", 0, 1) == 0);
 }
