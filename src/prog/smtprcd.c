@@ -458,7 +458,6 @@ static int take_lists(struct sched_dom *e)
 static pid_t spawn(int lockfd)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGPIPE };
-	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, dfl;
 	char num[16];
@@ -476,17 +475,25 @@ static pid_t spawn(int lockfd)
 				 POSIX_SPAWN_SETSIGDEF);
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setsigdefault(&at, &dfl);
-	posix_spawn_file_actions_init(&fa);
-	if (run.chdir)
-		posix_spawn_file_actions_addchdir_np(&fa, run.chdir);
-	/* Inherited: close-on-exec off for the spawn only (this process is
-	 * single-threaded and closes it right after). */
+	/* Inherited: close-on-exec off for the spawn only, and the run
+	 * file's directory as the working directory for it only (this
+	 * process is single-threaded and works through directory
+	 * descriptors; no file actions: musl allocates those). */
 	snprintf(num, sizeof num, "%d", lockfd);
 	setenv("SMTPRC_LOCK_FD", num, 1);
 	fcntl(lockfd, F_SETFD, 0);
-	rc = posix_spawn(&pid, run.program, &fa, &at, d.argv, environ);
+	if (run.chdir && chdir(run.chdir) < 0) {
+		rc = errno;
+		fcntl(lockfd, F_SETFD, FD_CLOEXEC);
+		posix_spawnattr_destroy(&at);
+		errno = rc;
+		return -1;
+	}
+	rc = posix_spawn(&pid, run.program, 0, &at, d.argv, environ);
+	if (run.chdir && chdir(queue_abs) < 0)
+		err_fatal(EX_CANTCREAT_, 1, "unable to enter the queue %s again",
+			  queue_abs);
 	fcntl(lockfd, F_SETFD, FD_CLOEXEC);
-	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (rc != 0) {
 		errno = rc;

@@ -174,3 +174,39 @@ def relay_client_by_hand_leaves_a_locked_domain_alone():
     finally:
         m.stop()
         srv.stop()
+
+
+@test
+def run_file_chdir_starts_the_client_in_that_directory():
+    """A run file's chdir: the relay client starts there (smtprcd itself
+    stays in the queue) and gets its lists as absolute paths."""
+    srv = FaultServer()
+    m = Mts(conf_lines=["route * [127.0.0.1]:%d" % srv.port])
+    try:
+        qlib.make_queue(m.queue)
+        where = os.path.join(m.dir, "where")
+        elsewhere = os.path.join(m.dir, "elsewhere")
+        os.makedirs(elsewhere)
+        m.run = os.path.join(m.dir, "chdir.run")
+        with open(m.run, "w") as f:
+            f.write("program /bin/sh\nargument sh\nargument -c\n"
+                    "argument pwd > %s; echo \"$@\" >> %s; exec %s \"$@\"\n"
+                    "argument smtprc\nchdir %s\n"
+                    % (where, where, os.path.join(m.bin, "smtprc"), elsewhere))
+        for i in range(2):     # one domain: one run
+            qlib.add_message(m.queue, "cd.example", "a@b.example",
+                             ["x%d@cd.example" % i], "Subject: c\n\nx\n")
+        import subprocess
+        p = subprocess.run(m.cmd("smtprcd", "--once", m.run), env=m.env,
+                           stderr=subprocess.PIPE, timeout=60)
+        assert p.returncode == 0, p.stderr
+        lines = open(where).read().splitlines()
+        assert lines[0] == elsewhere, lines
+        assert all(a.startswith(m.queue + "/remote/") for l in lines[1:]
+                   for a in l.split()[1:]), lines
+        assert len(lines) == 2 and len(lines[1].split()) == 3, lines
+        assert len(srv.messages) == 2 and qlib.queue_files(m.queue) == [], \
+            (srv.messages, qlib.queue_files(m.queue))
+    finally:
+        m.stop()
+        srv.stop()

@@ -1,0 +1,408 @@
+"""make bench-peers: smtprc side by side with the peers a firmware builder
+would otherwise ship, in one run, interleaved (every round runs every
+system once), medians and ranges, ratios to smtprc. Figures, never a test.
+
+Systems: smtprc (its daemons and relay client), a private Postfix
+instance (relayhost to the sink; its queue held with a HOLD header check
+and released with postsuper -H), msmtp (called per message, as appliances
+use it: it has no queue to drain), and the floor: tools/floor.c, a
+pipelined SMTP client doing nothing else. dma and nullmailer are not run:
+both have their configuration and spool paths compiled in (/etc/dma,
+/etc/nullmailer, /var/spool/...), so a private instance needs a mount
+namespace of its own; not done yet.
+
+Figures per system:
+  drain     N queued messages (about 2 KB) to Postfix's smtp-sink on
+            loopback: messages/s, and CPU seconds per 1000 messages (every
+            process of the system, exited ones included: a cgroup v1
+            cpuacct group per system)
+  e2e       N calls of the system's sendmail, one after the other, until
+            the sink has them all: seconds
+  alert     one message from sendmail to the sink: milliseconds
+  rss       resident memory of the idle daemons: KiB
+
+Usage: bench_peers.py PROG FLOOR   (BENCH_MESSAGES, default 1000;
+BENCH_ROUNDS, default 5). Run as root (cgroups, Postfix)."""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(top, "tests", "scenario"))
+import harness  # noqa: E402
+import qlib  # noqa: E402
+
+prog = os.path.abspath(sys.argv[1])
+floor = os.path.abspath(sys.argv[2])
+N = int(os.environ.get("BENCH_MESSAGES", "1000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+BODY = ("From: ups@nas1.example.net\nTo: admin@example.com\nSubject: bench\n"
+        "Date: Sat, 28 Nov 2026 12:00:00 +0000\n\n" + ("x" * 75 + "\n") * 25)
+CG = "/sys/fs/cgroup/cpuacct"
+
+
+class Cpu:
+    """A cpuacct cgroup: every process started through run() and all its
+    descendants are counted, exited ones too."""
+
+    def __init__(self, name):
+        self.path = os.path.join(CG, "smtprc-bench-%s-%d" % (name, os.getpid()))
+        os.makedirs(self.path, exist_ok=True)
+
+    def seconds(self):
+        with open(os.path.join(self.path, "cpuacct.usage")) as f:
+            return int(f.read()) / 1e9
+
+    def wrap(self, argv):
+        return ["sh", "-c", 'echo $$ > "$0/tasks" && exec "$@"', self.path] + argv
+
+    def adopt(self, pid):
+        with open(os.path.join(self.path, "tasks"), "w") as f:
+            f.write("%d\n" % pid)
+
+    def pids(self):
+        with open(os.path.join(self.path, "tasks")) as f:
+            return [int(x) for x in f.read().split()]
+
+    def close(self):
+        for pid in self.pids():
+            with open(os.path.join(CG, "tasks"), "w") as f:
+                f.write("%d\n" % pid)
+        try:
+            os.rmdir(self.path)
+        except OSError:
+            pass
+
+
+def rss_kib(pids):
+    total = 0
+    for pid in pids:
+        try:
+            for line in open("/proc/%d/status" % pid):
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def wait_sink(sink, want, limit=600):
+    end = time.monotonic() + limit
+    while sink.counters()[2] < want:
+        if time.monotonic() > end:
+            raise AssertionError("sink has %d of %d" % (sink.counters()[2], want))
+        time.sleep(0.002)
+    return time.monotonic()
+
+
+def msgfile(d):
+    p = os.path.join(d, "message")
+    with open(p, "w") as f:
+        f.write(BODY)
+    return p
+
+
+class Smtprc:
+    name = "smtprc"
+
+    def __init__(self, sink):
+        self.d = tempfile.mkdtemp(prefix="bench-smtprc-", dir="/dev/shm")
+        self.sink = sink
+        self.q = os.path.join(self.d, "queue")
+        os.makedirs(self.q)
+        self.bin = os.path.join(self.d, "bin")
+        os.makedirs(self.bin)
+        for n in ("smtprc", "smtprcd", "smtppd", "sendmail", "mailq"):
+            os.symlink(prog, os.path.join(self.bin, n))
+        self.conf = os.path.join(self.d, "smtprc.conf")
+        with open(self.conf, "w") as f:
+            f.write("queue %s\nsemaphore-dir %s/sem\nhelo-name nas1.example.net\n"
+                    "origin nas1.example.net\nroute * [127.0.0.1]:%d\n"
+                    % (self.q, self.d, sink.port))
+        self.run = os.path.join(self.d, "run")
+        with open(self.run, "w") as f:
+            f.write("program %s/smtprc\nargument smtprc\n" % self.bin)
+        self.env = dict(os.environ, SMTPRC_CONF=self.conf)
+        self.msg = msgfile(self.d)
+        self.cpu = Cpu("smtprc")
+        self.daemons = []
+        qlib.make_queue(self.q)
+
+    def start(self):
+        for argv in (["smtppd"], ["smtprcd", self.run]):
+            self.daemons.append(subprocess.Popen(
+                self.cpu.wrap([os.path.join(self.bin, argv[0])] + argv[1:]),
+                env=self.env, stderr=subprocess.DEVNULL))
+        fifo = os.path.join(self.d, "sem", "IU", "SMTP", "RD")
+        end = time.time() + 10
+        while not os.path.exists(fifo) and time.time() < end:
+            time.sleep(0.01)
+        time.sleep(0.2)
+
+    def stop(self):
+        for p in self.daemons:
+            harness.stop_process(p)
+        self.daemons = []
+
+    def rss(self):
+        return rss_kib(p.pid for p in self.daemons)
+
+    def drain(self):
+        for i in range(N):
+            qlib.add_message(self.q, "example.com", "ups@nas1.example.net",
+                             ["admin@example.com"], BODY)
+        base = self.sink.counters()[2]
+        c0, t0 = self.cpu.seconds(), time.monotonic()
+        subprocess.run(self.cpu.wrap([os.path.join(self.bin, "smtprcd"),
+                                      "--once", self.run]),
+                       env=self.env, stderr=subprocess.DEVNULL)
+        t1 = wait_sink(self.sink, base + N)
+        return t1 - t0, self.cpu.seconds() - c0
+
+    def sendmail_argv(self):
+        return [os.path.join(self.bin, "sendmail"), "-f", "ups@nas1.example.net",
+                "admin@example.com"]
+
+    def close(self):
+        self.stop()
+        self.cpu.close()
+        shutil.rmtree(self.d, ignore_errors=True)
+
+
+class Postfix:
+    name = "Postfix"
+
+    def __init__(self, sink):
+        self.sink = sink
+        self.pf = harness.PrivatePostfix(domains=("local.invalid",), main_cf="""
+default_transport = smtp
+relay_transport = smtp
+relayhost = [127.0.0.1]:%d
+smtp_tls_security_level = none
+header_checks = regexp:%s
+""" % (sink.port, "/dev/null"))
+        self.msg = msgfile(self.pf.dir)
+        self.hold = os.path.join(self.pf.dir, "hold.regexp")
+        with open(self.hold, "w") as f:
+            f.write("/^Subject: bench hold/ HOLD\n")
+        self.cpu = Cpu("postfix")
+        self.adopt()
+
+    def adopt(self):
+        """Master and its children into the cgroup (new ones follow)."""
+        with open(os.path.join(self.pf.dir, "queue", "pid", "master.pid")) as f:
+            master = int(f.read().split()[0])
+        self.cpu.adopt(master)
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    ppid = int(open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                if ppid == master:
+                    self.cpu.adopt(int(pid))
+
+    def postfix(self, *args):
+        subprocess.run(["postfix", "-c", self.pf.conf] + list(args),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+    def rss(self):
+        return rss_kib(self.cpu.pids())
+
+    def count(self, sub):
+        n = 0
+        for _, _, files in os.walk(os.path.join(self.pf.dir, "queue", sub)):
+            n += len(files)
+        return n
+
+    def drain(self):
+        subprocess.run(["postconf", "-c", self.pf.conf, "-e",
+                        "header_checks = regexp:" + self.hold])
+        self.postfix("reload")
+        held = BODY.replace("Subject: bench", "Subject: bench hold")
+        sh = ('for i in $(seq %d); do sendmail -C %s -f ups@nas1.example.net '
+              'admin@example.com < %s || exit 1; done' % (N, self.pf.conf, self.msg + ".h"))
+        with open(self.msg + ".h", "w") as f:
+            f.write(held)
+        subprocess.run(["sh", "-c", sh], check=True, stderr=subprocess.DEVNULL)
+        end = time.time() + 300
+        while self.count("hold") < N and time.time() < end:
+            time.sleep(0.05)
+        subprocess.run(["postconf", "-c", self.pf.conf, "-e",
+                        "header_checks = regexp:/dev/null"])
+        self.postfix("reload")
+        time.sleep(1)
+        base = self.sink.counters()[2]
+        c0, t0 = self.cpu.seconds(), time.monotonic()
+        subprocess.run(self.cpu.wrap(["postsuper", "-c", self.pf.conf, "-H", "ALL"]),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(self.cpu.wrap(["postqueue", "-c", self.pf.conf, "-f"]),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t1 = wait_sink(self.sink, base + N)
+        return t1 - t0, self.cpu.seconds() - c0
+
+    def sendmail_argv(self):
+        return ["sendmail", "-C", self.pf.conf, "-f", "ups@nas1.example.net",
+                "admin@example.com"]
+
+    def close(self):
+        self.cpu.close()
+        self.pf.stop()
+
+
+class Msmtp:
+    name = "msmtp"
+
+    def __init__(self, sink):
+        self.sink = sink
+        self.d = tempfile.mkdtemp(prefix="bench-msmtp-", dir="/dev/shm")
+        self.msg = msgfile(self.d)
+        self.cpu = Cpu("msmtp")
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+    def rss(self):
+        return 0         # no daemon
+
+    drain = None         # no queue
+
+    def sendmail_argv(self):
+        return ["msmtp", "--host=127.0.0.1", "--port=%d" % self.sink.port,
+                "--tls=off", "--auth=off", "--from=ups@nas1.example.net",
+                "admin@example.com"]
+
+    def close(self):
+        self.cpu.close()
+        shutil.rmtree(self.d, ignore_errors=True)
+
+
+class Floor:
+    name = "floor"
+
+    def __init__(self, sink):
+        self.sink = sink
+        self.d = tempfile.mkdtemp(prefix="bench-floor-", dir="/dev/shm")
+        self.msg = msgfile(self.d)
+        self.cpu = Cpu("floor")
+
+    def drain(self):
+        base = self.sink.counters()[2]
+        c0, t0 = self.cpu.seconds(), time.monotonic()
+        subprocess.run(self.cpu.wrap([floor, "127.0.0.1", str(self.sink.port),
+                                      str(N), self.msg]), check=True)
+        t1 = wait_sink(self.sink, base + N)
+        return t1 - t0, self.cpu.seconds() - c0
+
+    def close(self):
+        self.cpu.close()
+        shutil.rmtree(self.d, ignore_errors=True)
+
+
+def e2e(s):
+    argv = " ".join("'%s'" % a for a in s.sendmail_argv())
+    base = s.sink.counters()[2]
+    c0, t0 = s.cpu.seconds(), time.monotonic()
+    subprocess.run(s.cpu.wrap(["sh", "-c", 'for i in $(seq %d); do %s < %s || exit 1; '
+                               'done' % (N, argv, s.msg)]), check=True,
+                   env=getattr(s, "env", None), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    t1 = wait_sink(s.sink, base + N)
+    return t1 - t0, s.cpu.seconds() - c0
+
+
+def alert(s):
+    base = s.sink.counters()[2]
+    t0 = time.monotonic()
+    subprocess.run(s.sendmail_argv(), stdin=open(s.msg), check=True,
+                   env=getattr(s, "env", None), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return (wait_sink(s.sink, base + 1, 60) - t0) * 1000
+
+
+def fmt(vals, unit, digits=0):
+    if not vals:
+        return "-"
+    med = statistics.median(vals)
+    return "%.*f %s (%.*f-%.*f)" % (digits, med, unit, digits, min(vals), digits, max(vals))
+
+
+def main():
+    if not shutil.which("msmtp"):
+        subprocess.run(["apt-get", "install", "-y", "-q", "msmtp"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    res = {}
+    with harness.SmtpSink(backlog=200) as sink:
+        systems = [Smtprc(sink), Postfix(sink), Msmtp(sink), Floor(sink)]
+        try:
+            for r in range(ROUNDS):
+                for s in systems:
+                    out = res.setdefault(s.name, {"drain": [], "cpu": [], "e2e": [],
+                                                  "e2ecpu": [], "alert": [], "rss": []})
+                    if getattr(s, "drain", None):
+                        if hasattr(s, "stop"):
+                            s.stop()
+                        wall, cpu = s.drain()
+                        out["drain"].append(N / wall)
+                        out["cpu"].append(cpu * 1000 / N)
+                    if hasattr(s, "sendmail_argv"):
+                        s.start()
+                        out["rss"].append(s.rss())
+                        wall, cpu = e2e(s)
+                        out["e2e"].append(wall)
+                        out["e2ecpu"].append(cpu)
+                        out["alert"].append(statistics.median(alert(s) for _ in range(5)))
+                    print("  round %d: %s done" % (r + 1, s.name), file=sys.stderr)
+        finally:
+            for s in systems:
+                s.close()
+    print("smtprc and its peers, %d rounds interleaved, %d messages of %d bytes, "
+          "Postfix's smtp-sink on 127.0.0.1; median (range)" % (ROUNDS, N, len(BODY)))
+    print("%-8s | %-26s %-22s | %-22s %-16s | %-18s | %s" % (
+        "system", "drain", "CPU s/1000", "e2e (N sendmail)", "e2e CPU s",
+        "one alert", "idle daemons"))
+    for name, o in res.items():
+        print("%-8s | %-26s %-22s | %-22s %-16s | %-18s | %s" % (
+            name, fmt(o["drain"], "msg/s"), fmt(o["cpu"], "s", 3),
+            fmt(o["e2e"], "s", 2), fmt(o["e2ecpu"], "s", 2),
+            fmt(o["alert"], "ms", 1), fmt(o["rss"], "KiB") if any(o["rss"]) else "-"))
+    ref = res["smtprc"]
+    print("\nratios (smtprc's figure against the other's; > 1: smtprc better):")
+    for name, o in res.items():
+        if name == "smtprc":
+            continue
+        parts = []
+        if o["drain"]:
+            parts.append("drain %.2fx" % (statistics.median(ref["drain"]) /
+                                          statistics.median(o["drain"])))
+            parts.append("drain CPU %.2fx" % (statistics.median(o["cpu"]) /
+                                              statistics.median(ref["cpu"])))
+        if o["e2e"]:
+            parts.append("e2e %.2fx" % (statistics.median(o["e2e"]) /
+                                        statistics.median(ref["e2e"])))
+            parts.append("alert %.2fx" % (statistics.median(o["alert"]) /
+                                          statistics.median(ref["alert"])))
+        if any(o["rss"]):
+            parts.append("memory %.1fx" % (statistics.median(o["rss"]) /
+                                           statistics.median(ref["rss"])))
+        print("  %-8s %s" % (name, ", ".join(parts)))
+    if res.get("floor", {}).get("drain"):
+        print("  smtprc drains at %.0f%% of the floor client's rate"
+              % (100 * statistics.median(ref["drain"]) /
+                 statistics.median(res["floor"]["drain"])))
+
+
+main()
