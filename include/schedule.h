@@ -28,6 +28,9 @@ struct sched_dom {
 					     less those settled since */
 	int more;                         /* lists left out of the last run */
 	unsigned taken;                   /* lists given to the last run */
+	int counted_running;              /* a scan counted its lists while
+					     a run worked on them: what is
+					     left after the run is unknown */
 	unsigned skip;                    /* the next run starts this many
 					     lists into the domain's
 					     directory order (round robin) */

@@ -325,6 +325,7 @@ def e2e(s):
 
 
 def alert(s):
+    time.sleep(0.5)      # an idle system, as an alert finds it
     base = s.sink.counters()[2]
     t0 = time.monotonic()
     subprocess.run(s.sendmail_argv(), stdin=open(s.msg), check=True,

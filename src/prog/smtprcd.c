@@ -194,6 +194,9 @@ static struct {
 	long long now;
 	int flush;
 	long long last_scan;    /* when remote/ was last read, ms */
+	long long scan_gap;     /* the least time to the next pass for new
+				   mail, ms: SMTPRCD_SCAN_SHARE times the last
+				   pass's, at most SMTPRCD_RESCAN_MS */
 	int waiting;            /* a due domain found no table entry */
 	unsigned long passes;   /* scans of remote/ made, for the log */
 	int want_scan;          /* new lists may be there: read it again */
@@ -371,6 +374,8 @@ static int scan_one(const char *name, void *arg)
 	}
 	chain_of(e)->seen++;
 	e->nlists++;
+	if (e->pid)
+		e->counted_running = 1;
 	if (!e->pid && (d.flush || e->next_ms <= d.now))
 		pool_add(e, name, (size_t)(dot - name));
 	return 0;
@@ -382,6 +387,9 @@ static void scan(void)
 {
 	size_t i;
 
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	d.now = now_ms();
 	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++)
 		d.sch.dom[i].nlists = 0;
@@ -396,6 +404,11 @@ static void scan(void)
 	d.last_scan = d.now;
 	d.want_scan = 0;
 	d.passes++;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	d.scan_gap = ((long long)(t1.tv_sec - t0.tv_sec) * 1000 +
+		      (t1.tv_nsec - t0.tv_nsec) / 1000000) * SMTPRCD_SCAN_SHARE;
+	if (d.scan_gap > SMTPRCD_RESCAN_MS)
+		d.scan_gap = SMTPRCD_RESCAN_MS;
 	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
 		struct sched_dom *e = &d.sch.dom[i];
 		struct pool_chain *c = &pl.dom[i];
@@ -545,6 +558,7 @@ static int start(struct sched_dom *e)
 	close(fd);
 	e->taken = (unsigned)nlists;
 	e->more = e->nlists > e->taken;
+	e->counted_running = 0;
 	sched_started(&d.sch, e, pid, d.now);
 	log_line("%s: relay client %ld started with %d list(s)%s", e->name,
 		 (long)pid, nlists, e->more ? " (more wait for the next run)"
@@ -571,10 +585,15 @@ static void reap(void)
 			log_line("%s: relay client %ld finished: every list "
 				 "settled (%lld ms)", e->name, (long)pid,
 				 d.now - started);
-			/* Nothing known left: the entry is free for another
-			 * domain now (new lists bring it back with a scan). */
-			if (!e->nlists && !chain_of(e)->n &&
-			    queue_unlock_domain(&d.q, e->name) == 0)
+			/* A scan during the run counted lists the run then
+			 * settled, and maybe new ones: what is left is known
+			 * only by reading remote/ again (a due domain without
+			 * names gets that at once). Else nothing is left: the
+			 * entry is free for another domain now. */
+			if (e->counted_running || e->more)
+				e->nlists = e->nlists ? e->nlists : 1;
+			else if (!chain_of(e)->n &&
+				 queue_unlock_domain(&d.q, e->name) == 0)
 				sched_free(&d.sch, e);
 		} else {
 			unsigned long wait;
@@ -673,13 +692,14 @@ static void serve(int fifofd)
 		if (daemon_hup || d.flush)
 			d.want_scan = 1;
 		daemon_hup = 0;
-		/* New lists show only in remote/: read it when signalled, at
-		 * most every SMTPRCD_RESCAN_MS (a burst of mail is one
-		 * reading, a lone alert goes at once), and every /TIMEOUT. */
+		/* New lists show only in remote/: read it when signalled
+		 * (no sooner than scan_gap after the last pass: a large
+		 * queue's passes take at most 1/SMTPRCD_SCAN_SHARE of the
+		 * time, a small one's are at once), and every /TIMEOUT. */
 		since = now_ms() - d.last_scan;
 		if (!cf.forever && since >= (long long)cf.timeout * 1000)
 			d.want_scan = 1;
-		if (d.want_scan && (since >= SMTPRCD_RESCAN_MS || since < 0 ||
+		if (d.want_scan && (since >= d.scan_gap || since < 0 ||
 				    d.flush))
 			scan();
 		next = start_due();
@@ -689,8 +709,8 @@ static void serve(int fifofd)
 			break;
 		wait = cf.forever ? -1 : (long)cf.timeout * 1000;
 		if (d.want_scan)
-			next = next < 0 || next > SMTPRCD_RESCAN_MS - since
-			       ? SMTPRCD_RESCAN_MS - since : next;
+			next = next < 0 || next > d.scan_gap - since
+			       ? d.scan_gap - since : next;
 		if (next >= 0 && (wait < 0 || next < wait))
 			wait = next < 0 ? 0 : (long)next;
 		if (daemon_wait(fifofd, wait, &d.flush))

@@ -210,3 +210,37 @@ def run_file_chdir_starts_the_client_in_that_directory():
     finally:
         m.stop()
         srv.stop()
+
+
+@test
+def a_burst_of_mail_is_delivered_without_waiting_for_a_timer():
+    """sendmail called 300 times in a row, three times over, smtprcd with
+    /FOREVER (no periodic pass), Postfix's smtp-sink as the server: every
+    message arrives. A pass made while a run worked counted lists the run
+    then settled; the old count said nothing was left, and new mail waited
+    for the next /TIMEOUT (here for ever)."""
+    import subprocess
+    from harness import SmtpSink
+    sink = SmtpSink()
+    m = Mts(conf_lines=["route * [127.0.0.1]:%d" % sink.port])
+    try:
+        m.start_pd()
+        m.start_rd("/FOREVER")
+        m.fifo_ready("PD")
+        m.fifo_ready("RD")
+        msg = os.path.join(m.dir, "msg")
+        with open(msg, "w") as f:
+            f.write("Subject: burst\n\nx\n")
+        argv = " ".join("'%s'" % a for a in m.cmd("sendmail", "-f", "a@b.example",
+                                                    "x@burst.example"))
+        for rnd in range(3):
+            p = subprocess.run(["sh", "-c", "for i in $(seq 300); do %s < %s || "
+                                "exit 1; done" % (argv, msg)], env=m.env, timeout=300)
+            assert p.returncode == 0
+            end = time.time() + 30
+            while sink.stats()[2] < 300 * (rnd + 1) and time.time() < end:
+                time.sleep(0.05)
+            assert sink.stats()[2] == 300 * (rnd + 1), (rnd, sink.stats(), m.pending())
+    finally:
+        m.stop()
+        sink.stop()
