@@ -6,10 +6,12 @@ Systems: smtprc (its daemons and relay client), a private Postfix
 instance (relayhost to the sink; its queue held with a HOLD header check
 and released with postsuper -H), msmtp (called per message, as appliances
 use it: it has no queue to drain), and the floor: tools/floor.c, a
-pipelined SMTP client doing nothing else. dma and nullmailer are not run:
-both have their configuration and spool paths compiled in (/etc/dma,
-/etc/nullmailer, /var/spool/...), so a private instance needs a mount
-namespace of its own; not done yet.
+pipelined SMTP client doing nothing else; dma from its Debian package
+(dpkg-deb -x), in a private mount namespace (its /etc/dma is compiled in;
+the namespace's set-up, a few milliseconds, is in its figures). nullmailer
+is not run yet: its queue daemon and setuid queue writer want
+/usr/lib/nullmailer, /etc/nullmailer and /var/spool/nullmailer of their
+own.
 
 Figures per system:
   drain     N queued messages (about 2 KB) to Postfix's smtp-sink on
@@ -290,6 +292,74 @@ class Msmtp:
         shutil.rmtree(self.d, ignore_errors=True)
 
 
+class Dma:
+    """dma (DragonFly Mail Agent) from its Debian package, unpacked with
+    dpkg-deb -x; its configuration path (/etc/dma) is compiled in, so it
+    runs in a private mount namespace with an overlay on /etc. No daemon:
+    each sendmail call forks a delivery; DEFER queues only, dma -q flushes."""
+    name = "dma"
+
+    def __init__(self, sink):
+        self.sink = sink
+        self.d = tempfile.mkdtemp(prefix="bench-dma-", dir="/dev/shm")
+        deb = os.path.join(self.d, "deb")
+        os.makedirs(deb)
+        subprocess.run(["apt-get", "download", "-q", "dma"], cwd=deb, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        debfile = [f for f in os.listdir(deb) if f.endswith(".deb")][0]
+        self.root = os.path.join(self.d, "root")
+        subprocess.run(["dpkg-deb", "-x", os.path.join(deb, debfile), self.root],
+                       check=True)
+        self.dma = os.path.join(self.root, "usr", "sbin", "dma")
+        for sub in ("etc-up", "etc-work", "spool"):
+            os.makedirs(os.path.join(self.d, sub))
+        # dma works as the mail group: its spool as Debian lays it out.
+        os.chmod(self.d, 0o755)
+        shutil.chown(os.path.join(self.d, "spool"), "root", "mail")
+        os.chmod(os.path.join(self.d, "spool"), 0o2775)
+        self.msg = msgfile(self.d)
+        self.cpu = Cpu("dma")
+
+    def script(self, body, defer=False):
+        return ("set -e\nmount -t overlay overlay -o lowerdir=/etc,upperdir=%(d)s/etc-up,"
+                "workdir=%(d)s/etc-work /etc\nmkdir -p /etc/dma\n"
+                "printf 'SMARTHOST 127.0.0.1\\nPORT %(p)d\\nSPOOLDIR %(d)s/spool\\n"
+                "MAILNAME nas1.example.net\\n%(defer)s' > /etc/dma/dma.conf\n"
+                ": > /etc/dma/auth.conf\n%(body)s\n"
+                % {"d": self.d, "p": self.sink.port, "body": body,
+                   "defer": "DEFER\\n" if defer else ""})
+
+    def ns(self, body, defer=False):
+        subprocess.run(self.cpu.wrap(["unshare", "--mount", "--propagation", "private",
+                                      "sh", "-c", self.script(body, defer)]),
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def loop(self, n, defer=False):
+        self.ns("for i in $(seq %d); do %s -f ups@nas1.example.net admin@example.com "
+                "< %s; done" % (n, self.dma, self.msg), defer)
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+    def rss(self):
+        return 0
+
+    def drain(self):
+        self.loop(N, defer=True)
+        base = self.sink.counters()[2]
+        c0, t0 = self.cpu.seconds(), time.monotonic()
+        self.ns("%s -q" % self.dma)
+        t1 = wait_sink(self.sink, base + N)
+        return t1 - t0, self.cpu.seconds() - c0
+
+    def close(self):
+        self.cpu.close()
+        shutil.rmtree(self.d, ignore_errors=True)
+
+
 class Floor:
     name = "floor"
 
@@ -313,8 +383,13 @@ class Floor:
 
 
 def e2e(s):
-    argv = " ".join("'%s'" % a for a in s.sendmail_argv())
     base = s.sink.counters()[2]
+    if hasattr(s, "loop"):
+        c0, t0 = s.cpu.seconds(), time.monotonic()
+        s.loop(N)
+        t1 = wait_sink(s.sink, base + N)
+        return t1 - t0, s.cpu.seconds() - c0
+    argv = " ".join("'%s'" % a for a in s.sendmail_argv())
     c0, t0 = s.cpu.seconds(), time.monotonic()
     subprocess.run(s.cpu.wrap(["sh", "-c", 'for i in $(seq %d); do %s < %s || exit 1; '
                                'done' % (N, argv, s.msg)]), check=True,
@@ -328,6 +403,9 @@ def alert(s):
     time.sleep(0.5)      # an idle system, as an alert finds it
     base = s.sink.counters()[2]
     t0 = time.monotonic()
+    if hasattr(s, "loop"):
+        s.loop(1)
+        return (wait_sink(s.sink, base + 1, 60) - t0) * 1000
     subprocess.run(s.sendmail_argv(), stdin=open(s.msg), check=True,
                    env=getattr(s, "env", None), stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
@@ -347,7 +425,7 @@ def main():
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     res = {}
     with harness.SmtpSink(backlog=200) as sink:
-        systems = [Smtprc(sink), Postfix(sink), Msmtp(sink), Floor(sink)]
+        systems = [Smtprc(sink), Postfix(sink), Msmtp(sink), Dma(sink), Floor(sink)]
         try:
             for r in range(ROUNDS):
                 for s in systems:
@@ -359,7 +437,7 @@ def main():
                         wall, cpu = s.drain()
                         out["drain"].append(N / wall)
                         out["cpu"].append(cpu * 1000 / N)
-                    if hasattr(s, "sendmail_argv"):
+                    if hasattr(s, "sendmail_argv") or hasattr(s, "loop"):
                         s.start()
                         out["rss"].append(s.rss())
                         wall, cpu = e2e(s)
