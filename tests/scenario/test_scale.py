@@ -9,7 +9,7 @@ import time
 
 import qlib
 from faultsmtp import FaultServer
-from harness import test
+from harness import RUN, test
 from mts import Mts
 
 DOWN = {"greeting": "421 4.3.2 down for maintenance"}
@@ -192,7 +192,8 @@ def run_file_chdir_starts_the_client_in_that_directory():
             f.write("program /bin/sh\nargument sh\nargument -c\n"
                     "argument pwd > %s; echo \"$@\" >> %s; exec %s \"$@\"\n"
                     "argument smtprc\nchdir %s\n"
-                    % (where, where, os.path.join(m.bin, "smtprc"), elsewhere))
+                    % (where, where, " ".join(RUN + [os.path.join(m.bin, "smtprc")]),
+                       elsewhere))
         for i in range(2):     # one domain: one run
             qlib.add_message(m.queue, "cd.example", "a@b.example",
                              ["x%d@cd.example" % i], "Subject: c\n\nx\n")
