@@ -28,6 +28,7 @@ BENCH_ROUNDS, default 5). Run as root (cgroups, Postfix)."""
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -427,6 +428,9 @@ def fmt(vals, unit, digits=0):
 
 
 def main():
+    # Stopped (SIGTERM, Ctrl-C): the systems are still closed (their
+    # daemons, Postfix instance and cgroups), through the finally below.
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
     if not shutil.which("msmtp"):
         subprocess.run(["apt-get", "install", "-y", "-q", "msmtp"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
