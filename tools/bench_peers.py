@@ -126,12 +126,48 @@ def msgfile(d):
     return p
 
 
-class Smtprc:
+def timed(s, n, work):
+    """Runs work(); returns (seconds until the sink has n more messages,
+    CPU seconds of s's processes meanwhile)."""
+    base = sink_count(s.sink)
+    c0, t0 = s.cpu.seconds(), time.monotonic()
+    work()
+    t1 = wait_sink(s.sink, base + n)
+    return t1 - t0, s.cpu.seconds() - c0
+
+
+class Peer:
+    """A system: its folder (with the message), its cgroup; no daemon, no
+    queue to drain unless it says so."""
+    drain = None
+
+    def __init__(self, sink):
+        self.sink = sink
+        self.d = tempfile.mkdtemp(prefix="bench-%s-" % self.name.lower(),
+                                  dir="/dev/shm")
+        self.msg = msgfile(self.d)
+        self.cpu = Cpu(self.name.lower())
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+    def rss(self):
+        return 0
+
+    def close(self):
+        self.stop()
+        self.cpu.close()
+        shutil.rmtree(self.d, ignore_errors=True)
+
+
+class Smtprc(Peer):
     name = "smtprc"
 
     def __init__(self, sink):
-        self.d = tempfile.mkdtemp(prefix="bench-smtprc-", dir="/dev/shm")
-        self.sink = sink
+        Peer.__init__(self, sink)
         self.q = os.path.join(self.d, "queue")
         os.makedirs(self.q)
         self.bin = os.path.join(self.d, "bin")
@@ -147,8 +183,6 @@ class Smtprc:
         with open(self.run, "w") as f:
             f.write("program %s/smtprc\nargument smtprc\n" % self.bin)
         self.env = dict(os.environ, SMTPRC_CONF=self.conf)
-        self.msg = msgfile(self.d)
-        self.cpu = Cpu("smtprc")
         self.daemons = []
         qlib.make_queue(self.q)
 
@@ -175,22 +209,14 @@ class Smtprc:
         for i in range(N):
             qlib.add_message(self.q, "example.com", "ups@nas1.example.net",
                              ["admin@example.com"], BODY)
-        base = sink_count(self.sink)
-        c0, t0 = self.cpu.seconds(), time.monotonic()
-        subprocess.run(self.cpu.wrap([os.path.join(self.bin, "smtprcd"),
-                                      "--once", self.run]),
-                       env=self.env, stderr=subprocess.DEVNULL)
-        t1 = wait_sink(self.sink, base + N)
-        return t1 - t0, self.cpu.seconds() - c0
+        return timed(self, N, lambda: subprocess.run(
+            self.cpu.wrap([os.path.join(self.bin, "smtprcd"), "--once", self.run]),
+            env=self.env, stderr=subprocess.DEVNULL))
 
     def sendmail_argv(self):
         return [os.path.join(self.bin, "sendmail"), "-f", "ups@nas1.example.net",
                 "admin@example.com"]
 
-    def close(self):
-        self.stop()
-        self.cpu.close()
-        shutil.rmtree(self.d, ignore_errors=True)
 
 
 class Postfix:
@@ -252,14 +278,11 @@ header_checks = regexp:%s
         end = time.time() + 300
         while self.count("hold") < N and time.time() < end:
             time.sleep(0.05)
-        base = sink_count(self.sink)
-        c0, t0 = self.cpu.seconds(), time.monotonic()
-        subprocess.run(self.cpu.wrap(["postsuper", "-c", self.pf.conf, "-H", "ALL"]),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run(self.cpu.wrap(["postqueue", "-c", self.pf.conf, "-f"]),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        t1 = wait_sink(self.sink, base + N)
-        return t1 - t0, self.cpu.seconds() - c0
+        def release():
+            for argv in (["postsuper", "-H", "ALL"], ["postqueue", "-f"]):
+                subprocess.run(self.cpu.wrap([argv[0], "-c", self.pf.conf] + argv[1:]),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return timed(self, N, release)
 
     def sendmail_argv(self):
         return ["sendmail", "-C", self.pf.conf, "-f", "ups@nas1.example.net",
@@ -270,37 +293,17 @@ header_checks = regexp:%s
         self.pf.stop()
 
 
-class Msmtp:
+class Msmtp(Peer):
+    """Called per message; no daemon, no queue."""
     name = "msmtp"
-
-    def __init__(self, sink):
-        self.sink = sink
-        self.d = tempfile.mkdtemp(prefix="bench-msmtp-", dir="/dev/shm")
-        self.msg = msgfile(self.d)
-        self.cpu = Cpu("msmtp")
-
-    def start(self):
-        pass
-
-    def stop(self):
-        pass
-
-    def rss(self):
-        return 0         # no daemon
-
-    drain = None         # no queue
 
     def sendmail_argv(self):
         return ["msmtp", "--host=127.0.0.1", "--port=%d" % self.sink.port,
                 "--tls=off", "--auth=off", "--from=ups@nas1.example.net",
                 "admin@example.com"]
 
-    def close(self):
-        self.cpu.close()
-        shutil.rmtree(self.d, ignore_errors=True)
 
-
-class Dma:
+class Dma(Peer):
     """dma (DragonFly Mail Agent) from its Debian package, unpacked with
     dpkg-deb -x; its configuration path (/etc/dma) is compiled in, so it
     runs in a private mount namespace with an overlay on /etc. No daemon:
@@ -308,8 +311,7 @@ class Dma:
     name = "dma"
 
     def __init__(self, sink):
-        self.sink = sink
-        self.d = tempfile.mkdtemp(prefix="bench-dma-", dir="/dev/shm")
+        Peer.__init__(self, sink)
         deb = os.path.join(self.d, "deb")
         os.makedirs(deb)
         subprocess.run(["apt-get", "download", "-q", "dma"], cwd=deb, check=True,
@@ -325,8 +327,6 @@ class Dma:
         os.chmod(self.d, 0o755)
         shutil.chown(os.path.join(self.d, "spool"), "root", "mail")
         os.chmod(os.path.join(self.d, "spool"), 0o2775)
-        self.msg = msgfile(self.d)
-        self.cpu = Cpu("dma")
 
     def script(self, body, defer=False):
         return ("set -e\nmount -t overlay overlay -o lowerdir=/etc,upperdir=%(d)s/etc-up,"
@@ -346,65 +346,28 @@ class Dma:
         self.ns("for i in $(seq %d); do %s -f ups@nas1.example.net admin@example.com "
                 "< %s; done" % (n, self.dma, self.msg), defer)
 
-    def start(self):
-        pass
-
-    def stop(self):
-        pass
-
-    def rss(self):
-        return 0
-
     def drain(self):
         self.loop(N, defer=True)
-        base = sink_count(self.sink)
-        c0, t0 = self.cpu.seconds(), time.monotonic()
-        self.ns("%s -q" % self.dma)
-        t1 = wait_sink(self.sink, base + N)
-        return t1 - t0, self.cpu.seconds() - c0
-
-    def close(self):
-        self.cpu.close()
-        shutil.rmtree(self.d, ignore_errors=True)
+        return timed(self, N, lambda: self.ns("%s -q" % self.dma))
 
 
-class Floor:
+class Floor(Peer):
     name = "floor"
 
-    def __init__(self, sink):
-        self.sink = sink
-        self.d = tempfile.mkdtemp(prefix="bench-floor-", dir="/dev/shm")
-        self.msg = msgfile(self.d)
-        self.cpu = Cpu("floor")
-
     def drain(self):
-        base = sink_count(self.sink)
-        c0, t0 = self.cpu.seconds(), time.monotonic()
-        subprocess.run(self.cpu.wrap([floor, "127.0.0.1", str(self.sink.port),
-                                      str(N), self.msg]), check=True)
-        t1 = wait_sink(self.sink, base + N)
-        return t1 - t0, self.cpu.seconds() - c0
-
-    def close(self):
-        self.cpu.close()
-        shutil.rmtree(self.d, ignore_errors=True)
+        return timed(self, N, lambda: subprocess.run(
+            self.cpu.wrap([floor, "127.0.0.1", str(self.sink.port), str(N),
+                           self.msg]), check=True))
 
 
 def e2e(s):
-    base = sink_count(s.sink)
     if hasattr(s, "loop"):
-        c0, t0 = s.cpu.seconds(), time.monotonic()
-        s.loop(N)
-        t1 = wait_sink(s.sink, base + N)
-        return t1 - t0, s.cpu.seconds() - c0
+        return timed(s, N, lambda: s.loop(N))
     argv = " ".join("'%s'" % a for a in s.sendmail_argv())
-    c0, t0 = s.cpu.seconds(), time.monotonic()
-    subprocess.run(s.cpu.wrap(["sh", "-c", 'for i in $(seq %d); do %s < %s || exit 1; '
-                               'done' % (N, argv, s.msg)]), check=True,
-                   env=getattr(s, "env", None), stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    t1 = wait_sink(s.sink, base + N)
-    return t1 - t0, s.cpu.seconds() - c0
+    return timed(s, N, lambda: subprocess.run(
+        s.cpu.wrap(["sh", "-c", 'for i in $(seq %d); do %s < %s || exit 1; done'
+                    % (N, argv, s.msg)]), check=True, env=getattr(s, "env", None),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
 
 def alert(s):
