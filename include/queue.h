@@ -69,9 +69,11 @@ int queue_scan(struct queue *q, int dir, int (*each)(const char *name,
 long queue_read(struct queue *q, int dir, const char *name, char *buf,
 		size_t size, struct stat *st);
 /* Opens dir/name for reading: a regular file only, never through a
- * symbolic link, never blocking (readfile_open_queue). Returns an fd or
- * E_SYS (errno ELOOP or EINVAL for what is not a regular file). */
-int queue_open_entry(struct queue *q, int dir, const char *name);
+ * symbolic link, never blocking (readfile_open_queue); *len, when len is
+ * not null, gets its length. Returns an fd or E_SYS (errno ELOOP or
+ * EINVAL for what is not a regular file). */
+int queue_open_entry(struct queue *q, int dir, const char *name,
+		     long long *len);
 /* The status of dir/name. Returns 0 or E_SYS. */
 int queue_stat(struct queue *q, int dir, const char *name, struct stat *st);
 
@@ -148,8 +150,9 @@ int queue_finish(struct queue *q, const char *path, const char *name);
  * removes temporary files whose writer no longer runs. */
 void queue_sweep(struct queue *q);
 
-/* Opens mess/NAME for reading. Returns an fd or E_SYS. */
-int queue_open_message(struct queue *q, const char *name);
+/* Opens mess/NAME for reading; *len, when len is not null, gets its
+ * length in bytes. Returns an fd or E_SYS. */
+int queue_open_message(struct queue *q, const char *name, long long *len);
 
 /* The one-bit note a message carries for all its domains: its file's
  * owner-execute bit, shared by every link of the inode (mess/ID.DOMAIN).

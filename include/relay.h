@@ -43,9 +43,34 @@ struct relay_conf {
 					 name), or NULL for a route */
 };
 
+/* A message to send: its queue file, read from offset 0, and its length
+ * in bytes from the fstat at its open (a queue file is never written in
+ * place: a shorter read is an error, never a message sent cut); conv, when
+ * not NULL, its 7-bit conversion (pass 1 done: mime7.h). may_pend: the
+ * caller takes RELAY_PENDING. */
+struct relay_msg {
+	int fd;
+	long long len;
+	struct mime7 *conv;
+	int may_pend;
+};
+
+/* What relay_txn returns besides 0 and E_* codes. */
+enum {
+	RELAY_PENDING = 1, /* the message and its dot went out; the reply is
+			      read when the next transaction's are (its
+			      commands go out behind the dot) or by
+			      relay_wait */
+	RELAY_EARLIER = 2  /* the pending transaction's replies are in (or
+			      will never come): settle it, then call
+			      relay_txn again with the same arguments */
+};
+
 struct relay {
 	const struct relay_conf *conf;
 	struct smtp_session s;
+	struct smtp_txn *cur;   /* the transaction relay_txn is running */
+	struct smtp_txn *pend;  /* RELAY_PENDING: its dot's reply awaited */
 	int fd;
 	int up;              /* a session is open and idle or in a message */
 	const struct locate_addr *server; /* the server talked to */
@@ -80,15 +105,25 @@ struct relay {
 int relay_open(struct relay *r, const struct relay_conf *c,
 	       const struct locate_result *loc);
 
-/* Runs one transaction; the message is read from msgfd (from offset 0),
- * through conv when it is not NULL (its pass 1 done: mime7.h) to go out
- * 7-bit. Returns 0 when every reply is in t, or a negative E_* code when
- * the connection failed in between (t->fail says why; r->up is then 0 and
- * every later transaction must be deferred with r->fail). */
-int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd,
-	      struct mime7 *conv);
+/* Runs one transaction for message m. Returns 0 when every reply is in
+ * t, or a negative E_* code when the connection failed in between
+ * (t->fail says why; r->up is then 0 and every later transaction must be
+ * deferred with r->fail).
+ *
+ * With m->may_pend and a server that pipelines, it returns RELAY_PENDING
+ * once the message's final dot is out: t's dot reply is still to come.
+ * The caller may then start the next transaction (its MAIL, RCPT and DATA
+ * go out in the same write as the dot: one round trip a message, RFC 2920
+ * section 3.1), which first returns RELAY_EARLIER when t is complete; or
+ * call relay_wait for t alone. t must stay untouched until then. */
+int relay_txn(struct relay *r, struct smtp_txn *t, const struct relay_msg *m);
 
-/* Sends QUIT if a session is open and closes the connection. */
+/* Completes the RELAY_PENDING transaction: 0 when its replies are in, or
+ * an E_* code as relay_txn. 0 when none is pending. */
+int relay_wait(struct relay *r);
+
+/* Completes a pending transaction, sends QUIT if a session is open and
+ * closes the connection. */
 void relay_close(struct relay *r);
 
 #endif

@@ -58,6 +58,18 @@
  *   DATA       R other / nothing to send      TXN_DONE
  *   BODY       body_done                      DOT
  *   DOT        R any                          TXN_DONE
+ *   DOT        txn, PIPELINING (can_queue)    DOT: C MAIL RCPT.. DATA of
+ *                                             the next message behind the
+ *                                             dot (RFC 2920 §3.1: the
+ *                                             data may open a group); the
+ *                                             dot's reply is the earlier
+ *                                             one's TXN_DONE, txn_done
+ *                                             then awaits the next one's
+ *   MAIL..DATA R 2xx/3xx to DATA, not 354      DONE  E_UNEXPECTED: a reply
+ *                                             nobody asked for shifted
+ *                                             them; every reply of the
+ *                                             transaction forgotten, no
+ *                                             QUIT
  *   TXN_DONE   txn_done                       READY
  *   READY      quit                           QUIT: C QUIT
  *   QUIT       R any                          DONE  (error 0)
@@ -144,6 +156,9 @@ struct smtp_session {
 	struct smtp_reply reply;     /* reply being assembled */
 	struct smtp_result last;     /* last complete reply (greeting, EHLO..) */
 	struct smtp_txn *txn;
+	struct smtp_txn *prev; /* its final dot's reply still awaited while
+				  txn's commands went out behind it */
+	int behind_dot;      /* txn was queued behind a final dot */
 	size_t emit_next;    /* next of MAIL(0) RCPT(1..n) DATA(n+1) to emit */
 	size_t reply_next;   /* next of those awaiting its reply */
 	size_t rcpt_ok;      /* recipients accepted so far */
@@ -192,9 +207,15 @@ size_t smtp_session_emit(struct smtp_session *s, char *buf, size_t room);
  * code of a malformed line, after which the session is DONE. */
 int smtp_session_line(struct smtp_session *s, const char *line, size_t len);
 
-/* Starts a transaction (only in SMTP_WANT_TXN). t is the caller's; its
- * result fields are cleared here. */
+/* Starts a transaction (in SMTP_WANT_TXN, or when can_queue). t is the
+ * caller's; its result fields are cleared here. */
 void smtp_session_txn(struct smtp_session *s, struct smtp_txn *t);
+
+/* 1 when the final dot was sent, its reply not read yet, and the server
+ * pipelines: the next transaction may start now, its commands going out
+ * behind the dot. The next TXN_DONE is then the earlier transaction's
+ * (s->prev): smtp_session_txn_done() moves on to the queued one. */
+int smtp_session_can_queue(const struct smtp_session *s);
 void smtp_session_body_done(struct smtp_session *s);
 void smtp_session_txn_done(struct smtp_session *s);
 void smtp_session_quit(struct smtp_session *s);

@@ -76,16 +76,24 @@ char *err_printable(char *dst, size_t size, const char *src)
 void err_line(int severity, const char *raw)
 {
 	static int mode = -1;
-	char text[1024];
+	char line[1100];
+	size_t p = strlen(err_prog) + 2, n;
 
-	err_printable(text, sizeof text, raw);
+	/* "PROG: TEXT\n" in one buffer, TEXT printable; one write a line:
+	 * lines of processes sharing the descriptor never interleave. */
+	memcpy(line, err_prog, p - 2);
+	memcpy(line + p - 2, ": ", 2);
+	err_printable(line + p, sizeof line - p - 1, raw);
 	if (mode < 0) {
 		const char *v = getenv("SMTPRC_SYSLOG");
 		mode = v && *v && *v != '0';
 	}
-	if (mode && to_syslog(severity, text) == 0)
+	if (mode && to_syslog(severity, line + p) == 0)
 		return;
-	fprintf(stderr, "%s: %s\n", err_prog, text);
+	n = p + strlen(line + p);
+	line[n++] = '\n';
+	if (write(2, line, n) < 0)
+		return;   /* nowhere left to say it */
 }
 
 static void say_msg(const char *kind, int with_errno, const char *msg)

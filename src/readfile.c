@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include "readfile.h"
 
-int readfile_open_queue(int dir, const char *path)
+int readfile_open_queue(int dir, const char *path, long long *len)
 {
 	struct stat st;
 	int fd = openat(dir, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
@@ -23,18 +23,29 @@ int readfile_open_queue(int dir, const char *path)
 		errno = EINVAL;
 		return -1;
 	}
+	if (len)
+		*len = (long long)st.st_size;
 	return fd;
 }
 
-/* Reads the open fd whole; closes it. */
-static long read_whole(int fd, char *buf, size_t size, struct stat *st)
+/* Reads the open fd whole; closes it. known: its length from an fstat
+ * already made (a queue file, never written in place: the read ends
+ * there without asking again), or -1. */
+static long read_whole(int fd, char *buf, size_t size, struct stat *st,
+		       long long known)
 {
 	size_t len = 0;
 	int e;
 
 	if (st && fstat(fd, st) < 0)
 		goto fail;
+	if (known >= (long long)size) {
+		close(fd);
+		return READFILE_TOO_BIG;
+	}
 	for (;;) {
+		if (known >= 0 && len == (size_t)known)
+			break;
 		ssize_t n = read(fd, buf + len, size - len);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -64,19 +75,20 @@ long readfile_at(int dir, const char *path, char *buf, size_t size,
 
 	if (fd < 0)
 		return errno == ENOENT ? READFILE_MISSING : READFILE_ERROR;
-	return read_whole(fd, buf, size, st);
+	return read_whole(fd, buf, size, st, -1);
 }
 
 long readfile_queue(int dir, const char *path, char *buf, size_t size,
 		    struct stat *st)
 {
-	int fd = readfile_open_queue(dir, path);
+	long long known;
+	int fd = readfile_open_queue(dir, path, &known);
 
 	if (fd < 0)
 		return errno == ENOENT ? READFILE_MISSING
 		     : errno == ELOOP || errno == EINVAL ? READFILE_NOT_REGULAR
 		     : READFILE_ERROR;
-	return read_whole(fd, buf, size, st);
+	return read_whole(fd, buf, size, st, known);
 }
 
 long readfile_pread(int fd, char *buf, size_t size, long long off)
@@ -94,4 +106,21 @@ long readfile_pread(int fd, char *buf, size_t size, long long off)
 		got += (size_t)n;
 	}
 	return (long)got;
+}
+
+long readfile_piece(int fd, char *buf, size_t size, long long off,
+		    long long len)
+{
+	size_t want = off >= len ? 0 : len - off < (long long)size
+		      ? (size_t)(len - off) : size;
+	long n;
+
+	if (!want)
+		return 0;
+	n = readfile_pread(fd, buf, want, off);
+	if (n >= 0 && (size_t)n < want) {
+		errno = EIO;
+		return -1;
+	}
+	return n;
 }

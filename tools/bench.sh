@@ -2,7 +2,8 @@
 # tools/bench.sh PROG: run by `make bench`. Builds the peak-RSS launcher
 # and the floor client with musl, then runs tools/bench.py (smtprc alone),
 # tools/bench_scale.py (smtprcd at scale: BENCH_SCALE) and
-# tools/bench_peers.py (side by side with Postfix, msmtp and the floor:
+# tools/bench_peers.py (side by side with Postfix, msmtp, dma, nullmailer
+# and the floor clients:
 # BENCH_ROUNDS). BENCH_MESSAGES and BENCH_RUNS set the workload (defaults
 # 1000 and 5). BENCH_ONLY=peers (or scale, or smtprc) runs one part.
 set -e

@@ -8,10 +8,9 @@ and released with postsuper -H), msmtp (called per message, as appliances
 use it: it has no queue to drain), and the floor: tools/floor.c, a
 pipelined SMTP client doing nothing else; dma from its Debian package
 (dpkg-deb -x), in a private mount namespace (its /etc/dma is compiled in;
-the namespace's set-up, a few milliseconds, is in its figures). nullmailer
-is not run yet: its queue daemon and setuid queue writer want
-/usr/lib/nullmailer, /etc/nullmailer and /var/spool/nullmailer of their
-own.
+the namespace's set-up, a few milliseconds, is in its figures);
+nullmailer the same way (overlays on /usr, /etc and /var/spool), its
+daemon nullmailer-send in the namespace and sendmail entering it.
 
 Figures per system:
   drain     N queued messages (about 2 KB) to Postfix's smtp-sink on
@@ -24,7 +23,8 @@ Figures per system:
   rss       resident memory of the idle daemons: KiB
 
 Usage: bench_peers.py PROG FLOOR   (BENCH_MESSAGES, default 1000;
-BENCH_ROUNDS, default 5). Run as root (cgroups, Postfix)."""
+BENCH_ROUNDS, default 5; BENCH_SYSTEMS, names to run beside smtprc, as
+floor,dma). Run as root (cgroups, Postfix)."""
 import os
 import re
 import shutil
@@ -351,13 +351,115 @@ class Dma(Peer):
         return timed(self, N, lambda: self.ns("%s -q" % self.dma))
 
 
+class Nullmailer(Peer):
+    """nullmailer from its Debian package (dpkg-deb -x; it conflicts with
+    postfix), in a private mount namespace: overlays put its programs on
+    /usr (its paths are compiled in: sendmail runs /usr/bin/nullmailer-inject,
+    that /usr/sbin/nullmailer-queue, nullmailer-send /usr/lib/nullmailer/smtp)
+    and its configuration and spool on /etc and /var/spool. Its daemon,
+    nullmailer-send, runs one protocol program, one connection, per message;
+    sendmail calls enter the daemon's namespace (nsenter)."""
+    name = "nullmailer"
+
+    def __init__(self, sink):
+        Peer.__init__(self, sink)
+        deb = os.path.join(self.d, "deb")
+        os.makedirs(deb)
+        subprocess.run(["apt-get", "download", "-q", "nullmailer"], cwd=deb,
+                       check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        debfile = [f for f in os.listdir(deb) if f.endswith(".deb")][0]
+        self.root = os.path.join(self.d, "root")
+        subprocess.run(["dpkg-deb", "-x", os.path.join(deb, debfile), self.root],
+                       check=True)
+        for sub in ("etc-up/nullmailer", "etc-work", "usr-work", "usr-up",
+                    "spool-up/nullmailer/queue", "spool-up/nullmailer/tmp",
+                    "spool-up/nullmailer/failed", "spool-work"):
+            os.makedirs(os.path.join(self.d, sub))
+        os.mkfifo(os.path.join(self.d, "spool-up/nullmailer/trigger"))
+        # nullmailer-queue is set-user-ID mail: its spool is mail's.
+        for sub in ("", "queue", "tmp", "failed", "trigger"):
+            shutil.chown(os.path.join(self.d, "spool-up/nullmailer", sub),
+                         "mail", "mail")
+        etc = os.path.join(self.d, "etc-up")
+        for name, text in (("nullmailer/remotes", "127.0.0.1 smtp --port=%d\n"
+                            % sink.port), ("nullmailer/defaultdomain",
+                                           "nas1.example.net\n"),
+                           ("nullmailer/adminaddr", ""),
+                           ("mailname", "nas1.example.net\n")):
+            with open(os.path.join(etc, name), "w") as f:
+                f.write(text)
+        self.daemon = None
+
+    def setup(self):
+        return ("set -e\nmount -t overlay overlay -o lowerdir=%(r)s/usr:/usr,"
+                "upperdir=%(d)s/usr-up,workdir=%(d)s/usr-work /usr\n"
+                "mount -t overlay overlay -o lowerdir=/etc,upperdir=%(d)s/etc-up,"
+                "workdir=%(d)s/etc-work /etc\n"
+                "mount -t overlay overlay -o lowerdir=/var/spool,upperdir="
+                "%(d)s/spool-up,workdir=%(d)s/spool-work /var/spool\n"
+                % {"d": self.d, "r": self.root})
+
+    def start(self):
+        if self.daemon:
+            return
+        self.daemon = subprocess.Popen(self.cpu.wrap(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+             self.setup() + "exec /usr/sbin/nullmailer-send"]),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Ready once its namespace has the overlays and it runs.
+        end = time.time() + 10
+        while time.time() < end:
+            try:
+                if os.readlink("/proc/%d/exe" % self.daemon.pid).endswith(
+                        "nullmailer-send"):
+                    break
+            except OSError:
+                pass
+            time.sleep(0.01)
+
+    def stop(self):
+        if self.daemon:
+            harness.stop_process(self.daemon)
+            self.daemon = None
+
+    def rss(self):
+        return rss_kib([self.daemon.pid]) if self.daemon else 0
+
+    def loop(self, n):
+        script = ("for i in $(seq %d); do /usr/sbin/sendmail -f "
+                  "ups@nas1.example.net admin@example.com < %s; done"
+                  % (n, self.msg))
+        if self.daemon:
+            argv = ["nsenter", "-t", str(self.daemon.pid), "-m", "sh", "-c",
+                    script]
+        else:
+            argv = ["unshare", "--mount", "--propagation", "private", "sh",
+                    "-c", self.setup() + script]
+        subprocess.run(self.cpu.wrap(argv), check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def drain(self):
+        self.loop(N)
+        return timed(self, N, self.start)
+
+
 class Floor(Peer):
+    """The floor: the next message's commands behind each dot."""
     name = "floor"
+    mode = []
 
     def drain(self):
         return timed(self, N, lambda: subprocess.run(
             self.cpu.wrap([floor, "127.0.0.1", str(self.sink.port), str(N),
-                           self.msg]), check=True))
+                           self.msg] + self.mode), check=True))
+
+
+class FloorWait(Floor):
+    """The floor reading each dot's reply before the next MAIL (pipelining
+    within a transaction only, as most clients do)."""
+    name = "floor-wait"
+    mode = ["wait"]
 
 
 def e2e(s):
@@ -399,7 +501,10 @@ def main():
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     res = {}
     with harness.SmtpSink(backlog=200) as sink:
-        systems = [Smtprc(sink), Postfix(sink), Msmtp(sink), Dma(sink), Floor(sink)]
+        kinds = [Smtprc, Postfix, Msmtp, Dma, Nullmailer, Floor, FloorWait]
+        only = os.environ.get("BENCH_SYSTEMS")
+        systems = [k(sink) for k in kinds
+                   if k is Smtprc or not only or k.name in only.split(",")]
         try:
             for r in range(ROUNDS):
                 for s in systems:
@@ -424,11 +529,11 @@ def main():
                 s.close()
     print("smtprc and its peers, %d rounds interleaved, %d messages of %d bytes, "
           "Postfix's smtp-sink on 127.0.0.1; median (range)" % (ROUNDS, N, len(BODY)))
-    print("%-8s | %-26s %-22s | %-22s %-16s | %-18s | %s" % (
+    print("%-10s | %-26s %-22s | %-22s %-16s | %-18s | %s" % (
         "system", "drain", "CPU s/1000", "e2e (N sendmail)", "e2e CPU s",
         "one alert", "idle daemons"))
     for name, o in res.items():
-        print("%-8s | %-26s %-22s | %-22s %-16s | %-18s | %s" % (
+        print("%-10s | %-26s %-22s | %-22s %-16s | %-18s | %s" % (
             name, fmt(o["drain"], "msg/s"), fmt(o["cpu"], "s", 3),
             fmt(o["e2e"], "s", 2), fmt(o["e2ecpu"], "s", 2),
             fmt(o["alert"], "ms", 1), fmt(o["rss"], "KiB") if any(o["rss"]) else "-"))
@@ -451,11 +556,14 @@ def main():
         if any(o["rss"]):
             parts.append("memory %.1fx" % (statistics.median(o["rss"]) /
                                            statistics.median(ref["rss"])))
-        print("  %-8s %s" % (name, ", ".join(parts)))
-    if res.get("floor", {}).get("drain"):
-        print("  smtprc drains at %.0f%% of the floor client's rate"
-              % (100 * statistics.median(ref["drain"]) /
-                 statistics.median(res["floor"]["drain"])))
+        print("  %-10s %s" % (name, ", ".join(parts)))
+    for f, what in (("floor", "the floor client's rate"),
+                    ("floor-wait", "the rate of the floor client that waits "
+                     "for each dot's reply")):
+        if res.get(f, {}).get("drain"):
+            print("  smtprc drains at %.0f%% of %s"
+                  % (100 * statistics.median(ref["drain"]) /
+                     statistics.median(res[f]["drain"]), what))
 
 
 main()

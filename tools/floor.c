@@ -3,7 +3,11 @@
  * over one connection, pipelined as RFC 2920 allows (the dot, MAIL, RCPT
  * and DATA of the next message in one write; the body after 354).
  *
- *   floor HOST PORT N MESSAGE-FILE
+ *   floor HOST PORT N MESSAGE-FILE [wait]
+ *
+ * With "wait", each message's dot reply is read before the next MAIL is
+ * sent (pipelining within a transaction only: two round trips a message,
+ * as most clients do).
  *
  * Exits 0 when every message got 250. Not part of smtprc: tools only. */
 #include <arpa/inet.h>
@@ -62,8 +66,11 @@ int main(int argc, char **argv)
 	size_t len = 0, k;
 	FILE *f;
 
-	if (argc != 5)
+	int wait;
+
+	if (argc != 5 && !(argc == 6 && !strcmp(argv[5], "wait")))
 		return 64;
+	wait = argc == 6;
 	n = atol(argv[3]);
 	f = fopen(argv[4], "rb");
 	if (!f)
@@ -95,6 +102,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		if (reply(fd) != 250 || reply(fd) != 250 || reply(fd) != 354)
 			return 70;
+		if (wait) {
+			put(fd, buf, k);
+			if (reply(fd) != 250)
+				return 70;
+			if (i + 1 < n)
+				put(fd, env, sizeof env - 1);
+			continue;
+		}
 		if (i + 1 < n) {
 			/* The body, then the next envelope in the same write. */
 			memcpy(buf + k, env, sizeof env - 1);

@@ -53,7 +53,7 @@ static void hand_back(struct resort *s, const struct rcptlist *l,
 		return;
 	}
 	snprintf(path, sizeof path, "remote/%s", name);
-	msgfd = queue_open_message(s->q, name);
+	msgfd = queue_open_message(s->q, name, 0);
 	if (msgfd < 0 || requeue_list(s->q, l, msgfd, s->copy, s->csize) < 0 ||
 	    queue_finish(s->q, path, name) < 0) {
 		err_warn(1, "unable to sort %s again (left as it is)", path);

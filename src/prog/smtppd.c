@@ -553,7 +553,7 @@ static int sort_one(const char *name, void *arg)
 
 	if (name[0] == '.' || strchr(name, '.'))
 		return daemon_term;        /* .bad entries and dot files */
-	fd = queue_open_entry(q, QUEUE_MAILDROP, name);
+	fd = queue_open_entry(q, QUEUE_MAILDROP, name, 0);
 	if (fd < 0 && (errno == ELOOP || errno == EINVAL)) {
 		/* A link, FIFO or folder named like an entry: never followed,
 		 * never waited on. */

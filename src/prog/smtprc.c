@@ -46,21 +46,34 @@ struct run_status {
 	int ioerr, malformed, deferred, bounces;
 };
 
-/* Storage for one recipient list at a time: the caller owns all memory. */
-static struct {
+/* Storage for one recipient list: the caller owns all memory. There are
+ * two: while one list's final dot awaits its reply, the next list's
+ * transaction goes out behind it (RELAY_PENDING). */
+struct job {
 	char buf[RCPTLIST_SIZE + 1];
-	char out[RCPTLIST_SIZE];
-	struct rcptlist list, next;
+	struct rcptlist list;
+	struct smtp_txn t;
 	struct smtp_txn_rcpt rcpt[RCPT_PER_LIST_MAX];
 	size_t of_txn[RCPT_PER_LIST_MAX];  /* list index of txn recipient k */
 	unsigned char open[RCPT_PER_LIST_MAX]; /* still to be tried now */
 	struct outcome out_of[RCPT_PER_LIST_MAX];
+	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
+	const char *path;      /* the list file, as named */
+	int msgfd;
+	long long msglen;      /* the message's bytes */
+	size_t ntxn;           /* recipients of its pending transaction */
+};
+static struct job jobs[2], *job = &jobs[0];
+
+/* What one list at a time uses while it is settled or sent. */
+static struct {
+	char out[RCPTLIST_SIZE];
+	struct rcptlist next;
 	char diag[RCPT_PER_LIST_MAX][SMTP_DIAG_SIZE + 16];
 	struct mime7 mime;     /* the message made 7-bit, when needed */
 	const char *sender;    /* route-from's envelope sender, or NULL */
 	size_t sender_len;
-	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
-} job;
+} shared;
 
 static struct relay relay;
 static struct locate_result located;
@@ -75,9 +88,9 @@ static const char *base_name(const char *path)
 static int job_load(const char *path, const char *domain, int any_domain,
 		    const char **err)
 {
-	struct rcptlist *l = &job.list;
+	struct rcptlist *l = &job->list;
 	const char *name = base_name(path);
-	long len = readfile_queue(AT_FDCWD, path, job.buf, sizeof job.buf, 0);
+	long len = readfile_queue(AT_FDCWD, path, job->buf, sizeof job->buf, 0);
 
 	if (len == READFILE_TOO_BIG) {
 		*err = "larger than RCPTLIST_SIZE";
@@ -89,10 +102,10 @@ static int job_load(const char *path, const char *domain, int any_domain,
 	}
 	if (len < 0)
 		return E_SYS;
-	if (rcptlist_parse(l, job.buf, (size_t)len) < 0) {
-		snprintf(job.name, sizeof job.name, "line %u: %s", l->err_line,
+	if (rcptlist_parse(l, job->buf, (size_t)len) < 0) {
+		snprintf(job->name, sizeof job->name, "line %u: %s", l->err_line,
 			 l->err);
-		*err = job.name;
+		*err = job->name;
 		return E_LIST;
 	}
 	/* The list's file name is MESSAGE.DOMAIN, which is also the name of
@@ -108,7 +121,7 @@ static int job_load(const char *path, const char *domain, int any_domain,
 		*err = "list is for another domain";
 		return E_LIST;
 	}
-	memcpy(job.name, name, strlen(name) + 1);
+	memcpy(job->name, name, strlen(name) + 1);
 	return 0;
 }
 
@@ -117,7 +130,7 @@ static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 	log_at(o->kind == OUTCOME_DELIVERED ? LOG_AT_INFO : o->kind ==
 	       OUTCOME_DEFERRED ? LOG_AT_WARNING : LOG_AT_ERR,
 	       "%s <%.*s> %.*s %s%s%s%s%s%s: %s%s%s%s", outcome_name(o->kind),
-		 (int)r->len, r->addr, (int)job.list.id_len, job.list.id,
+		 (int)r->len, r->addr, (int)job->list.id_len, job->list.id,
 		 relay.peer[0] ? "via " : "", relay.peer,
 		 relay.peer[0] ? "" : "no server",
 		 relay.tls_info[0] ? " (" : !relay.peer[0] ? "" :
@@ -131,14 +144,14 @@ static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 /* Expires and logs the outcome of every recipient of the loaded list. */
 static void job_decide(const struct smtprc_conf *c, time_t now)
 {
-	const struct rcptlist *l = &job.list;
+	const struct rcptlist *l = &job->list;
 	unsigned long age = (unsigned long)now > l->queued
 				    ? (unsigned long)now - l->queued : 0;
 	size_t i;
 
 	for (i = 0; i < l->nrcpt; i++) {
-		outcome_expire(&job.out_of[i], age, c->lifetime);
-		log_outcome(&l->rcpt[i], &job.out_of[i]);
+		outcome_expire(&job->out_of[i], age, c->lifetime);
+		log_outcome(&l->rcpt[i], &job->out_of[i]);
 	}
 }
 
@@ -162,9 +175,9 @@ static void job_reports(struct queue *q, int msgfd, time_t now,
 		rp.remote_mta = remote;
 	}
 	rp.q = q;
-	rp.list = &job.list;
-	rp.out_of = job.out_of;
-	rp.name = job.name;
+	rp.list = &job->list;
+	rp.out_of = job->out_of;
+	rp.name = job->name;
 	rp.msgfd = msgfd;
 	rp.reporting_mta = c->relay.helo_name;
 	rp.server_dsn = (smtp_session_ext(&relay.s) & SMTP_EXT_DSN) != 0;
@@ -175,10 +188,10 @@ static void job_reports(struct queue *q, int msgfd, time_t now,
 	if (rc < 0) {
 		snprintf(why, sizeof why, "bounce not written (%s); will bounce "
 			 "on a later attempt", strerror(errno));
-		err_warn(0, "message %s: %s", job.name, why);
-		for (i = 0; i < job.list.nrcpt; i++)
-			if (job.out_of[i].kind == OUTCOME_BOUNCED)
-				outcome_local_error(&job.out_of[i], why);
+		err_warn(0, "message %s: %s", job->name, why);
+		for (i = 0; i < job->list.nrcpt; i++)
+			if (job->out_of[i].kind == OUTCOME_BOUNCED)
+				outcome_local_error(&job->out_of[i], why);
 		st->ioerr = 1;
 	}
 	st->bounces += (rc > 0) + (reports_relayed(&rp) > 0) +
@@ -186,18 +199,18 @@ static void job_reports(struct queue *q, int msgfd, time_t now,
 }
 
 /* The list with its deferred recipients only, each with its diagnostic,
- * into job.next. */
+ * into shared.next. */
 static void job_next(void)
 {
-	const struct rcptlist *l = &job.list;
-	struct rcptlist *nl = &job.next;
+	const struct rcptlist *l = &job->list;
+	struct rcptlist *nl = &shared.next;
 	size_t i;
 
 	*nl = *l;
 	nl->nrcpt = 0;
 	nl->attempts = l->attempts + 1;
 	for (i = 0; i < l->nrcpt; i++) {
-		const struct outcome *o = &job.out_of[i];
+		const struct outcome *o = &job->out_of[i];
 		struct rcptlist_rcpt *r;
 		if (o->kind != OUTCOME_DEFERRED)
 			continue;
@@ -205,12 +218,12 @@ static void job_next(void)
 		r->addr = l->rcpt[i].addr;
 		r->len = l->rcpt[i].len;
 		if (o->from_server)
-			snprintf(job.diag[i], sizeof job.diag[i], "%s", o->diag);
+			snprintf(shared.diag[i], sizeof shared.diag[i], "%s", o->diag);
 		else
-			snprintf(job.diag[i], sizeof job.diag[i], "%s %s",
+			snprintf(shared.diag[i], sizeof shared.diag[i], "%s %s",
 				 o->status, o->diag);
-		r->diag = job.diag[i];
-		r->diag_len = strlen(job.diag[i]);
+		r->diag = shared.diag[i];
+		r->diag_len = strlen(shared.diag[i]);
 	}
 }
 
@@ -225,16 +238,16 @@ static void job_settle(struct queue *q, const char *path, int msgfd,
 	job_decide(c, now);
 	job_reports(q, msgfd, now, c, st);
 	job_next();
-	if (job.next.nrcpt == 0) {
-		if (queue_finish(q, path, job.name) < 0) {
+	if (shared.next.nrcpt == 0) {
+		if (queue_finish(q, path, job->name) < 0) {
 			err_warn(1, "unable to finish recipient list %s", path);
 			st->ioerr = 1;
 		}
 		return;
 	}
 	st->deferred = 1;
-	len = rcptlist_format(&job.next, job.out, sizeof job.out);
-	if (!len || queue_replace(q, path, job.out, len) < 0) {
+	len = rcptlist_format(&shared.next, shared.out, sizeof shared.out);
+	if (!len || queue_replace(q, path, shared.out, len) < 0) {
 		err_warn(1, "unable to rewrite recipient list %s", path);
 		st->ioerr = 1;
 	}
@@ -244,17 +257,17 @@ static void job_settle(struct queue *q, const char *path, int msgfd,
 static void job_all(const struct outcome *o)
 {
 	size_t i;
-	for (i = 0; i < job.list.nrcpt; i++)
-		job.out_of[i] = *o;
+	for (i = 0; i < job->list.nrcpt; i++)
+		job->out_of[i] = *o;
 }
 
-/* Sets o for every recipient of the loaded list still open (job.open). */
+/* Sets o for every recipient of the loaded list still open (job->open). */
 static void job_some(const struct outcome *o)
 {
 	size_t i;
-	for (i = 0; i < job.list.nrcpt; i++)
-		if (job.open[i])
-			job.out_of[i] = *o;
+	for (i = 0; i < job->list.nrcpt; i++)
+		if (job->open[i])
+			job->out_of[i] = *o;
 }
 
 /* The size and 8-bit flag of the loaded list's message. Returns 0 or
@@ -262,11 +275,12 @@ static void job_some(const struct outcome *o)
 static int job_body(struct body_info *info, int msgfd)
 {
 	char chunk[BODY_CHUNK_SIZE];
-	off_t off = 0;
+	long long off = 0;
 
 	body_info_init(info);
 	for (;;) {
-		long n = readfile_pread(msgfd, chunk, sizeof chunk, off);
+		long n = readfile_piece(msgfd, chunk, sizeof chunk, off,
+					job->msglen);
 		if (n < 0)
 			return E_SYS;
 		if (n == 0)
@@ -279,33 +293,33 @@ static int job_body(struct body_info *info, int msgfd)
 }
 
 /* Prepares a transaction of the loaded list for the recipients whose
- * outcome is still open (job.open), remembering where each came from in
- * job.of_txn, at most max of them. Returns how many. */
+ * outcome is still open (job->open), remembering where each came from in
+ * job->of_txn, at most max of them. Returns how many. */
 static size_t job_txn(struct smtp_txn *t, const struct body_info *info,
 		      size_t max)
 {
 	size_t i;
 
 	memset(t, 0, sizeof *t);
-	t->sender = job.list.sender;
-	t->sender_len = job.list.sender_len;
+	t->sender = job->list.sender;
+	t->sender_len = job->list.sender_len;
 	/* route-from: the smarthost's account, for all but the null sender
 	 * (a bounce stays one: RFC 5321 section 4.5.5). */
-	if (job.sender && t->sender_len) {
-		t->sender = job.sender;
-		t->sender_len = job.sender_len;
+	if (shared.sender && t->sender_len) {
+		t->sender = shared.sender;
+		t->sender_len = shared.sender_len;
 	}
 	t->size = info->size;
 	t->eightbit = info->eightbit;
-	t->rcpt = job.rcpt;
-	t->dsn = &job.list.dsn;
-	for (i = 0; i < job.list.nrcpt && t->nrcpt < max; i++) {
-		if (!job.open[i])
+	t->rcpt = job->rcpt;
+	t->dsn = &job->list.dsn;
+	for (i = 0; i < job->list.nrcpt && t->nrcpt < max; i++) {
+		if (!job->open[i])
 			continue;
-		job.rcpt[t->nrcpt].addr = job.list.rcpt[i].addr;
-		job.rcpt[t->nrcpt].len = job.list.rcpt[i].len;
-		job.rcpt[t->nrcpt].dsn = &job.list.rcpt[i].dsn;
-		job.of_txn[t->nrcpt++] = i;
+		job->rcpt[t->nrcpt].addr = job->list.rcpt[i].addr;
+		job->rcpt[t->nrcpt].len = job->list.rcpt[i].len;
+		job->rcpt[t->nrcpt].dsn = &job->list.rcpt[i].dsn;
+		job->of_txn[t->nrcpt++] = i;
 	}
 	return t->nrcpt;
 }
@@ -401,7 +415,7 @@ struct run {
 	struct run_status st;
 	struct locate_req lq;
 	struct queue q;
-	struct smtp_txn t;
+	struct job *pend;       /* its transaction's dot reply awaited */
 	const char *domain;     /* the argument */
 	int form;               /* LOCATE_* of the argument or route */
 	int opened, located_ok, tls_unusable;
@@ -571,15 +585,15 @@ static int run_load(struct run *r, const char *path)
 		r->st.malformed = 1;
 		return -1;
 	}
-	msgfd = queue_open_message(&r->q, job.name);
+	msgfd = queue_open_message(&r->q, job->name, &job->msglen);
 	if (msgfd >= 0)
 		return msgfd;
 	if (errno == ENOENT) {
 		err_warn(0, "malformed recipient list %s: its message mess/%s "
-			 "does not exist (left untouched)", path, job.name);
+			 "does not exist (left untouched)", path, job->name);
 		r->st.malformed = 1;
 	} else {
-		err_warn(1, "unable to open message mess/%s", job.name);
+		err_warn(1, "unable to open message mess/%s", job->name);
 		r->st.ioerr = 1;
 	}
 	return -1;
@@ -625,12 +639,13 @@ static struct mime7 *job_seven(int msgfd)
 	char chunk[BODY_CHUNK_SIZE], w[SMTP_DIAG_SIZE];
 	struct outcome o;
 	const char *why;
-	off_t off = 0;
+	long long off = 0;
 	long n;
 
-	mime7_init(&job.mime);
-	while ((n = readfile_pread(msgfd, chunk, sizeof chunk, off)) > 0) {
-		mime7_scan(&job.mime, chunk, (size_t)n);
+	mime7_init(&shared.mime);
+	while ((n = readfile_piece(msgfd, chunk, sizeof chunk, off,
+				   job->msglen)) > 0) {
+		mime7_scan(&shared.mime, chunk, (size_t)n);
 		off += n;
 	}
 	if (n < 0) {
@@ -640,9 +655,9 @@ static struct mime7 *job_seven(int msgfd)
 		job_some(&o);
 		return 0;
 	}
-	why = mime7_scan_end(&job.mime);
+	why = mime7_scan_end(&shared.mime);
 	if (!why)
-		return &job.mime;
+		return &shared.mime;
 	snprintf(w, sizeof w, "the message has 8-bit data, the server does not "
 		 "offer 8BITMIME, and it cannot be converted: %s (RFC 6152 "
 		 "section 3)", why);
@@ -663,7 +678,7 @@ static int job_smtputf8(const struct body_info *info)
 				 "RFC 6531) and the server does not offer "
 				 "SMTPUTF8";
 	int offered = (smtp_session_ext(&relay.s) & SMTP_EXT_SMTPUTF8) != 0;
-	int need = utf8_has8(job.list.sender, job.list.sender_len);
+	int need = utf8_has8(job->list.sender, job->list.sender_len);
 	struct outcome o;
 	size_t i;
 
@@ -672,20 +687,96 @@ static int job_smtputf8(const struct body_info *info)
 				       "internationalized (UTF-8, RFC 6531) and "
 				       "the server does not offer SMTPUTF8");
 		job_some(&o);
-		memset(job.open, 0, sizeof job.open);
+		memset(job->open, 0, sizeof job->open);
 		return 0;
 	}
-	for (i = 0; i < job.list.nrcpt; i++) {
-		if (!job.open[i] || !utf8_has8(job.list.rcpt[i].addr,
-						  job.list.rcpt[i].len))
+	for (i = 0; i < job->list.nrcpt; i++) {
+		if (!job->open[i] || !utf8_has8(job->list.rcpt[i].addr,
+						  job->list.rcpt[i].len))
 			continue;
 		need = 1;
 		if (!offered) {
-			outcome_needs_smtputf8(&job.out_of[i], no);
-			job.open[i] = 0;
+			outcome_needs_smtputf8(&job->out_of[i], no);
+			job->open[i] = 0;
 		}
 	}
 	return offered && (need || info->header8);
+}
+
+/* Maps the replies of the loaded list's transaction (n recipients) to
+ * their outcomes. A transaction that got no reply at all before the
+ * session ended (queued behind a dot answered 421, say) shares the
+ * outcome of every list after it. Returns how many were delivered. */
+static size_t job_txn_outcomes(size_t n)
+{
+	size_t k, sent = 0;
+	int none = !job->t.mail.code && !job->t.size_refused && !relay.up;
+
+	for (k = 0; k < n; k++) {
+		size_t i = job->of_txn[k];
+		if (none)
+			job->out_of[i] = relay.fail;
+		else
+			outcome_rcpt(&job->t, k, &job->out_of[i]);
+		job->open[i] = 0;
+		sent += job->out_of[i].kind == OUTCOME_DELIVERED;
+	}
+	return sent;
+}
+
+/* Settles the list whose transaction was pending, now that its replies
+ * are in (or will never come). */
+static void settle_pending(struct run *r)
+{
+	struct job *cur = job;
+
+	job = r->pend;
+	r->pend = 0;
+	job_txn_outcomes(job->ntxn);
+	job_settle(&r->q, job->path, job->msgfd, &r->c, &r->st);
+	close(job->msgfd);
+	job = cur;
+}
+
+/* 1 when another transaction may follow this one of n recipients, after
+ * its dot's reply: recipients of the list are left that it did not carry
+ * (over the server's limit learnt earlier), or a recipient's reply may
+ * say "too many recipients" (452, or 552 as RFC 5321 section 4.5.3.1.10
+ * allows). */
+static int job_maybe_more(size_t n)
+{
+	size_t k, open = 0;
+
+	for (k = 0; k < job->list.nrcpt; k++)
+		open += job->open[k];
+	if (open > n)
+		return 1;
+	for (k = 0; k < n; k++)
+		if (job->rcpt[k].res.code == 452 || job->rcpt[k].res.code == 552)
+			return 1;
+	return 0;
+}
+
+/* Runs the loaded list's transaction of n recipients. Returns 1 when it
+ * is left pending (its final dot's reply is read with the next list's
+ * replies), 0 when its replies are in. */
+static int job_txn_run(struct run *r, size_t n, const struct relay_msg *m)
+{
+	int rc = relay_txn(&relay, &job->t, m);
+
+	while (rc == RELAY_EARLIER) {
+		settle_pending(r);
+		rc = relay_txn(&relay, &job->t, m);
+	}
+	if (rc != RELAY_PENDING)
+		return 0;
+	if (!job_maybe_more(n)) {
+		job->ntxn = n;
+		r->pend = job;
+		return 1;
+	}
+	relay_wait(&relay);
+	return 0;
 }
 
 /* The transactions of the loaded list on the open connection: one, then
@@ -697,28 +788,24 @@ static int job_smtputf8(const struct body_info *info)
 static void run_txns(struct run *r, const struct body_info *info, int msgfd)
 {
 	size_t k, n, sent, max = RCPT_PER_LIST_MAX, more;
-	struct mime7 *conv = 0;
+	struct relay_msg m = { msgfd, job->msglen, 0, 1 };
 	int utf8 = job_smtputf8(info);
 
 	if (info->eightbit &&
 	    !(smtp_session_ext(&relay.s) & SMTP_EXT_8BITMIME) &&
-	    !(conv = job_seven(msgfd)))
+	    !(m.conv = job_seven(msgfd)))
 		return;
-	while ((n = job_txn(&r->t, info, max)) > 0) {
-		r->t.smtputf8 = utf8;
-		relay_txn(&relay, &r->t, msgfd, conv);
-		sent = more = 0;
-		for (k = 0; k < n; k++) {
-			size_t i = job.of_txn[k];
-			outcome_rcpt(&r->t, k, &job.out_of[i]);
-			job.open[i] = 0;
-			sent += job.out_of[i].kind == OUTCOME_DELIVERED;
-		}
+	while ((n = job_txn(&job->t, info, max)) > 0) {
+		job->t.smtputf8 = utf8;
+		if (job_txn_run(r, n, &m))
+			return;     /* pending: settled after its reply */
+		sent = job_txn_outcomes(n);
+		more = 0;
 		if (!sent || !relay.up)
 			return;
 		for (k = 0; k < n; k++)
-			if (outcome_is_too_many(&job.out_of[job.of_txn[k]])) {
-				job.open[job.of_txn[k]] = 1;
+			if (outcome_is_too_many(&job->out_of[job->of_txn[k]])) {
+				job->open[job->of_txn[k]] = 1;
 				more++;
 			}
 		/* The server's limit, learnt: no more per transaction than
@@ -727,8 +814,8 @@ static void run_txns(struct run *r, const struct body_info *info, int msgfd)
 			max = sent;
 		if (more && log_verbose)
 			log_line("%.*s: %zu recipient(s) over the server's limit "
-				 "of %zu: another transaction", (int)job.list.id_len,
-				 job.list.id, more, sent);
+				 "of %zu: another transaction", (int)job->list.id_len,
+				 job->list.id, more, sent);
 	}
 }
 
@@ -750,13 +837,13 @@ static void run_attempt(struct run *r, int msgfd)
 		r->st.ioerr = 1;
 		return;
 	}
-	for (i = 0; i < job.list.nrcpt; i++) {
-		job.open[i] = !job.list.rcpt[i].bad;
-		if (job.list.rcpt[i].bad)
-			outcome_bad_address(&job.out_of[i], "bad destination "
+	for (i = 0; i < job->list.nrcpt; i++) {
+		job->open[i] = !job->list.rcpt[i].bad;
+		if (job->list.rcpt[i].bad)
+			outcome_bad_address(&job->out_of[i], "bad destination "
 					    "mailbox address syntax (RFC 5321 "
 					    "section 4.1.2)");
-		nopen += job.open[i];
+		nopen += job->open[i];
 	}
 	if (!nopen)
 		return;
@@ -794,6 +881,36 @@ static int run_end(struct run *r)
 	return r->st.deferred ? EX_TEMPFAIL_ : 0;
 }
 
+/* One list: loaded into the slot no pending transaction holds, tried,
+ * and settled, unless its transaction is left pending. */
+static void run_list(struct run *r, const char *path)
+{
+	int msgfd;
+
+	if (r->pend && !strcmp(r->pend->name, base_name(path))) {
+		/* Named twice: the first settles before the second loads. */
+		relay_wait(&relay);
+		settle_pending(r);
+	}
+	job = r->pend == &jobs[0] ? &jobs[1] : &jobs[0];
+	msgfd = run_load(r, path);
+	if (msgfd < 0)
+		return;
+	job->path = path;
+	job->msgfd = msgfd;
+	if (job->list.nrcpt && r->unusable) {
+		struct outcome o;
+		outcome_unusable_domain(&o);
+		job_all(&o);
+	} else if (job->list.nrcpt) {
+		run_attempt(r, msgfd);
+	}
+	if (r->pend == job)
+		return;
+	job_settle(&r->q, path, msgfd, &r->c, &r->st);
+	close(msgfd);
+}
+
 static struct run run;
 
 int smtprc_main(int argc, char **argv)
@@ -815,18 +932,18 @@ int smtprc_main(int argc, char **argv)
 	r->domain = argv[first];
 	r->unusable = !r->c.target && unusable_domain(r->domain, argc, argv, first);
 	stale_hop(r, argc, argv, first);
-	job.sender = r->c.sender;
-	job.sender_len = r->c.sender_len;
+	shared.sender = r->c.sender;
+	shared.sender_len = r->c.sender_len;
 	if (r->c.from_header) {
 		/* hdrfrom.h wants it NUL-terminated. */
 		static char from[SMTP_PATH_SIZE];
-		memcpy(from, job.sender, job.sender_len);
-		from[job.sender_len] = 0;
+		memcpy(from, shared.sender, shared.sender_len);
+		from[shared.sender_len] = 0;
 		relay.from_header = from;
 	}
-	if (job.sender && log_verbose)
+	if (shared.sender && log_verbose)
 		log_line("%s: envelope sender %.*s%s (route-from %s)", r->domain,
-			 (int)job.sender_len, job.sender, r->c.from_header ?
+			 (int)shared.sender_len, shared.sender, r->c.from_header ?
 			 " and From" : "", r->c.target);
 	if ((rc = run_locate_setup(r)) != 0)
 		return rc;
@@ -837,19 +954,11 @@ int smtprc_main(int argc, char **argv)
 	relay.fd = -1;
 	outcome_connect_failed(&relay.fail, "no session was opened");
 	run_anchors(r);
-	for (i = first + 1; i < argc; i++) {
-		int msgfd = run_load(r, argv[i]);
-		if (msgfd < 0)
-			continue;
-		if (job.list.nrcpt && r->unusable) {
-			struct outcome o;
-			outcome_unusable_domain(&o);
-			job_all(&o);
-		} else if (job.list.nrcpt) {
-			run_attempt(r, msgfd);
-		}
-		job_settle(&r->q, argv[i], msgfd, &r->c, &r->st);
-		close(msgfd);
+	for (i = first + 1; i < argc; i++)
+		run_list(r, argv[i]);
+	if (r->pend) {
+		relay_wait(&relay);
+		settle_pending(r);
 	}
 	return run_end(r);
 }

@@ -116,9 +116,10 @@ long queue_read(struct queue *q, int dir, const char *name, char *buf,
 	return readfile_queue(q->fd[dir], name, buf, size, st);
 }
 
-int queue_open_entry(struct queue *q, int dir, const char *name)
+int queue_open_entry(struct queue *q, int dir, const char *name,
+		     long long *len)
 {
-	int fd = readfile_open_queue(q->fd[dir], name);
+	int fd = readfile_open_queue(q->fd[dir], name, len);
 	return fd < 0 ? E_SYS : fd;
 }
 
@@ -444,9 +445,9 @@ void queue_sweep_maildrop(struct queue *q)
 	dirscan(q->fd[QUEUE_MAILDROP], sweep_maildrop, q);
 }
 
-int queue_open_message(struct queue *q, const char *name)
+int queue_open_message(struct queue *q, const char *name, long long *len)
 {
-	return queue_open_entry(q, QUEUE_MESS, name);
+	return queue_open_entry(q, QUEUE_MESS, name, len);
 }
 
 int queue_sync(struct queue *q)

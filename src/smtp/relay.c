@@ -25,6 +25,9 @@ static long long deadline_of(const struct relay *r, enum smtp_stage st)
 	return loop_now_ms() + (long long)r->conf->timeout[st] * 1000;
 }
 
+/* No message: the opening and the end of a session. */
+static const struct relay_msg no_msg = { -1, 0, 0, 0 };
+
 /* Waits until fd is ready for ev or the deadline passes. */
 static int wait_fd(int fd, short ev, long long deadline)
 {
@@ -230,12 +233,16 @@ static int body_piece(struct relay *r, struct body_enc *enc,
 	return 0;
 }
 
-static int send_body(struct relay *r, int msgfd, struct mime7 *conv)
+/* The message and its final dot into the output; the last of it stays
+ * there for the dot's reply (or the next transaction's commands) to go
+ * out with. */
+static int send_body(struct relay *r, const struct relay_msg *m)
 {
+	struct mime7 *conv = m->conv;
 	struct body_enc enc;
 	struct hdrfrom hf;
 	char chunk[BODY_CHUNK_SIZE];
-	off_t off = 0;
+	long long off = 0;
 	unsigned long total = 0;
 	size_t k;
 	int rc;
@@ -246,7 +253,7 @@ static int send_body(struct relay *r, int msgfd, struct mime7 *conv)
 	if (r->from_header)
 		hdrfrom_init(&hf, r->from_header);
 	for (;;) {
-		long n = readfile_pread(msgfd, chunk, sizeof chunk, off);
+		long n = readfile_piece(m->fd, chunk, sizeof chunk, off, m->len);
 		if (n < 0)
 			return E_SYS;
 		if (n == 0)
@@ -278,7 +285,7 @@ static int send_body(struct relay *r, int msgfd, struct mime7 *conv)
 			 conv ? ", made 7-bit (quoted-printable)" : "");
 		log_wire('>', ".", 1);
 	}
-	return flush(r, SMTP_STAGE_BLOCK);
+	return 0;
 }
 
 /* After a QUIT sent on a broken dialogue: stop writing and read (and
@@ -374,8 +381,10 @@ static int implicit_tls(struct relay *r)
 	return 0;
 }
 
-/* Runs the session until it is idle (SMTP_WANT_TXN) or done. */
-static int drive(struct relay *r, int msgfd, struct mime7 *conv)
+/* Runs the session until it is idle (SMTP_WANT_TXN), a transaction is
+ * done, or (m->may_pend) its final dot is out and the next may follow
+ * (RELAY_PENDING). */
+static int drive(struct relay *r, const struct relay_msg *m)
 {
 	for (;;) {
 		enum smtp_want w = smtp_session_want(&r->s);
@@ -397,8 +406,12 @@ static int drive(struct relay *r, int msgfd, struct mime7 *conv)
 				fail(r, rc, 0);
 			break;
 		case SMTP_WANT_REPLY:
+			/* The dot goes out with the body's last block: its
+			 * time-out. */
 			if (r->out_len &&
-			    (rc = flush(r, smtp_session_stage(&r->s))) < 0) {
+			    (rc = flush(r, smtp_session_stage(&r->s) ==
+					SMTP_STAGE_DOT ? SMTP_STAGE_BLOCK :
+					smtp_session_stage(&r->s))) < 0) {
 				fail(r, rc, 0);
 				break;
 			}
@@ -415,7 +428,7 @@ static int drive(struct relay *r, int msgfd, struct mime7 *conv)
 				r->deadline = deadline_of(r, smtp_session_stage(&r->s));
 			break;
 		case SMTP_WANT_BODY:
-			rc = send_body(r, msgfd, conv);
+			rc = send_body(r, m);
 			if (rc < 0) {
 				fail(r, rc, rc == E_SYS ? "reading the message "
 					"or writing to the server" : 0);
@@ -423,6 +436,8 @@ static int drive(struct relay *r, int msgfd, struct mime7 *conv)
 			}
 			smtp_session_body_done(&r->s);
 			r->deadline = deadline_of(r, SMTP_STAGE_DOT);
+			if (m->may_pend && smtp_session_can_queue(&r->s))
+				return RELAY_PENDING;
 			break;
 		case SMTP_WANT_TLS:
 			if (r->out_len &&
@@ -605,7 +620,7 @@ again:
 		smtp_session_tls_implicit(&r->s);  /* no STARTTLS in TLS */
 	}
 	r->deadline = deadline_of(r, SMTP_STAGE_GREETING);
-	rc = drive(r, -1, 0);
+	rc = drive(r, &no_msg);
 	if (rc == 0)
 		return 0;
 	if (rc == E_TLS && tls == RELAY_TLS_MAY) {
@@ -629,6 +644,7 @@ int relay_open(struct relay *r, const struct relay_conf *c,
 	r->conf = c;
 	r->fd = -1;
 	r->up = 0;
+	r->cur = r->pend = 0;
 	r->server = 0;
 	r->peer[0] = 0;
 	r->tlsa_host[0] = 0;
@@ -701,7 +717,7 @@ static int unsolicited(struct relay *r)
 		rc = receive(r);
 		if (rc < 0) {
 			fail(r, rc, "after the reply to the final dot");
-			return drive(r, -1, 0);
+			return drive(r, &no_msg);
 		}
 	}
 	if (r->in_len == r->in_used)
@@ -718,18 +734,15 @@ static int unsolicited(struct relay *r)
 	log_line("%s", why);
 	/* No QUIT into a dialogue out of step: it is closed. */
 	smtp_session_fail(&r->s, E_UNEXPECTED, why);
-	return drive(r, -1, 0);
+	return drive(r, &no_msg);
 }
 
-int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd,
-	      struct mime7 *conv)
+/* The end of transaction t, whose replies are in (rc 0) or will not
+ * come (rc < 0): the deferral for every later one, or the check that
+ * nothing else came. */
+static int txn_end(struct relay *r, struct smtp_txn *t, int rc)
 {
-	int rc;
-
-	if (!r->up)
-		return E_LOST;
-	smtp_session_txn(&r->s, t);
-	rc = drive(r, msgfd, conv);
+	r->cur = 0;
 	if (rc < 0) {
 		outcome_session_ended(&r->fail, &r->s.last, t->fail.text[0]
 				      ? t->fail.text : err_str(rc));
@@ -743,11 +756,50 @@ int relay_txn(struct relay *r, struct smtp_txn *t, int msgfd,
 	return 0;
 }
 
+int relay_txn(struct relay *r, struct smtp_txn *t, const struct relay_msg *m)
+{
+	int rc;
+
+	if (r->cur != t) {
+		if (!r->up)
+			return E_LOST;
+		r->cur = t;
+		smtp_session_txn(&r->s, t);   /* behind r->pend's dot, if any */
+	}
+	rc = r->up ? drive(r, m) : r->s.error ? r->s.error : E_LOST;
+	if (r->pend) {
+		/* The reply to the earlier one's dot came (or the connection
+		 * ended): its outcome first, then call again for t. */
+		r->pend = 0;
+		if (rc == 0)
+			smtp_session_txn_done(&r->s);
+		return RELAY_EARLIER;
+	}
+	if (rc == RELAY_PENDING) {
+		r->pend = t;
+		r->cur = 0;
+		return RELAY_PENDING;
+	}
+	return txn_end(r, t, rc);
+}
+
+int relay_wait(struct relay *r)
+{
+	struct smtp_txn *t = r->pend;
+
+	if (!t)
+		return 0;
+	r->pend = 0;
+	return txn_end(r, t, r->up ? drive(r, &no_msg)
+				   : r->s.error ? r->s.error : E_LOST);
+}
+
 void relay_close(struct relay *r)
 {
+	relay_wait(r);
 	if (r->up) {
 		smtp_session_quit(&r->s);
-		drive(r, -1, 0);
+		drive(r, &no_msg);
 	}
 	if (r->fd >= 0)
 		close(r->fd);

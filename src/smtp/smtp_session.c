@@ -321,6 +321,8 @@ static void finish(struct smtp_session *s, int error, const char *why, int quit)
 {
 	if (txn_open(s) && !s->txn->fail.text[0])
 		result_why(&s->txn->fail, why);
+	if (s->prev && !s->prev->fail.text[0])
+		result_why(&s->prev->fail, why);
 	if (!s->error) {
 		size_t n = strlen(why);
 		s->error = error;
@@ -343,10 +345,20 @@ void smtp_session_fail(struct smtp_session *s, int error, const char *why)
 	finish(s, error, why, protocol);
 }
 
+int smtp_session_can_queue(const struct smtp_session *s)
+{
+	return s->state == ST_DOT && !s->prev && s->emit == EM_NONE &&
+	       pipelining(s);
+}
+
 void smtp_session_txn(struct smtp_session *s, struct smtp_txn *t)
 {
 	size_t i;
+	int queued = s->state == ST_DOT;
 
+	if (queued)
+		s->prev = s->txn;
+	s->behind_dot = queued;
 	s->txn = t;
 	t->mail.code = t->data.code = t->dot.code = t->fail.code = 0;
 	t->mail.text[0] = t->data.text[0] = t->dot.text[0] = t->fail.text[0] = 0;
@@ -360,7 +372,14 @@ void smtp_session_txn(struct smtp_session *s, struct smtp_txn *t)
 	if ((s->ehlo.ext & SMTP_EXT_SIZE) && s->ehlo.size_max &&
 	    t->size > s->ehlo.size_max) {
 		t->size_refused = 1;
-		s->state = ST_TXN_DONE;
+		if (!queued)
+			s->state = ST_TXN_DONE;
+		return;
+	}
+	if (queued) {
+		/* Its commands go out behind the dot, its replies are read
+		 * after the dot's (smtp_session_txn_done). */
+		s->emit = EM_TXN;
 		return;
 	}
 	if (s->need_rset) {
@@ -380,6 +399,13 @@ void smtp_session_body_done(struct smtp_session *s)
 
 void smtp_session_txn_done(struct smtp_session *s)
 {
+	if (s->prev) {
+		/* The earlier transaction is done: now the queued one's
+		 * replies, or its refusal for size. */
+		s->prev = 0;
+		s->state = s->txn->size_refused ? ST_TXN_DONE : ST_TXN;
+		return;
+	}
 	s->state = ST_READY;
 }
 
@@ -390,6 +416,38 @@ void smtp_session_quit(struct smtp_session *s)
 }
 
 static int is2(int code) { return code >= 200 && code < 300; }
+
+/* DATA was answered with a success that is not 354: a reply arrived that
+ * nobody asked for and every reply since was taken for the command before
+ * its own. Behind a final dot, the extra one most likely followed the
+ * dot's reply: MAIL got it. None of the transaction's replies can be
+ * trusted: they are forgotten, its recipients deferred with why, and the
+ * connection closed without QUIT (the dialogue is out of step). */
+static void out_of_step(struct smtp_session *s)
+{
+	struct smtp_txn *t = s->txn;
+	char why[SMTP_DIAG_SIZE];
+	size_t i, n = 0;
+	const char *pre = s->behind_dot
+		? "a reply nobody asked for after the final dot's (\""
+		: "a reply nobody asked for before the reply to DATA (\"";
+	const char *mid = "\"): the replies are out of step; connection closed";
+	const char *parts[4] = { pre, s->behind_dot ? t->mail.text
+						    : t->data.text, mid, 0 };
+
+	for (i = 0; parts[i]; i++) {
+		size_t k = strlen(parts[i]);
+		if (k > sizeof why - 1 - n)
+			k = sizeof why - 1 - n;
+		memcpy(why + n, parts[i], k);
+		n += k;
+	}
+	why[n] = 0;
+	t->mail.code = t->data.code = 0;
+	for (i = 0; i < t->nrcpt; i++)
+		t->rcpt[i].res.code = 0;
+	finish(s, E_UNEXPECTED, why, 0);
+}
 
 /* A complete reply to one of MAIL, RCPT.., DATA. */
 static void txn_reply(struct smtp_session *s, const struct smtp_reply *r)
@@ -408,6 +466,10 @@ static void txn_reply(struct smtp_session *s, const struct smtp_reply *r)
 
 	if (r->code == 421) {
 		finish(s, E_LOST, r->text, 0);
+		return;
+	}
+	if (i == t->nrcpt + 1 && r->code < 400 && r->code != 354) {
+		out_of_step(s);
 		return;
 	}
 	if (i == t->nrcpt + 1) {
@@ -522,7 +584,7 @@ static void on_dot(struct smtp_session *s, const struct smtp_reply *r)
 		s->state = ST_TXN_DONE;
 		return;
 	}
-	result_set(&s->txn->dot, r);
+	result_set(s->prev ? &s->prev->dot : &s->txn->dot, r);
 	if (r->code == 421)
 		finish(s, E_LOST, r->text, 0);
 	else

@@ -1,6 +1,7 @@
 /* libFuzzer harness: the session fed arbitrary server lines. Bytes 0x01
- * to 0x03 are client events (start a transaction, lose the connection,
- * quit); everything else is split into lines fed as replies. The session
+ * to 0x04 are client events (start a transaction, lose the connection,
+ * quit, queue the next transaction behind a final dot); everything else
+ * is split into lines fed as replies. The session
  * must never write outside its buffer or emit anything but whole CR LF
  * terminated commands, and always reach a state the caller can act on. */
 #include <assert.h>
@@ -12,21 +13,24 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct smtp_session s;
-	static struct smtp_txn t;
-	static struct smtp_txn_rcpt r[3];
+	static struct smtp_txn t[2];
+	static struct smtp_txn_rcpt r[2][3];
 	char out[SMTP_OUT_SIZE];
-	size_t i = 0, steps = 0;
+	size_t i = 0, steps = 0, k;
+	int cur = 0;
 
 	smtp_session_init(&s, "fuzz.test", size && (data[0] & 1));
-	memset(&t, 0, sizeof t);
-	r[0].addr = "a@b.test"; r[0].len = 8;
-	r[1].addr = "c@b.test"; r[1].len = 8;
-	r[2].addr = "d@b.test"; r[2].len = 8;
-	t.sender = "s@x.test";
-	t.sender_len = 8;
-	t.rcpt = r;
-	t.nrcpt = size > 1 ? data[1] % 3 + 1 : 1;
-	t.size = 100;
+	for (k = 0; k < 2; k++) {
+		memset(&t[k], 0, sizeof t[k]);
+		r[k][0].addr = "a@b.test"; r[k][0].len = 8;
+		r[k][1].addr = "c@b.test"; r[k][1].len = 8;
+		r[k][2].addr = "d@b.test"; r[k][2].len = 8;
+		t[k].sender = "s@x.test";
+		t[k].sender_len = 8;
+		t[k].rcpt = r[k];
+		t[k].nrcpt = size > 1 ? (size_t)(data[1] + k) % 3 + 1 : 1;
+		t[k].size = 100;
+	}
 	while (steps++ < 10000) {
 		enum smtp_want w = smtp_session_want(&s);
 		if (w == SMTP_DONE)
@@ -38,6 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		if (w == SMTP_TXN_DONE) {
+			/* The earlier one first, when one was queued. */
+			assert(!s.prev || s.prev == &t[!cur]);
 			smtp_session_txn_done(&s);
 			continue;
 		}
@@ -53,7 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		if (data[i] == 1 && w == SMTP_WANT_TXN) {
-			smtp_session_txn(&s, &t);
+			smtp_session_txn(&s, &t[cur ^= 1]);
+			i++;
+		} else if (data[i] == 4 && smtp_session_can_queue(&s)) {
+			smtp_session_txn(&s, &t[cur ^= 1]);
 			i++;
 		} else if (data[i] == 2) {
 			smtp_session_fail(&s, E_LOST, "lost");
@@ -62,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			smtp_session_quit(&s);
 			i++;
 		} else if (w == SMTP_WANT_TXN) {
-			smtp_session_txn(&s, &t);
+			smtp_session_txn(&s, &t[cur ^= 1]);
 		} else {
 			const uint8_t *nl = memchr(data + i, '\n', size - i);
 			size_t len = nl ? (size_t)(nl - data - i) : size - i;

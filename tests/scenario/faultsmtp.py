@@ -34,6 +34,8 @@ class FaultServer:
         self.sessions = 0
         self.messages = []      # (mail_from, [rcpt], data bytes)
         self.commands = []      # every command line received
+        self.ahead = []         # per final dot: bytes the client had sent
+                                # beyond it before its reply went out
         self.lock = threading.Lock()
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.sock = socket.socket(family, socket.SOCK_STREAM)
@@ -109,6 +111,18 @@ class FaultServer:
         c.sendall(a + (b"" if a.endswith(b"\n") else b"\r\n"))
         return True
 
+    @staticmethod
+    def _ahead(c, f):
+        """Bytes already received beyond the line just read (pipelined
+        commands), without waiting for more."""
+        c.setblocking(False)
+        try:
+            return len(f.peek(1) or b"")
+        except (OSError, ValueError):
+            return 0
+        finally:
+            c.setblocking(True)
+
     def _session(self, c):
         try:
             self._dialogue(c)
@@ -163,6 +177,8 @@ class FaultServer:
                         break
                     data.append(l[1:] if l.startswith(b".") else l)
                 body = b"".join(data)
+                with self.lock:
+                    self.ahead.append(self._ahead(c, f))
                 a = self._action("dot", body)
                 if isinstance(a, str) and a.startswith("2"):
                     with self.lock:

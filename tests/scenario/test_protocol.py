@@ -254,8 +254,11 @@ def diagnostics_read_as_the_server_said():
 def unsolicited_reply_after_the_dot_is_named():
     """A server that sends one reply too many after the final dot: the
     message it took is delivered, the rest are deferred with a diagnostic
-    that says what happened (not a reply shifted from another command),
-    and nothing is sent into the shifted dialogue."""
+    that says what happened (not a reply shifted from another command).
+    The next message's MAIL, RCPT and DATA went out behind the dot
+    (pipelined, RFC 2920 section 3.1) before the extra reply could be
+    seen: DATA's shifted "250" shows it, and no message data is sent into
+    the shifted dialogue, nor any further command."""
     q = qlib.make_queue(tmpdir())
     lists = lists_of(q, 3)
     rc, err, srv = run_fault({"dot": "250 2.0.0 ok\r\n250 extra"}, lists, q)
@@ -266,8 +269,87 @@ def unsolicited_reply_after_the_dot_is_named():
         (r, d), = qlib.read_list(lst)["rcpts"]
         assert d.startswith("4.4.2 ") and "nobody asked for" in d and \
             '"250 extra"' in d, d
-    assert len([c for c in srv.commands if c.startswith("MAIL")]) == 1, \
+    assert len([c for c in srv.commands if c.startswith("MAIL")]) == 2, \
         srv.commands
+    assert srv.commands[-1] == "DATA", srv.commands
+
+
+@test
+def next_message_goes_out_behind_the_dot():
+    """RFC 2920 section 3.1: the next list's MAIL, RCPT and DATA go out in
+    the same write as the final dot (the fault server sees them before it
+    answers the dot), except after the last message. Each outcome lands on
+    its own list: a refused recipient in the middle is bounced, a 452 one
+    (over the server's limit) gets its own transaction at once, the rest
+    are delivered, one connection."""
+    q = qlib.make_queue(tmpdir())
+    lists = lists_of(q, 6)
+    qlib.add_message(q, "example.com", "alice@example.org", ["x@example.com"],
+                     "Subject: refused\n\nbody\n", msgid="1-1-refused")
+    refused = os.path.join(q, "remote", "1-1-refused.example.com")
+    two = qlib.add_message(q, "example.com", "alice@example.org",
+                           ["y@example.com", "z@example.com"],
+                           "Subject: two\n\nbody\n", msgid="1-1-two")
+    lists[2:2] = [refused, two]
+    count = {"n": 0}
+
+    def mail(arg, srv):
+        count["n"] = 0
+
+    def rcpt(arg, srv):
+        count["n"] += 1
+        if arg.startswith("x@"):
+            return "550 5.1.1 no such user"
+        return "452 4.5.3 too many recipients" if count["n"] > 1 else None
+    rc, err, srv = run_fault({"mail": mail, "rcpt": rcpt}, lists, q)
+    assert rc == 0, (rc, err)
+    assert srv.sessions == 1, srv.sessions
+    got = sorted(r for _, rs, _ in srv.messages for r in rs)
+    assert got == sorted(["bob@example.com"] * 6 + ["y@example.com",
+                                                     "z@example.com"]), got
+    # Dots: l0, l1, the refused list's empty one (the server said 354 to
+    # its pipelined DATA with no recipient: RFC 2920's lone dot), y's, z's
+    # (another transaction: the server's limit), l2..l5. The next
+    # transaction's commands came before each dot's reply was sent, but
+    # after the empty one, after y's (its reply had to come first: z's
+    # 452 asks for another transaction) and after the last.
+    assert [n > 0 for n in srv.ahead] == [True, True, False, False, True,
+                                          True, True, True, False], srv.ahead
+    assert not any(os.path.exists(l) for l in lists), qlib.queue_files(q)
+    (env, msg), = qlib.read_maildrop(q)
+    assert b"x@example.com" in msg and b"550 5.1.1" in msg, msg[:600]
+
+
+@test
+def postfix_strict_pipelining_takes_the_next_message_behind_the_dot():
+    """Postfix 3.9's default (smtpd_forbid_unauth_pipelining) and the SMTP
+    smuggling work-around (smtpd_data_restrictions =
+    reject_unauth_pipelining) drop or refuse a client that sends commands
+    where RFC 2920 forbids: the next message behind the final dot is not
+    such a place. 20 messages, one connection, each stored once and
+    whole."""
+    q = qlib.make_queue(tmpdir())
+    lists = []
+    for i in range(20):
+        lists.append(qlib.add_message(
+            q, "example.com", "alice@example.org", ["p%02d@example.com" % i],
+            "Subject: p%d\nMessage-ID: <p%d@test>\n\n%s.\n..\nend %d\n"
+            % (i, i, "line\n" * i, i)))
+    with PrivatePostfix(main_cf="smtpd_forbid_unauth_pipelining = yes\n"
+                        "smtpd_data_restrictions = reject_unauth_pipelining\n"
+                        ) as pf:
+        rc, err = smtprc(q, "127.0.0.1:%d" % pf.port, lists, "/V")
+        assert rc == 0, (rc, err)
+        for i in range(20):
+            got = pf.delivered("example.com", "p%02d" % i)
+            assert len(got) == 1, (i, len(got))
+            body = got[0].split(b"\n\n", 1)[1]
+            assert body == b"line\n" * i + b".\n..\nend %d\n" % i, body
+        log = pf.log()
+        assert "pipelining" not in log.lower(), log
+        assert re.search(r"disconnect from .* mail=20 rcpt=20 data=20 ", log), \
+            [l for l in log.splitlines() if "disconnect" in l]
+    assert qlib.queue_files(q) == []
 
 
 MULTI = (b"From: alice@example.org\nTo: m@example.com\nSubject: multi\n"

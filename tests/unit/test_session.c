@@ -5,9 +5,16 @@
  *   S <line>               the server sends this line
  *   C <line>               the client must send this line next
  *   txn SENDER RCPT.. [size=N] [8bit]   start a transaction ("<>" null)
+ *   next SENDER RCPT.. [size=N]  queue the next one behind the final dot
+ *                          (smtp_session_can_queue must say yes)
+ *   noqueue                smtp_session_can_queue must say no
+ *   ack                    the transaction done is taken (txn_done)
  *   body                   the session must ask for the data now
  *   fail                   the connection is lost here
  *   expect I KIND STATUS   recipient I's outcome: delivered|deferred|bounced
+ *                          (of the transaction behind whose dot another
+ *                          was queued, until ack)
+ *   expect2 I KIND STATUS  the same for the last transaction started
  *   dup                    the last expected outcome carries duplicate risk
  *   quit                   end the session
  *   done 0|error           the session must be over, cleanly or not
@@ -23,10 +30,11 @@ const char *unit_vectors = "tests/vectors";
 
 static struct {
 	struct smtp_session s;
-	struct smtp_txn t;
-	struct smtp_txn_rcpt rcpt[RCPT_PER_LIST_MAX];
-	char addrs[RCPT_PER_LIST_MAX][SMTP_PATH_SIZE];
-	char sender[SMTP_PATH_SIZE];
+	struct smtp_txn t[2];    /* the last started is t[cur] */
+	int cur;
+	struct smtp_txn_rcpt rcpt[2][RCPT_PER_LIST_MAX];
+	char addrs[2][RCPT_PER_LIST_MAX][SMTP_PATH_SIZE];
+	char sender[2][SMTP_PATH_SIZE];
 	char out[SMTP_OUT_SIZE];
 	size_t out_len;
 	struct outcome last;
@@ -47,35 +55,57 @@ static void ack_txn(void)
 		smtp_session_txn_done(&v.s);
 }
 
+/* Starts a transaction in the other slot (the last one may still await
+ * its dot's reply). */
 static int start_txn(char *args)
 {
 	char *w = strtok(args, " ");
 	size_t n = 0;
+	int c = v.cur = !v.cur;
+	struct smtp_txn *t = &v.t[c];
 
-	memset(&v.t, 0, sizeof v.t);
+	memset(t, 0, sizeof *t);
 	if (!w)
 		return -1;
 	if (!strcmp(w, "<>"))
-		v.sender[0] = 0;
+		v.sender[c][0] = 0;
 	else
-		snprintf(v.sender, sizeof v.sender, "%s", w);
-	v.t.sender = v.sender;
-	v.t.sender_len = strlen(v.sender);
+		snprintf(v.sender[c], sizeof v.sender[c], "%s", w);
+	t->sender = v.sender[c];
+	t->sender_len = strlen(v.sender[c]);
 	while ((w = strtok(0, " "))) {
 		if (!strncmp(w, "size=", 5))
-			v.t.size = strtoul(w + 5, 0, 10);
+			t->size = strtoul(w + 5, 0, 10);
 		else if (!strcmp(w, "8bit"))
-			v.t.eightbit = 1;
+			t->eightbit = 1;
 		else {
-			snprintf(v.addrs[n], sizeof v.addrs[n], "%s", w);
-			v.rcpt[n].addr = v.addrs[n];
-			v.rcpt[n].len = strlen(w);
+			snprintf(v.addrs[c][n], sizeof v.addrs[c][n], "%s", w);
+			v.rcpt[c][n].addr = v.addrs[c][n];
+			v.rcpt[c][n].len = strlen(w);
 			n++;
 		}
 	}
-	v.t.rcpt = v.rcpt;
-	v.t.nrcpt = n;
-	smtp_session_txn(&v.s, &v.t);
+	t->rcpt = v.rcpt[c];
+	t->nrcpt = n;
+	smtp_session_txn(&v.s, t);
+	return 0;
+}
+
+/* expect and expect2: recipient I's outcome must be KIND STATUS. */
+static int expect(const char *path, unsigned ln, const char *arg, int last)
+{
+	const struct smtp_txn *t = !last && v.s.prev ? v.s.prev : &v.t[v.cur];
+	char kind[16], st[16];
+	unsigned i;
+
+	if (sscanf(arg, "%u %15s %15s", &i, kind, st) != 3 || i >= t->nrcpt)
+		return fail_at(path, ln, "bad expect line");
+	outcome_rcpt(t, i, &v.last);
+	if (strcmp(outcome_name(v.last.kind), kind) || strcmp(v.last.status, st)) {
+		fprintf(stderr, "  got: %s %s (%s)\n", outcome_name(v.last.kind),
+			v.last.status, v.last.diag);
+		return fail_at(path, ln, "outcome differs");
+	}
 	return 0;
 }
 
@@ -170,20 +200,24 @@ static int run_vector(const char *path)
 			smtp_session_body_done(&v.s);
 		} else if (!strcmp(line, "fail")) {
 			smtp_session_fail(&v.s, E_LOST, "connection lost (test)");
+		} else if (!strncmp(line, "next ", 5)) {
+			if (!smtp_session_can_queue(&v.s))
+				return fail_at(path, ln, "cannot queue behind "
+					       "the dot");
+			start_txn(arg);
+		} else if (!strcmp(line, "noqueue")) {
+			if (smtp_session_can_queue(&v.s))
+				return fail_at(path, ln, "can queue");
+		} else if (!strcmp(line, "ack")) {
+			if (smtp_session_want(&v.s) != SMTP_TXN_DONE)
+				return fail_at(path, ln, "no transaction done");
+			smtp_session_txn_done(&v.s);
 		} else if (!strncmp(line, "expect ", 7)) {
-			char kind[16], st[16];
-			unsigned i;
-			if (sscanf(arg, "%u %15s %15s", &i, kind, st) != 3 ||
-			    i >= v.t.nrcpt)
-				return fail_at(path, ln, "bad expect line");
-			outcome_rcpt(&v.t, i, &v.last);
-			if (strcmp(outcome_name(v.last.kind), kind) ||
-			    strcmp(v.last.status, st)) {
-				fprintf(stderr, "  got: %s %s (%s)\n",
-					outcome_name(v.last.kind), v.last.status,
-					v.last.diag);
-				return fail_at(path, ln, "outcome differs");
-			}
+			if (expect(path, ln, arg, 0) < 0)
+				return -1;
+		} else if (!strncmp(line, "expect2 ", 8)) {
+			if (expect(path, ln, arg, 1) < 0)
+				return -1;
 		} else if (!strcmp(line, "dup")) {
 			if (!v.last.dup_risk)
 				return fail_at(path, ln, "no duplicate risk");
