@@ -8,6 +8,8 @@
 #   make flags-matrix   every CONFIG_* combination builds without warnings
 #   make BOARD=armhf    a cross build (board/*.mk); make boards: all of them
 #   make check BOARD=mips   the suite on the target under qemu-user
+#   make check-system BOARD=armhf|mipsel   the whole system booted under
+#                   qemu-system (a real kernel, busybox init, power cuts)
 #   make size       the size table of every board (docs/size.md)
 #   make install DESTDIR=... PREFIX=/usr   into a firmware root file system
 
@@ -71,8 +73,8 @@ LIB_OBJS  := $(filter-out $(O)/obj/prog/main.o,$(OBJS))
 
 BOARDS := host armhf armel arm64 mips mipsel
 
-.PHONY: all check demo bench clean deps packages flags-matrix fuzz fuzz-long boards install \
-	size FORCE
+.PHONY: all check check-system demo bench clean deps packages flags-matrix fuzz fuzz-long \
+	boards install size FORCE
 
 all: $(PROG)
 
@@ -200,6 +202,13 @@ CHECK_FUZZ := $(if $(filter host,$(BOARD)),$(FUZZ_BINS))
 check: $(PROG) $(UNIT) $(CHECK_FUZZ)
 	@O=$(O) RUN="$(RUN)" BOARD=$(BOARD) CONFIG_LOG=$(CONFIG_LOG) \
 		CONFIG_IPV6=$(CONFIG_IPV6) CONFIG_TLS=$(CONFIG_TLS) tests/run.sh
+
+# The whole system (tests/system/run.py): Debian's kernel and busybox for
+# the board, fetched once into SMTPRC_SYSTEM_CACHE (default
+# /var/cache/smtprc-system, outside the repository), qemu-system.
+check-system: $(PROG)
+	@tools/deps.sh packages $(BOARD_SYSTEM_PKGS) cpio e2fsprogs
+	@/usr/bin/python3 tests/system/run.py $(BOARD) $(O)
 
 demo: $(PROG)
 	@tools/demo.sh $(PROG)

@@ -6,6 +6,7 @@
 # These have flash for a full feature set and usually an IPv6 uplink.
 BOARD_GNU      = arm-linux-gnueabihf
 BOARD_MUSL     = arm-linux-musleabihf
+BOARD_SYSTEM_PKGS = qemu-system-arm
 BOARD_PKGS     = gcc-arm-linux-gnueabihf qemu-user-static
 BOARD_ARCH     = -march=armv7-a -mfpu=vfpv3-d16 -mfloat-abi=hard -mthumb
 BOARD_CFLAGS   = -Os $(BOARD_ARCH)

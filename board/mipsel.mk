@@ -5,6 +5,7 @@
 # pages, as on mips.
 BOARD_GNU      = mipsel-linux-gnu
 BOARD_MUSL     = mipsel-linux-musl
+BOARD_SYSTEM_PKGS = qemu-system-mips
 BOARD_PKGS     = gcc-mipsel-linux-gnu qemu-user-static
 BOARD_ARCH     = -march=mips32r2
 BOARD_CFLAGS   = -Os $(BOARD_ARCH)

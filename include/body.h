@@ -53,8 +53,12 @@ struct body_info {
 	int eightbit;       /* some byte has the high bit set */
 	int header8;        /* ... in the header section (RFC 6532: the
 			       message wants SMTPUTF8) */
+	int has_date;       /* the header section has a Date field */
 	int header_done, blank; /* internal: the empty line was seen; the
 				   current line is empty so far */
+	unsigned hcol;      /* internal: octets of this header line, up to
+			       5, and whether they spell "date:" so far */
+	int hdate;
 	struct body_enc e;  /* internal: the encoder's line state */
 };
 

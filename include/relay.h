@@ -47,12 +47,16 @@ struct relay_conf {
  * in bytes from the fstat at its open (a queue file is never written in
  * place: a shorter read is an error, never a message sent cut); conv, when
  * not NULL, its 7-bit conversion (pass 1 done: mime7.h). may_pend: the
- * caller takes RELAY_PENDING. */
+ * caller takes RELAY_PENDING. head: head_len bytes (at most
+ * BODY_CHUNK_SIZE) sent first, as part of the message (a Date field it
+ * lacks), or NULL. */
 struct relay_msg {
 	int fd;
 	long long len;
 	struct mime7 *conv;
 	int may_pend;
+	const char *head;
+	size_t head_len;
 };
 
 /* What relay_txn returns besides 0 and E_* codes. */

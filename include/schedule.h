@@ -69,9 +69,10 @@ void sched_free(struct sched *s, struct sched_dom *e);
 struct sched_dom *sched_by_pid(struct sched *s, pid_t pid);
 
 /* A domain seen for the first time after a restart: attempts runs have
- * deferred, the last one ending at mtime_ms (a list's attempts count and
- * modification time), so the back-off goes on where it was. attempts 0:
- * due at now. Counts over 30 are taken as 30. */
+ * deferred, the last one ending at mtime_ms (from a list's attempts count
+ * and modification time, on the caller's clock: never after now), so the
+ * back-off goes on where it was. attempts 0: due at now. Counts over 30
+ * are taken as 30. */
 void sched_restore(const struct sched *s, struct sched_dom *e,
 		   unsigned long attempts, long long mtime_ms, long long now);
 

@@ -86,6 +86,8 @@ void sched_restore(const struct sched *s, struct sched_dom *e,
 	if (!attempts)
 		return;
 	e->failures = (unsigned)(attempts > 30 ? 30 : attempts);
+	if (mtime_ms > now)
+		mtime_ms = now;
 	e->next_ms = mtime_ms + (long long)sched_backoff(s, e->failures) * 1000;
 }
 

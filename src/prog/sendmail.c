@@ -698,7 +698,10 @@ static void put_header(struct msg *m, const char *sender, const char *id,
 		}
 		puts_(m, ">\n");
 	}
-	if (!hs.have_date) {
+	/* With the clock unset (a box without a real-time clock, before
+	 * NTP) any date would be 1970: none now; smtprc adds it when it
+	 * relays the message with the clock set (CLOCK_SET_MIN). */
+	if (!hs.have_date && time(0) >= CLOCK_SET_MIN) {
 		bounce_date(time(0), date);
 		puts_(m, "Date: ");
 		puts_(m, date);

@@ -71,6 +71,7 @@ static struct {
 	struct rcptlist next;
 	char diag[RCPT_PER_LIST_MAX][SMTP_DIAG_SIZE + 16];
 	struct mime7 mime;     /* the message made 7-bit, when needed */
+	char date[48];         /* a Date field the message lacks */
 	const char *sender;    /* route-from's envelope sender, or NULL */
 	size_t sender_len;
 } shared;
@@ -141,13 +142,20 @@ static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 		 o->diag, o->dup_risk ? " (possible duplicate)" : "");
 }
 
-/* Expires and logs the outcome of every recipient of the loaded list. */
+/* Expires and logs the outcome of every recipient of the loaded list. A
+ * list queued before the clock was set (CLOCK_SET_MIN) starts its
+ * lifetime now that it is: the rewrite keeps the new time. */
 static void job_decide(const struct smtprc_conf *c, time_t now)
 {
-	const struct rcptlist *l = &job->list;
+	struct rcptlist *l = &job->list;
 	unsigned long age = (unsigned long)now > l->queued
 				    ? (unsigned long)now - l->queued : 0;
 	size_t i;
+
+	if (l->queued < CLOCK_SET_MIN && (unsigned long)now >= CLOCK_SET_MIN) {
+		l->queued = (unsigned long)now;
+		age = 0;
+	}
 
 	for (i = 0; i < l->nrcpt; i++) {
 		outcome_expire(&job->out_of[i], age, c->lifetime);
@@ -634,7 +642,7 @@ static void run_connect(struct run *r)
  * message (mime7.h). Returns the converter, or 0 with every open
  * recipient's outcome set (bounced 5.6.3 when there is no 7-bit form,
  * deferred when the message cannot be read). */
-static struct mime7 *job_seven(int msgfd)
+static struct mime7 *job_seven(int msgfd, const struct relay_msg *m)
 {
 	char chunk[BODY_CHUNK_SIZE], w[SMTP_DIAG_SIZE];
 	struct outcome o;
@@ -643,6 +651,8 @@ static struct mime7 *job_seven(int msgfd)
 	long n;
 
 	mime7_init(&shared.mime);
+	if (m->head_len)
+		mime7_scan(&shared.mime, m->head, m->head_len);
 	while ((n = readfile_piece(msgfd, chunk, sizeof chunk, off,
 				   job->msglen)) > 0) {
 		mime7_scan(&shared.mime, chunk, (size_t)n);
@@ -701,6 +711,21 @@ static int job_smtputf8(const struct body_info *info)
 		}
 	}
 	return offered && (need || info->header8);
+}
+
+/* A Date field for a message without one (submitted while the clock was
+ * unset: sendmail leaves it out then), into out (48 bytes), when the
+ * clock is set now (RFC 5322 section 3.6: every message has one).
+ * Returns its length, 0 when the clock is still unset. */
+static size_t job_date(char *out)
+{
+	time_t now = time(0);
+	char d[40];
+
+	if (now < CLOCK_SET_MIN)
+		return 0;
+	bounce_date(now, d);
+	return (size_t)snprintf(out, 48, "Date: %s\n", d);
 }
 
 /* Maps the replies of the loaded list's transaction (n recipients) to
@@ -788,14 +813,20 @@ static int job_txn_run(struct run *r, size_t n, const struct relay_msg *m)
 static void run_txns(struct run *r, const struct body_info *info, int msgfd)
 {
 	size_t k, n, sent, max = RCPT_PER_LIST_MAX, more;
-	struct relay_msg m = { msgfd, job->msglen, 0, 1 };
+	struct relay_msg m = { msgfd, job->msglen, 0, 1, 0, 0 };
+	struct body_info bi = *info;
 	int utf8 = job_smtputf8(info);
 
+	if (!info->has_date) {
+		m.head_len = job_date(shared.date);
+		m.head = shared.date;
+		bi.size += m.head_len ? m.head_len + 1 : 0;   /* CR LF */
+	}
 	if (info->eightbit &&
 	    !(smtp_session_ext(&relay.s) & SMTP_EXT_8BITMIME) &&
-	    !(m.conv = job_seven(msgfd)))
+	    !(m.conv = job_seven(msgfd, &m)))
 		return;
-	while ((n = job_txn(&job->t, info, max)) > 0) {
+	while ((n = job_txn(&job->t, &bi, max)) > 0) {
 		job->t.smtputf8 = utf8;
 		if (job_txn_run(r, n, &m))
 			return;     /* pending: settled after its reply */

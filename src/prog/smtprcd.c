@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,6 +29,7 @@
 #include "daemon.h"
 #include "err.h"
 #include "log.h"
+#include "loop.h"
 #include "opt.h"
 #include "programs.h"
 #include "queue.h"
@@ -224,11 +226,12 @@ static struct {
 	} dom[SMTPRCD_DOMAINS_MAX];
 } pl;
 
+/* The schedule runs on the monotonic clock: setting the time of day (a
+ * box without a real-time clock starts at 1970 until NTP or date -s) moves
+ * no back-off either way. */
 static long long now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return loop_now_ms();
 }
 
 static struct pool_chain *chain_of(const struct sched_dom *e)
@@ -284,10 +287,14 @@ static void schedule_from(struct sched_dom *e, const char *list)
 	long n = queue_read(&d.q, QUEUE_REMOTE, list, d.list_buf,
 			    sizeof d.list_buf, &st);
 
-	if (n > 0 && rcptlist_parse(&d.list, d.list_buf, (size_t)n) == 0)
+	if (n > 0 && rcptlist_parse(&d.list, d.list_buf, (size_t)n) == 0) {
+		/* How long ago the last attempt ended, by the time of day;
+		 * a list from the future (the clock went back: booted at
+		 * 1970 after a power cut) ended just now. */
+		long long ago = (long long)time(0) - (long long)st.st_mtime;
 		sched_restore(&d.sch, e, d.list.attempts,
-			      (long long)st.st_mtime * 1000, d.now);
-	else
+			      d.now - (ago > 0 ? ago * 1000 : 0), d.now);
+	} else
 		sched_restore(&d.sch, e, 0, 0, d.now);
 }
 
@@ -566,13 +573,17 @@ static int start(struct sched_dom *e)
 	return 1;
 }
 
+/* Every relay client that ended: its schedule, its log line with how
+ * long it ran and its peak resident memory (what a small box must have
+ * free for it). */
 static void reap(void)
 {
+	struct rusage ru;
 	int status;
 	pid_t pid;
 
 	daemon_chld = 0;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	while ((pid = wait4(-1, &status, WNOHANG, &ru)) > 0) {
 		struct sched_dom *e = sched_by_pid(&d.sch, pid);
 		char how[64];
 		long long started;
@@ -583,8 +594,8 @@ static void reap(void)
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 			sched_ended(&d.sch, e, 1, d.now);
 			log_line("%s: relay client %ld finished: every list "
-				 "settled (%lld ms)", e->name, (long)pid,
-				 d.now - started);
+				 "settled (%lld ms, peak %ld KiB)", e->name,
+				 (long)pid, d.now - started, (long)ru.ru_maxrss);
 			/* A scan during the run counted lists the run then
 			 * settled, and maybe new ones: what is left is known
 			 * only by reading remote/ again (a due domain without
@@ -612,8 +623,8 @@ static void reap(void)
 					 e->name, cf.runfile);
 			wait = sched_ended(&d.sch, e, 0, d.now);
 			log_line("%s: relay client %ld %s; attempt %u, next in "
-				 "%lu s", e->name, (long)pid, how, e->failures,
-				 wait);
+				 "%lu s (peak %ld KiB)", e->name, (long)pid, how,
+				 e->failures, wait, (long)ru.ru_maxrss);
 		}
 		daemon_signal(cf.trigger, cf.semdir);
 		daemon_signal(cf.ifclean, cf.semdir);

@@ -118,6 +118,9 @@ void body_info_init(struct body_info *i)
 	i->header8 = 0;
 	i->header_done = 0;
 	i->blank = 1;
+	i->has_date = 0;
+	i->hcol = 0;
+	i->hdate = 1;
 	body_enc_init(&i->e);
 }
 
@@ -127,7 +130,8 @@ void body_info_chunk(struct body_info *info, const char *in, size_t n)
 
 	while (k < n) {
 		unsigned char c = 0;
-		j = plain_run(&info->e, in + k, n - k, &c);
+		/* The header byte by byte (it is short): its Date field. */
+		j = info->header_done ? plain_run(&info->e, in + k, n - k, &c) : 0;
 		if (j) {
 			/* Mid-line: the line is not empty (blank is 0). */
 			if (c & 0x80) {
@@ -148,8 +152,18 @@ void body_info_chunk(struct body_info *info, const char *in, size_t n)
 		if (c == '\n') {
 			info->header_done |= info->blank;
 			info->blank = 1;
-		} else if (c != '\r')
+			info->hcol = 0;
+			info->hdate = 1;
+		} else if (c != '\r') {
 			info->blank = 0;
+			if (!info->header_done && info->hcol < 5) {
+				unsigned char l = c >= 'A' && c <= 'Z'
+						  ? (unsigned char)(c + 32) : c;
+				info->hdate &= l == (unsigned char)"date:"[info->hcol];
+				if (++info->hcol == 5 && info->hdate)
+					info->has_date = 1;
+			}
+		}
 		o += step(&info->e, c, 0, &stuffed);
 	}
 	info->size += (unsigned long)(o - stuffed);

@@ -26,7 +26,7 @@ static long long deadline_of(const struct relay *r, enum smtp_stage st)
 }
 
 /* No message: the opening and the end of a session. */
-static const struct relay_msg no_msg = { -1, 0, 0, 0 };
+static const struct relay_msg no_msg = { -1, 0, 0, 0, 0, 0 };
 
 /* Waits until fd is ready for ev or the deadline passes. */
 static int wait_fd(int fd, short ev, long long deadline)
@@ -253,12 +253,19 @@ static int send_body(struct relay *r, const struct relay_msg *m)
 	if (r->from_header)
 		hdrfrom_init(&hf, r->from_header);
 	for (;;) {
-		long n = readfile_piece(m->fd, chunk, sizeof chunk, off, m->len);
-		if (n < 0)
-			return E_SYS;
-		if (n == 0)
-			break;
-		off += n;
+		long n;
+		if (off == 0 && total == 0 && m->head_len) {
+			/* The head first, as if the file began with it. */
+			memcpy(chunk, m->head, m->head_len);
+			n = (long)m->head_len;
+		} else {
+			n = readfile_piece(m->fd, chunk, sizeof chunk, off, m->len);
+			if (n < 0)
+				return E_SYS;
+			if (n == 0)
+				break;
+			off += n;
+		}
 		total += (unsigned long)n;
 		if (!r->from_header)
 			rc = body_piece(r, &enc, conv, chunk, (size_t)n);

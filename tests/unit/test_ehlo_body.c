@@ -171,6 +171,36 @@ static void info(void)
 	}
 }
 
+/* The header's Date field, found in chunks of every size: a field name
+ * in any case, never a body line, a longer name, or a continuation. */
+static void has_date(void)
+{
+	static const struct { const char *in; int date; } v[] = {
+		{ "Date: Sun, 29 Nov 2026 12:00:00 +0000\nSubject: x\n\nb\n", 1 },
+		{ "Subject: x\nDATE:now\n\nbody\n", 1 },
+		{ "Subject: x\r\ndate: now\r\n\r\nbody\r\n", 1 },
+		{ "Subject: x\n\nDate: in the body\n", 0 },
+		{ "Dated: no\nX-Date: no\n\n", 0 },
+		{ "Subject: a\n Date: folded\n\n", 0 },
+		{ "Date :obsolete space\n\n", 0 },
+		{ "Dat", 0 },
+		{ "", 0 },
+	};
+	size_t i, step, k;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++)
+		for (step = 1; step <= 7; step++) {
+			struct body_info b;
+			size_t n = strlen(v[i].in);
+			body_info_init(&b);
+			for (k = 0; k < n; k += step)
+				body_info_chunk(&b, v[i].in + k,
+						n - k < step ? n - k : step);
+			body_info_finish(&b);
+			CHECK(b.has_date == v[i].date);
+		}
+}
+
 UNIT_SUITE(ehlo_tests) = {
 	{ "ehlo: keywords, SIZE values, unknown and near-miss keywords", ehlo },
 	UNIT_END
@@ -178,6 +208,7 @@ UNIT_SUITE(ehlo_tests) = {
 UNIT_SUITE(body_tests) = {
 	{ "body: dot-stuffing, bare LF, final CRLF, chunk boundaries", encoder },
 	{ "body: SIZE and 8-bit scan", info },
+	{ "body: the header's Date field in chunks of any size", has_date },
 	{ "body: lines over 998 octets broken with CR LF SPACE", long_lines },
 	{ "body: any bytes give CR LF only, short lines, no early end",
 	  no_smuggling },

@@ -91,6 +91,10 @@ static void schedule_restore(void)
 	/* A huge count is 30 runs: the maximum. */
 	sched_restore(&s, e, 1000000, now, now);
 	CHECK(e->failures == 30 && e->next_ms == now + 14400000);
+	/* A list from the future (the clock went back): its back-off counts
+	 * from now, not from then. */
+	sched_restore(&s, e, 1, now + 86400000LL * 365 * 56, now);
+	CHECK(e->failures == 1 && e->next_ms == now + 300000);
 }
 
 static void schedule_table_full(void)
