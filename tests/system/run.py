@@ -239,8 +239,8 @@ def peaks(box):
     the daemons' resident memory at the end (smaps_rollup), KiB."""
     clients = [int(m) for l in box.syslog()
                for m in re.findall(r"relay client \d+ .*peak (\d+) KiB", l)]
-    rss = box.report("RSS")
-    return clients, rss[0] if rss else "?"
+    rss = box.report("RSS") + box.report("PEAK")
+    return clients, "; largest sampled: ".join(rss) if rss else "?"
 
 
 def keep_log(box, name):
@@ -259,6 +259,8 @@ def boot_and_finish(kernel, initrd, disk, mode, timeout, **kw):
     bad = [l for l in box.lines if re.search(r"SYSTEST (insmod|no disk|root "
                                              r"stays|smtprc did not)", l)]
     assert not bad, bad
+    # Nothing left on the disk but the daemons' lock files.
+    assert not box.report("FILE"), box.report("FILE")
     keep_log(box, mode)
     return box
 
@@ -306,7 +308,7 @@ def run_deliver(kernel, initrd, work, pf):
     return log
 
 
-def run_power(kernel, initrd, work, pf, n):
+def run_power(kernel, initrd, work, pf, n):  # noqa: C901
     """One power-cut run: a burst, the cut at a random instant, a boot
     with the same disk. Returns (accepted, stored counts, duplicates)."""
     disk = new_disk(work, "power%d.img" % n)
@@ -342,6 +344,10 @@ def run_power(kernel, initrd, work, pf, n):
     say("power cut %d %s: %d accepted, all stored; %d duplicate(s), %d stored "
         "that the box had not reported accepted yet" % (n, where, len(accepted),
                                                        dups, extra))
+    clients, rss = peaks(again)
+    say("  after the cut: %s; %s" % (rss, "relay clients' peak: %s KiB" % ", ".join(
+        map(str, sorted(set(clients)))) if clients else "no relay client ran "
+        "(everything had gone before the cut)"))
     for f in os.listdir(os.path.join(pf.mail, "all", "new")):
         os.unlink(os.path.join(pf.mail, "all", "new", f))
     return len(accepted), dups
