@@ -403,9 +403,43 @@ static int sweep_one(const char *name, void *arg)
 	return 0;
 }
 
+/* When process pid started, by the time of day now (its start in clock
+ * ticks since boot, /proc/PID/stat field 22), or -1 when that cannot be
+ * read (then it is taken to be the writer). */
+static long long proc_started(unsigned long pid)
+{
+	char path[40], buf[512];
+	struct timespec up;
+	unsigned long long ticks = 0;
+	const char *p;
+	long n;
+	int field;
+
+	snprintf(path, sizeof path, "/proc/%lu/stat", pid);
+	n = readfile_at(AT_FDCWD, path, buf, sizeof buf, 0);
+	if (n <= 0 || clock_gettime(CLOCK_BOOTTIME, &up) < 0)
+		return -1;
+	buf[n] = 0;
+	p = strrchr(buf, ')');    /* the name may hold spaces and parens */
+	if (!p)
+		return -1;
+	for (field = 2; *p && field < 22; p++)
+		if (*p == ' ')
+			field++;
+	while (*p >= '0' && *p <= '9')
+		ticks = ticks * 10 + (unsigned long long)(*p++ - '0');
+	return (long long)time(0) - (long long)up.tv_sec +
+	       (long long)(ticks / (unsigned long long)sysconf(_SC_CLK_TCK));
+}
+
 /* A temporary file is named TIME-PID-SEQ.tmp (in maildrop/, with a dot
- * first); it is stale once its writer is gone (killed mid-write), and
- * then nobody will rename it. */
+ * first); it is stale once its writer is gone (killed mid-write, or the
+ * power cut), and then nobody will rename it. Its writer is gone when no
+ * process has its PID, or when the one that has it started after the file
+ * was last written (the PID was used again: after a reboot, a box starts
+ * its daemons with the same PIDs every time). The two times are compared
+ * only when the clock was set for both or for neither (CLOCK_SET_MIN): a
+ * clock set from 1970 while a writer works must not make it look stale. */
 static int sweep_in(int dirfd, const char *name)
 {
 	const char *p = strchr(name, '-');
@@ -418,8 +452,17 @@ static int sweep_in(int dirfd, const char *name)
 		pid = pid * 10 + (unsigned long)(*p - '0');
 	if (*p != '-' || pid == 0 || pid > 0x7fffffffUL)
 		return 0;
-	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
 		unlinkat(dirfd, name, 0);
+	} else {
+		struct stat st;
+		long long started = proc_started(pid);
+		/* A second either way: both times are whole seconds. */
+		if (started >= 0 && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    (started >= CLOCK_SET_MIN) == (st.st_mtime >= CLOCK_SET_MIN) &&
+		    started > (long long)st.st_mtime + 1)
+			unlinkat(dirfd, name, 0);
+	}
 	return 0;
 }
 

@@ -8,10 +8,11 @@ cannot be written keeping its maildrop entry."""
 import os
 import re
 import subprocess
+import time
 
 import qlib
 from faultsmtp import FaultServer
-from harness import PROG, RUN, Skip, test, tmpdir
+from harness import PROG, RUN, Skip, smtprc, test, tmpdir
 from mts import Mts
 from sysexits import EX_TEMPFAIL
 from test_daemons import mount_tmpfs
@@ -259,3 +260,37 @@ def smtppd_keeps_the_entry_when_a_list_cannot_be_written():
             assert len(l["rcpts"]) == 1, l
     finally:
         m.stop()
+
+
+@test
+def stale_temporary_files_go_even_when_their_pid_runs_again():
+    """After a power cut the box starts its daemons with the same PIDs: a
+    temporary file whose PID now belongs to a process that started after
+    the file was written is stale and swept (it stayed on the flash for
+    ever before: make check-system found one). One whose PID belongs to a
+    process older than the file is a writer at work and stays; one whose
+    PID runs no process goes."""
+    q = qlib.make_queue(tmpdir())
+    lst = qlib.add_message(q, "example.com", "a@example.org", ["b@example.com"],
+                           "Subject: s\n\nx\n")
+    young = subprocess.Popen(["sleep", "30"])
+    try:
+        hour_ago = time.time() - 3600
+        reused = os.path.join(q, "tmp", "%d-%d-1.tmp" % (int(hour_ago), young.pid))
+        working = os.path.join(q, "tmp", "%d-1-2.tmp" % int(time.time()))
+        gone = os.path.join(q, "tmp", "%d-%d-3.tmp" % (int(hour_ago), 2 ** 22 + 7))
+        for path in (reused, working, gone):
+            with open(path, "w") as f:
+                f.write("half a message")
+        os.utime(reused, (hour_ago, hour_ago))
+        os.utime(gone, (hour_ago, hour_ago))
+        with FaultServer() as srv:
+            rc, err = smtprc(q, "127.0.0.1:%d" % srv.port, [lst])
+        assert rc == 0, (rc, err)
+        assert not os.path.exists(reused), "a reused PID kept a stale file"
+        assert not os.path.exists(gone)
+        # PID 1 started at boot, before this file: a writer at work.
+        assert os.path.exists(working)
+    finally:
+        young.kill()
+        young.wait()
