@@ -157,6 +157,13 @@ def stored(pf):
     return got
 
 
+def clear_mail(pf):
+    """Empties Postfix's mailbox between runs."""
+    d = os.path.join(pf.mail, "all", "new")
+    for f in os.listdir(d) if os.path.isdir(d) else []:
+        os.unlink(os.path.join(d, f))
+
+
 def wait_stored(pf, want, timeout=30):
     end = time.time() + timeout
     while time.time() < end:
@@ -366,8 +373,7 @@ def run_power(kernel, initrd, work, pf, n):  # noqa: C901
     say("  after the cut: %s; %s" % (rss, "relay clients' peak: %s KiB" % ", ".join(
         map(str, sorted(set(clients)))) if clients else "no relay client ran "
         "(everything had gone before the cut)"))
-    for f in os.listdir(os.path.join(pf.mail, "all", "new")):
-        os.unlink(os.path.join(pf.mail, "all", "new", f))
+    clear_mail(pf)
     return len(accepted), dups
 
 
@@ -420,9 +426,7 @@ def main():
             except AssertionError as e:
                 failed += 1
                 print("FAIL system(%s).%s: %s" % (BOARD, name, str(e)[:6000]))
-            for f in os.listdir(os.path.join(pf.mail, "all", "new")) \
-                    if os.path.isdir(os.path.join(pf.mail, "all", "new")) else []:
-                os.unlink(os.path.join(pf.mail, "all", "new", f))
+            clear_mail(pf)
     if not os.environ.get("SYSTEST_KEEP"):
         shutil.rmtree(work, ignore_errors=True)
     else:
