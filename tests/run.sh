@@ -10,10 +10,12 @@ cd "$top" || exit 1
 O=${O:-build/host}
 RUN=${RUN:-}
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+fails=$(mktemp) # every FAIL line, repeated above the total (CI shows a tail)
+trap 'rm -f "$log" "$fails"' EXIT
 
 pass=0 fail=0
 count() { # adds the "NAME: N passed, N failed" line of $log
+	grep -E '^FAIL ' "$log" | grep -v ', ending:$' >>"$fails"
 	line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "tests/run.sh: $1 printed no result line: counted as 1 failure"
@@ -117,5 +119,9 @@ cat "$log"
 count scenario
 [ $rc -eq 0 ] || grep -q ' [1-9][0-9]* failed' "$log" || fail=$((fail + 1))
 
+if [ -s "$fails" ]; then
+	echo "== failed ($O${RUN:+, under $RUN})"
+	cat "$fails"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

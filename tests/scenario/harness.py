@@ -294,6 +294,7 @@ smtpd_banner = $myhostname ESMTP
 def main(modules):
     flt = os.environ.get("SCENARIO_FILTER", "")
     passed = failed = skipped = 0
+    failures = []  # (name, last lines of the traceback), repeated at the end
     for fn in TESTS:
         name = fn.__module__ + "." + fn.__name__
         if flt and flt not in name:
@@ -308,9 +309,16 @@ def main(modules):
             skipped += 1
         except Exception:
             print("FAIL %s (%.1f s)" % (name, time.time() - t0), flush=True)
-            traceback.print_exc(file=sys.stdout)
+            tb = traceback.format_exc()
+            sys.stdout.write(tb)
+            failures.append((name, tb.rstrip("\n").split("\n")[-6:]))
             failed += 1
         finally:
             _remove_made()
+    # CI shows the tail of its output: the failures again, just above the total.
+    for name, lines in failures:
+        print("FAIL %s, ending:" % name)
+        for line in lines:
+            print("     " + line)
     print("scenario: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
     return 1 if failed else 0
