@@ -151,7 +151,7 @@ FUZZ_SRC_http     := src/http/http_response.c src/http/http_request.c
 FUZZ_SRC_mime7    := src/smtp/mime7.c src/qp.c src/utf8.c
 FUZZ_SRC_session  := src/smtp/smtp_session.c src/smtp/smtp_reply.c \
 	src/smtp/smtp_ehlo.c src/err.c src/smtp/b64.c src/addr.c src/utf8.c \
-	src/dsn.c
+	src/dsn.c src/json.c
 # The DNS reply parser with udns itself, compiled here by clang.
 UDNS_SRCS := $(addprefix build/src/udns/,udns_dn.c udns_dntosp.c udns_parse.c \
 	udns_resolver.c udns_init.c udns_misc.c udns_XtoX.c udns_rr_a.c \

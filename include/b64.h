@@ -1,4 +1,4 @@
-/* b64.h: base64 (RFC 4648) encoding for SMTP AUTH, pure. */
+/* b64.h: base64 (RFC 4648) for SMTP AUTH, pure. */
 #ifndef B64_H
 #define B64_H
 
@@ -10,5 +10,10 @@
 /* Encodes in[0..n) into out (B64_LEN(n) + 1 bytes, NUL-terminated).
  * Returns the length. */
 size_t b64_encode(const void *in, size_t n, char *out);
+
+/* Decodes in[0..n) (padded, no blanks: what an SMTP 334 challenge
+ * carries) into out[0..size). Returns the length, or -1 when in is not
+ * base64 or does not fit. */
+long b64_decode(const char *in, size_t n, void *out, size_t size);
 
 #endif

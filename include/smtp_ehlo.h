@@ -21,7 +21,9 @@ enum {
 };
 
 /* SASL mechanisms of the AUTH line that this client can use. */
-enum { SMTP_AUTH_PLAIN = 1 << 0, SMTP_AUTH_LOGIN = 1 << 1 };
+enum { SMTP_AUTH_PLAIN = 1 << 0, SMTP_AUTH_LOGIN = 1 << 1,
+       SMTP_AUTH_XOAUTH2 = 1 << 2,     /* Google's and Microsoft's */
+       SMTP_AUTH_OAUTHBEARER = 1 << 3  /* RFC 7628 */ };
 
 struct smtp_ehlo {
 	unsigned ext;           /* SMTP_EXT_* advertised */

@@ -41,7 +41,12 @@
  *                                             password (RFC 4954)
  *   EHLO       R 2xx, credentials set, not    DONE  E_AUTH, C QUIT (never
  *              in TLS or no usable mechanism  a password in plaintext)
+ *   EHLO       R 2xx, a token set, in TLS,    AUTH: C AUTH XOAUTH2 <b64> or
+ *              XOAUTH2 or OAUTHBEARER offered AUTH OAUTHBEARER <b64>
  *   AUTH       R 235                          READY
+ *   AUTH       R 334 to a token               AUTH: C "" (XOAUTH2) or AQ==
+ *                                             (OAUTHBEARER); its JSON
+ *                                             error's status kept
  *   AUTH       R other                        DONE  E_AUTH, C QUIT
  *   EHLO       R 5xx                          HELO: C HELO
  *   EHLO|HELO  R other                        DONE  E_HELLO, C QUIT
@@ -165,6 +170,12 @@ struct smtp_session {
 	int tls;             /* SMTP_TLS_*: asked for */
 	int tls_on;          /* the handshake succeeded */
 	const char *auth_user, *auth_pass; /* NUL-terminated, or NULL */
+	const char *auth_token;  /* OAuth 2.0: the bearer token, or NULL */
+	unsigned auth_mech;      /* SMTP_AUTH_XOAUTH2 or _OAUTHBEARER wanted */
+	const char *auth_host;   /* OAUTHBEARER's host and port */
+	unsigned auth_port;
+	int auth_refused;        /* the server refused the token itself */
+	char auth_status[48];    /* the "status" of its JSON error, or "" */
 	int secret;          /* the last emit carried credentials: log it
 				hidden */
 	char why[SMTP_DIAG_SIZE]; /* why the session ended (DONE), or "" */
@@ -190,6 +201,17 @@ void smtp_session_tls_implicit(struct smtp_session *s);
  * Before the greeting. */
 void smtp_session_set_auth(struct smtp_session *s, const char *user,
 			   const char *pass);
+
+/* OAuth 2.0 instead: SASL XOAUTH2 or OAUTHBEARER (RFC 7628; mech, else
+ * the other one when the server offers only that) with the bearer token
+ * (at most SMTP_OAUTH_TOKEN_MAX bytes), inside TLS only; host and port
+ * are the server's as OAUTHBEARER names them. A refusal (the server's
+ * 334 with its JSON error, answered as each mechanism asks, then its 5xx)
+ * ends the session with E_AUTH and auth_refused set: a new token may do.
+ * Before the greeting. */
+void smtp_session_set_oauth(struct smtp_session *s, const char *user,
+			    const char *token, unsigned mech,
+			    const char *host, unsigned port);
 
 enum smtp_want smtp_session_want(const struct smtp_session *s);
 

@@ -27,3 +27,35 @@ size_t b64_encode(const void *in, size_t n, char *out)
 	out[o] = 0;
 	return o;
 }
+
+long b64_decode(const char *in, size_t n, void *out, size_t size)
+{
+	unsigned char *o = out;
+	unsigned long v = 0;
+	size_t i, len = 0, pad = 0;
+
+	if (n % 4)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+		int d = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z'
+			? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
+			: c == '+' ? 62 : c == '/' ? 63 : -1;
+		if (c == '=' && i + 2 >= n && (i + 1 == n || in[i + 1] == '=')) {
+			pad++;
+			d = 0;
+		} else if (d < 0 || pad) {
+			return -1;
+		}
+		v = v << 6 | (unsigned long)d;
+		if (i % 4 == 3) {
+			size_t k = 3 - pad, j;
+			if (len + k > size)
+				return -1;
+			for (j = 0; j < k; j++)
+				o[len++] = (unsigned char)(v >> (16 - 8 * j));
+			v = 0;
+		}
+	}
+	return (long)len;
+}

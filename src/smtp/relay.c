@@ -193,6 +193,11 @@ static int read_line(struct relay *r, const char **line, size_t *len)
 
 _Static_assert(SMTP_OUT_SIZE >= BODY_ENC_MAX(BODY_CHUNK_SIZE) +
 	       BODY_ENC_FINISH_MAX, "one encoded chunk fits the output buffer");
+/* An OAuth AUTH line (smtp_session.c's emit_oauth, encoded in place: its
+ * raw bytes, a third more and the command): user, host, port, token. */
+_Static_assert(SMTP_OUT_SIZE > (2 * SMTP_AUTH_FIELD_MAX + SMTP_DOMAIN_SIZE +
+				SMTP_OAUTH_TOKEN_MAX + 48) * 4 / 3 + 24,
+	       "the longest OAuth AUTH line fits the output buffer");
 
 /* Encodes in[0..n) into the output, flushing it first when full. */
 static int body_out(struct relay *r, struct body_enc *enc, const char *in,
@@ -409,6 +414,10 @@ static int drive(struct relay *r, const struct relay_msg *m)
 				else
 					log_wire('>', r->out + r->out_len, n);
 				r->out_len += n;
+			} else if (!r->out_len) {
+				/* Not even alone: no command may be longer. */
+				fail(r, E_NOMEM, "a command longer than "
+				     "SMTP_OUT_SIZE");
 			} else if ((rc = flush(r, smtp_session_stage(&r->s))) < 0)
 				fail(r, rc, 0);
 			break;

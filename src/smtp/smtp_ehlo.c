@@ -78,6 +78,10 @@ void smtp_ehlo_line(struct smtp_ehlo *e, const char *text, size_t len)
 					e->auth |= SMTP_AUTH_PLAIN;
 				else if (keyword_is(text + w, p - w, "LOGIN"))
 					e->auth |= SMTP_AUTH_LOGIN;
+				else if (keyword_is(text + w, p - w, "XOAUTH2"))
+					e->auth |= SMTP_AUTH_XOAUTH2;
+				else if (keyword_is(text + w, p - w, "OAUTHBEARER"))
+					e->auth |= SMTP_AUTH_OAUTHBEARER;
 			}
 		}
 		return;

@@ -1,17 +1,21 @@
 /* smtp_session.c: see smtp_session.h for the transition table. */
+#include <stdio.h>
 #include <string.h>
 #include "addr.h"
 #include "b64.h"
 #include "err.h"
+#include "json.h"
 #include "smtp_session.h"
 
 enum {
 	ST_GREETING, ST_EHLO, ST_HELO, ST_READY, ST_RSET, ST_TXN, ST_BODY,
 	ST_DOT, ST_DOT_DISCARD, ST_TXN_DONE, ST_QUIT, ST_DONE, ST_STARTTLS,
-	ST_TLS, ST_AUTH, ST_AUTH_LOGIN, ST_AUTH_USER
+	ST_TLS, ST_AUTH, ST_AUTH_LOGIN, ST_AUTH_USER, ST_AUTH_OAUTH,
+	ST_AUTH_ABORT
 };
 enum { EM_NONE, EM_EHLO, EM_HELO, EM_RSET, EM_TXN, EM_DOT, EM_QUIT,
-       EM_STARTTLS, EM_AUTH_PLAIN, EM_AUTH_LOGIN, EM_AUTH_USER, EM_AUTH_PASS };
+       EM_STARTTLS, EM_AUTH_PLAIN, EM_AUTH_LOGIN, EM_AUTH_USER, EM_AUTH_PASS,
+       EM_AUTH_OAUTH, EM_AUTH_ABORT };
 
 void smtp_session_init(struct smtp_session *s, const char *helo_name, int hello)
 {
@@ -50,6 +54,17 @@ void smtp_session_set_auth(struct smtp_session *s, const char *user,
 	s->auth_pass = pass;
 }
 
+void smtp_session_set_oauth(struct smtp_session *s, const char *user,
+			    const char *token, unsigned mech,
+			    const char *host, unsigned port)
+{
+	s->auth_user = user;
+	s->auth_token = token;
+	s->auth_mech = mech;
+	s->auth_host = host;
+	s->auth_port = port;
+}
+
 /* After a successful EHLO: AUTH when credentials are set. */
 static void after_ehlo(struct smtp_session *s);
 
@@ -85,6 +100,7 @@ enum smtp_stage smtp_session_stage(const struct smtp_session *s)
 	case ST_GREETING: return SMTP_STAGE_GREETING;
 	case ST_EHLO: case ST_HELO: case ST_STARTTLS: case ST_TLS:
 	case ST_AUTH: case ST_AUTH_LOGIN: case ST_AUTH_USER:
+	case ST_AUTH_OAUTH: case ST_AUTH_ABORT:
 		return SMTP_STAGE_HELLO;
 	case ST_TXN:
 		if (s->reply_next == 0)
@@ -221,6 +237,74 @@ static size_t emit_txn_command(struct smtp_session *s, char *buf, size_t room)
 	return put1(buf, room, "DATA", 0);
 }
 
+/* Appends s[0..n) to buf at *o when it fits below end. */
+static void raw_put(char *buf, size_t *o, size_t end, const char *s, size_t n)
+{
+	if (*o + n <= end)
+		memcpy(buf + *o, s, n);
+	*o += n;
+}
+
+/* OAUTHBEARER's name: "," and "=" as "=2C" and "=3D" (RFC 5801 §4). */
+static void saslname_put(char *buf, size_t *o, size_t end, const char *u)
+{
+	for (; *u; u++)
+		raw_put(buf, o, end, *u == ',' ? "=2C" : *u == '=' ? "=3D" : u,
+			*u == ',' || *u == '=' ? 3 : 1);
+}
+
+/* AUTH XOAUTH2 or OAUTHBEARER with its initial response. The raw response
+ * is laid out at the end of buf, then encoded forward over the front:
+ * each 3 bytes read become 4 written, so the output never reaches input
+ * not yet read while the gap between them exceeds a third of the input.
+ * Returns the bytes of the command, or 0 when it does not fit. */
+static size_t emit_oauth(struct smtp_session *s, char *buf, size_t room)
+{
+	int bearer = s->auth_mech == SMTP_AUTH_OAUTHBEARER;
+	const char *cmd = bearer ? "AUTH OAUTHBEARER " : "AUTH XOAUTH2 ";
+	size_t cl = strlen(cmd), len = 0, start, o, n;
+	char port[12], *p = port + sizeof port;
+	unsigned v = s->auth_port;
+	int pass;
+
+	*--p = 0;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	/* Pass 0 measures (nothing is written), pass 1 lays the bytes out. */
+	for (pass = 0, start = 0; pass < 2; pass++) {
+		size_t end = pass ? room : 0;
+		o = start;
+		if (bearer) {
+			raw_put(buf, &o, end, "n,a=", 4);
+			saslname_put(buf, &o, end, s->auth_user);
+			raw_put(buf, &o, end, ",\001host=", 7);
+			raw_put(buf, &o, end, s->auth_host, strlen(s->auth_host));
+			raw_put(buf, &o, end, "\001port=", 6);
+			raw_put(buf, &o, end, p, strlen(p));
+		} else {
+			raw_put(buf, &o, end, "user=", 5);
+			raw_put(buf, &o, end, s->auth_user, strlen(s->auth_user));
+		}
+		raw_put(buf, &o, end, "\001auth=Bearer ", 13);
+		raw_put(buf, &o, end, s->auth_token, strlen(s->auth_token));
+		raw_put(buf, &o, end, "\001\001", 2);
+		if (!pass) {
+			len = o;
+			if (len > room || cl + B64_LEN(len) + 2 > room ||
+			    room - len - cl <= len / 3 + 1)
+				return 0;
+			start = room - len;
+		}
+	}
+	memcpy(buf, cmd, cl);
+	n = cl + b64_encode(buf + start, len, buf + cl);
+	memset(buf + n, 0, room - n);      /* the token's bytes left over */
+	buf[n++] = '\r';
+	buf[n++] = '\n';
+	return n;
+}
+
 size_t smtp_session_emit(struct smtp_session *s, char *buf, size_t room)
 {
 	size_t n = 0, k;
@@ -273,6 +357,16 @@ size_t smtp_session_emit(struct smtp_session *s, char *buf, size_t room)
 	}
 	case EM_AUTH_LOGIN:
 		n = put1(buf, room, "AUTH LOGIN", 0);
+		break;
+	case EM_AUTH_OAUTH:
+		n = emit_oauth(s, buf, room);
+		s->secret = n != 0;
+		break;
+	case EM_AUTH_ABORT:
+		/* RFC 7628 §3.2.3: a %x01 ends OAUTHBEARER's error exchange;
+		 * XOAUTH2 takes an empty response. */
+		n = put1(buf, room, s->auth_mech == SMTP_AUTH_OAUTHBEARER
+			 ? "AQ==" : "", 0);
 		break;
 	case EM_TXN:
 		while (smtp_session_want(s) == SMTP_WANT_WRITE) {
@@ -551,6 +645,42 @@ static void on_helo(struct smtp_session *s, const struct smtp_reply *r)
 		finish(s, E_HELLO, r->text, r->code != 421);
 }
 
+/* The status of the JSON error in a 334 to an OAuth token (RFC 7628
+ * §3.2.2), base64 after the code; "undecodable" when it is not. */
+static void oauth_status(struct smtp_session *s, const char *text)
+{
+	char json[SMTP_DIAG_SIZE];
+	const char *why;
+	long n = b64_decode(text + 4, strlen(text + 4), json, sizeof json);
+
+	if (n < 0 || json_get(json, (size_t)n, "status", s->auth_status,
+			      sizeof s->auth_status, &why) != JSON_STRING)
+		strcpy(s->auth_status, "undecodable");
+}
+
+/* XOAUTH2 and OAUTHBEARER: 235, or a 334 with the error, answered, then
+ * the final refusal. */
+static void on_oauth(struct smtp_session *s, const struct smtp_reply *r)
+{
+	char why[SMTP_DIAG_SIZE];
+
+	if (s->state == ST_AUTH_OAUTH && r->code == 235) {
+		s->state = ST_READY;
+		return;
+	}
+	s->auth_refused = r->code != 421;
+	if (s->state == ST_AUTH_OAUTH && r->code == 334) {
+		oauth_status(s, r->text);
+		s->state = ST_AUTH_ABORT;
+		s->emit = EM_AUTH_ABORT;
+		return;
+	}
+	snprintf(why, sizeof why, "%s%s%s%s", r->text, s->auth_status[0] ?
+		 " (the token's error: " : "", s->auth_status,
+		 s->auth_status[0] ? ")" : "");
+	finish(s, E_AUTH, why, r->code != 421);
+}
+
 /* AUTH: LOGIN's two 334 challenges, then 235 for any mechanism. */
 static void on_auth(struct smtp_session *s, const struct smtp_reply *r)
 {
@@ -613,6 +743,7 @@ int smtp_session_line(struct smtp_session *s, const char *line, size_t len)
 	case ST_STARTTLS: on_starttls(s, r); break;
 	case ST_HELO: on_helo(s, r); break;
 	case ST_AUTH_LOGIN: case ST_AUTH_USER: case ST_AUTH: on_auth(s, r); break;
+	case ST_AUTH_OAUTH: case ST_AUTH_ABORT: on_oauth(s, r); break;
 	case ST_RSET: on_rset(s, r); break;
 	case ST_TXN: txn_reply(s, r); break;
 	case ST_DOT: case ST_DOT_DISCARD: on_dot(s, r); break;
@@ -636,7 +767,19 @@ static void after_ehlo(struct smtp_session *s)
 	if (!s->tls_on)
 		finish(s, E_AUTH, "credentials are sent only inside TLS, and "
 		       "this session is not encrypted", 1);
-	else if (s->ehlo.auth & SMTP_AUTH_PLAIN) {
+	else if (s->auth_token) {
+		unsigned other = s->auth_mech == SMTP_AUTH_XOAUTH2
+				 ? SMTP_AUTH_OAUTHBEARER : SMTP_AUTH_XOAUTH2;
+		if (!(s->ehlo.auth & s->auth_mech) && (s->ehlo.auth & other))
+			s->auth_mech = other;
+		if (s->ehlo.auth & s->auth_mech) {
+			s->state = ST_AUTH_OAUTH;
+			s->emit = EM_AUTH_OAUTH;
+		} else
+			finish(s, E_AUTH, "the server offers neither AUTH "
+			       "XOAUTH2 nor AUTH OAUTHBEARER, and the route's "
+			       "credentials are an OAuth 2.0 token", 1);
+	} else if (s->ehlo.auth & SMTP_AUTH_PLAIN) {
 		s->state = ST_AUTH;
 		s->emit = EM_AUTH_PLAIN;
 	} else if (s->ehlo.auth & SMTP_AUTH_LOGIN) {

@@ -1,14 +1,36 @@
-/* libFuzzer harness: the session fed arbitrary server lines. Bytes 0x01
+/* libFuzzer harness: the session fed arbitrary server lines. The first
+ * byte's bits: 1 EHLO, 2 implicit TLS with credentials (4: an OAuth
+ * token, 8: OAUTHBEARER, 16: the longest token), whose AUTH line must
+ * decode to exactly the mechanism's initial response. Bytes 0x01
  * to 0x04 are client events (start a transaction, lose the connection,
  * quit, queue the next transaction behind a final dot); everything else
  * is split into lines fed as replies. The session
  * must never write outside its buffer or emit anything but whole CR LF
  * terminated commands, and always reach a state the caller can act on. */
 #include <assert.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
+#include "b64.h"
 #include "err.h"
 #include "smtp_session.h"
+
+static char token[SMTP_OAUTH_TOKEN_MAX + 1];
+
+/* An emitted AUTH XOAUTH2 line decodes to what RFC 7628 / Google say. */
+static void check_oauth_line(const char *out, size_t n)
+{
+	static char raw[SMTP_OUT_SIZE], want[SMTP_OUT_SIZE];
+	size_t wl;
+	long rl;
+
+	if (n < 13 || memcmp(out, "AUTH XOAUTH2 ", 13))
+		return;
+	rl = b64_decode(out + 13, n - 15, raw, sizeof raw);
+	wl = (size_t)snprintf(want, sizeof want, "user=u@x.test\001auth=Bearer "
+			      "%s\001\001", token);
+	assert(rl >= 0 && (size_t)rl == wl && !memcmp(raw, want, wl));
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -20,6 +42,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int cur = 0;
 
 	smtp_session_init(&s, "fuzz.test", size && (data[0] & 1));
+	if (size && (data[0] & 2)) {
+		size_t tl = data[0] & 16 ? SMTP_OAUTH_TOKEN_MAX : 20;
+		memset(token, 'T', tl);
+		token[tl] = 0;
+		smtp_session_tls_implicit(&s);
+		if (data[0] & 4)
+			smtp_session_set_oauth(&s, "u@x.test", token, data[0] & 8
+					       ? SMTP_AUTH_OAUTHBEARER
+					       : SMTP_AUTH_XOAUTH2, "h.test", 587);
+		else
+			smtp_session_set_auth(&s, "u@x.test", "secret");
+	}
 	for (k = 0; k < 2; k++) {
 		memset(&t[k], 0, sizeof t[k]);
 		r[k][0].addr = "a@b.test"; r[k][0].len = 8;
@@ -39,6 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			size_t n = smtp_session_emit(&s, out, sizeof out);
 			assert(n >= 2 && n <= sizeof out);
 			assert(out[n - 2] == '\r' && out[n - 1] == '\n');
+			check_oauth_line(out, n);
 			continue;
 		}
 		if (w == SMTP_TXN_DONE) {

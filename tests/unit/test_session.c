@@ -21,6 +21,7 @@
  */
 #include <dirent.h>
 #include <stdlib.h>
+#include "b64.h"
 #include "err.h"
 #include "outcome.h"
 #include "smtp_session.h"
@@ -153,6 +154,30 @@ static int run_vector(const char *path)
 			smtp_session_set_auth(&v.s, v.user, v.pass);
 			continue;
 		}
+		if (!strncmp(line, "oauth ", 6)) {    /* USER TOKEN MECH */
+			char mech[16];
+			if (sscanf(arg, "%63s %255s %15s", v.user, v.pass,
+				   mech) != 3)
+				return fail_at(path, ln, "oauth USER TOKEN MECH");
+			smtp_session_set_oauth(&v.s, v.user, v.pass,
+					       !strcmp(mech, "oauthbearer")
+					       ? SMTP_AUTH_OAUTHBEARER
+					       : SMTP_AUTH_XOAUTH2,
+					       "smarthost.test", 587);
+			continue;
+		}
+		if (!strncmp(line, "why ", 4)) {      /* after done */
+			if (!strstr(v.s.why, arg)) {
+				fprintf(stderr, "  why: %s\n", v.s.why);
+				return fail_at(path, ln, "why differs");
+			}
+			continue;
+		}
+		if (!strncmp(line, "refused ", 8)) {
+			if (v.s.auth_refused != atoi(arg))
+				return fail_at(path, ln, "auth_refused differs");
+			continue;
+		}
 		if (!strcmp(line, "handshake")) {
 			if (smtp_session_want(&v.s) != SMTP_WANT_TLS)
 				return fail_at(path, ln, "session wants no TLS");
@@ -270,7 +295,46 @@ static void vectors(void)
 	CHECK(n >= 10);
 }
 
+/* The longest token and user name: the AUTH line, encoded in place in
+ * the output buffer (as the relay gives it: all of SMTP_OUT_SIZE), decodes
+ * to exactly OAUTHBEARER's initial response. */
+static void longest_oauth_line(void)
+{
+	static struct smtp_session s;
+	static char token[SMTP_OAUTH_TOKEN_MAX + 1], user[SMTP_AUTH_FIELD_MAX + 1];
+	static char out[SMTP_OUT_SIZE], raw[SMTP_OUT_SIZE], want[SMTP_OUT_SIZE];
+	static const char *const lines[] = { "220 hi", "250-hi", "250 AUTH OAUTHBEARER" };
+	size_t n, i;
+	long rl;
+	int wl;
+
+	memset(token, 'k', SMTP_OAUTH_TOKEN_MAX);
+	memset(user, 'u', SMTP_AUTH_FIELD_MAX);
+	user[3] = ',';
+	smtp_session_init(&s, "client.test", 1);
+	smtp_session_tls_implicit(&s);
+	smtp_session_set_oauth(&s, user, token, SMTP_AUTH_OAUTHBEARER,
+			       "smtp.office365.com", 587);
+	for (i = 0; i < 3; i++) {
+		while (smtp_session_want(&s) == SMTP_WANT_WRITE)
+			CHECK(smtp_session_emit(&s, out, sizeof out) > 0);
+		smtp_session_line(&s, lines[i], strlen(lines[i]));
+	}
+	CHECK(smtp_session_want(&s) == SMTP_WANT_WRITE);
+	n = smtp_session_emit(&s, out, sizeof out);
+	CHECK(n > 17 && !memcmp(out, "AUTH OAUTHBEARER ", 17) && s.secret);
+	rl = b64_decode(out + 17, n - 19, raw, sizeof raw);
+	user[3] = 0;
+	wl = snprintf(want, sizeof want, "n,a=%s=2C%s,\001host=smtp.office365.com"
+		      "\001port=587\001auth=Bearer %s\001\001", user, user + 4,
+		      token);
+	CHECK(rl == wl && !memcmp(raw, want, (size_t)wl));
+	CHECK(!memchr(out + n, 'k', sizeof out - n));   /* no token left over */
+}
+
 UNIT_SUITE(session_tests) = {
 	{ "session: transcripts in tests/vectors/session", vectors },
+	{ "session: the longest OAuth AUTH line, encoded in place",
+	  longest_oauth_line },
 	UNIT_END
 };
