@@ -393,6 +393,28 @@ static int implicit_tls(struct relay *r)
 	return 0;
 }
 
+/* The session's next commands into the output buffer (flushed first
+ * when they do not fit). */
+static void emit(struct relay *r)
+{
+	size_t n = smtp_session_emit(&r->s, r->out + r->out_len,
+				     sizeof r->out - r->out_len);
+	int rc;
+
+	if (n) {
+		if (r->s.secret && log_verbose)
+			log_line("> [AUTH credentials: not logged]");
+		else
+			log_wire('>', r->out + r->out_len, n);
+		r->out_len += n;
+	} else if (!r->out_len) {
+		/* Not even alone: no command may be longer. */
+		fail(r, E_NOMEM, "a command longer than SMTP_OUT_SIZE");
+	} else if ((rc = flush(r, smtp_session_stage(&r->s))) < 0) {
+		fail(r, rc, 0);
+	}
+}
+
 /* Runs the session until it is idle (SMTP_WANT_TXN), a transaction is
  * done, or (m->may_pend) its final dot is out and the next may follow
  * (RELAY_PENDING). */
@@ -401,25 +423,12 @@ static int drive(struct relay *r, const struct relay_msg *m)
 	for (;;) {
 		enum smtp_want w = smtp_session_want(&r->s);
 		const char *line = 0;
-		size_t len, n;
+		size_t len;
 		int rc;
 
 		switch (w) {
 		case SMTP_WANT_WRITE:
-			n = smtp_session_emit(&r->s, r->out + r->out_len,
-					      sizeof r->out - r->out_len);
-			if (n) {
-				if (r->s.secret && log_verbose)
-					log_line("> [AUTH credentials: not logged]");
-				else
-					log_wire('>', r->out + r->out_len, n);
-				r->out_len += n;
-			} else if (!r->out_len) {
-				/* Not even alone: no command may be longer. */
-				fail(r, E_NOMEM, "a command longer than "
-				     "SMTP_OUT_SIZE");
-			} else if ((rc = flush(r, smtp_session_stage(&r->s))) < 0)
-				fail(r, rc, 0);
+			emit(r);
 			break;
 		case SMTP_WANT_REPLY:
 			/* The dot goes out with the body's last block: its

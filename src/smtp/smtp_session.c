@@ -258,7 +258,7 @@ static void saslname_put(char *buf, size_t *o, size_t end, const char *u)
  * each 3 bytes read become 4 written, so the output never reaches input
  * not yet read while the gap between them exceeds a third of the input.
  * Returns the bytes of the command, or 0 when it does not fit. */
-static size_t emit_oauth(struct smtp_session *s, char *buf, size_t room)
+static size_t emit_oauth_line(struct smtp_session *s, char *buf, size_t room)
 {
 	int bearer = s->auth_mech == SMTP_AUTH_OAUTHBEARER;
 	const char *cmd = bearer ? "AUTH OAUTHBEARER " : "AUTH XOAUTH2 ";
@@ -302,6 +302,21 @@ static size_t emit_oauth(struct smtp_session *s, char *buf, size_t room)
 	memset(buf + n, 0, room - n);      /* the token's bytes left over */
 	buf[n++] = '\r';
 	buf[n++] = '\n';
+	return n;
+}
+
+/* The OAuth AUTH line, or the answer to its error: RFC 7628 §3.2.3 ends
+ * OAUTHBEARER's error exchange with a %x01, XOAUTH2 takes an empty
+ * line. */
+static size_t emit_oauth(struct smtp_session *s, char *buf, size_t room)
+{
+	size_t n;
+
+	if (s->emit == EM_AUTH_ABORT)
+		return put1(buf, room, s->auth_mech == SMTP_AUTH_OAUTHBEARER
+			    ? "AQ==" : "", 0);
+	n = emit_oauth_line(s, buf, room);
+	s->secret = n != 0;
 	return n;
 }
 
@@ -358,15 +373,8 @@ size_t smtp_session_emit(struct smtp_session *s, char *buf, size_t room)
 	case EM_AUTH_LOGIN:
 		n = put1(buf, room, "AUTH LOGIN", 0);
 		break;
-	case EM_AUTH_OAUTH:
+	case EM_AUTH_OAUTH: case EM_AUTH_ABORT:
 		n = emit_oauth(s, buf, room);
-		s->secret = n != 0;
-		break;
-	case EM_AUTH_ABORT:
-		/* RFC 7628 §3.2.3: a %x01 ends OAUTHBEARER's error exchange;
-		 * XOAUTH2 takes an empty response. */
-		n = put1(buf, room, s->auth_mech == SMTP_AUTH_OAUTHBEARER
-			 ? "AQ==" : "", 0);
 		break;
 	case EM_TXN:
 		while (smtp_session_want(s) == SMTP_WANT_WRITE) {
