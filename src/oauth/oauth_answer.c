@@ -1,0 +1,120 @@
+/* oauth_answer.c: a token endpoint's requests and answers (RFC 6749
+ * §5.1, §5.2, §6; RFC 8628 §3.4, §3.5), pure. See oauth.h. */
+#include <stdio.h>
+#include <string.h>
+#include "json.h"
+#include "oauth.h"
+
+static int form_common(const struct oauth *o, char *form, size_t size,
+		       size_t *len)
+{
+	if (http_form_add(form, size, len, "client_id", o->client_id) < 0 ||
+	    (o->client_secret && http_form_add(form, size, len, "client_secret",
+					       o->client_secret) < 0))
+		return -1;
+	return 0;
+}
+
+int oauth_form_refresh(const struct oauth *o, char *form, size_t size,
+		       size_t *len)
+{
+	*len = 0;
+	if (http_form_add(form, size, len, "grant_type", "refresh_token") < 0 ||
+	    http_form_add(form, size, len, "refresh_token", o->refresh) < 0 ||
+	    form_common(o, form, size, len) < 0 ||
+	    (o->scope && http_form_add(form, size, len, "scope", o->scope) < 0))
+		return -1;
+	return 0;
+}
+
+int oauth_form_device_poll(const struct oauth *o, const char *device_code,
+			   char *form, size_t size, size_t *len)
+{
+	*len = 0;
+	if (http_form_add(form, size, len, "grant_type",
+			  "urn:ietf:params:oauth:grant-type:device_code") < 0 ||
+	    http_form_add(form, size, len, "device_code", device_code) < 0 ||
+	    form_common(o, form, size, len) < 0)
+		return -1;
+	return 0;
+}
+
+/* A token goes into the token file and an AUTH line: visible ASCII
+ * only (RFC 6750's b64token is a subset), never a blank or line break. */
+static int token_ok(const char *t)
+{
+	for (; *t; t++)
+		if (*t < 0x21 || *t > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* The endpoint refused: "error: description" (RFC 6749 §5.2). */
+static int refused(const struct http_response *r, struct oauth_answer *a,
+		   char *why, size_t whysize)
+{
+	char desc[SMTP_DIAG_SIZE];
+	const char *bad;
+
+	if (json_get(r->body, r->body_len, "error_description", desc,
+		     sizeof desc, &bad) != JSON_STRING)
+		desc[0] = 0;
+	snprintf(why, whysize, "the token endpoint refused (HTTP %d): %s%s%s",
+		 r->status, a->error, desc[0] ? ": " : "", desc);
+	return 1;
+}
+
+int oauth_answer_parse(const struct http_response *r,
+		       struct oauth_answer *a, char *why, size_t whysize)
+{
+	char type[16];
+	const char *bad = 0;
+	int t;
+
+	memset(a, 0, sizeof *a);
+	a->expires_in = -1;
+	t = json_get(r->body, r->body_len, "error", a->error, sizeof a->error,
+		     &bad);
+	if (t < 0 && r->status != 200) {
+		snprintf(why, whysize, "the token endpoint answered HTTP %d %s, "
+			 "not an OAuth 2.0 answer", r->status, r->reason);
+		return -1;
+	}
+	if (t == JSON_STRING && a->error[0])
+		return refused(r, a, why, whysize);
+	if (t < 0 || r->status != 200) {
+		snprintf(why, whysize, "the token endpoint answered HTTP %d: %s",
+			 r->status, t < 0 ? bad : "no error code");
+		return -1;
+	}
+	t = json_get(r->body, r->body_len, "access_token", a->access,
+		     sizeof a->access, &bad);
+	if (t != JSON_STRING || !a->access[0] || !token_ok(a->access)) {
+		snprintf(why, whysize, "the token endpoint's answer has no "
+			 "usable access_token (%s)", t < 0 ? bad
+			 : "absent, empty, or with a blank or control byte");
+		a->access[0] = 0;
+		return -1;
+	}
+	t = json_get(r->body, r->body_len, "token_type", type, sizeof type, &bad);
+	if (t != JSON_STRING || (strcmp(type, "Bearer") && strcmp(type, "bearer"))) {
+		snprintf(why, whysize, "the token endpoint's token_type is not "
+			 "Bearer");
+		a->access[0] = 0;
+		return -1;
+	}
+	t = json_get(r->body, r->body_len, "refresh_token", a->refresh,
+		     sizeof a->refresh, &bad);
+	if ((t != JSON_ABSENT && t != JSON_STRING) ||
+	    (t == JSON_STRING && !token_ok(a->refresh))) {
+		snprintf(why, whysize, "the token endpoint's refresh_token is "
+			 "unusable (%s)", t < 0 ? bad : "a blank or control byte");
+		a->access[0] = a->refresh[0] = 0;
+		return -1;
+	}
+	if (json_get(r->body, r->body_len, "expires_in", 0, 0, &bad) &&
+	    json_get_uint(r->body, r->body_len, "expires_in", &a->expires_in,
+			  &bad) < 0)
+		a->expires_in = -1;   /* unusable: taken as unknown */
+	return 0;
+}
