@@ -37,6 +37,8 @@ struct relay_conf {
 	unsigned implicit_port;  /* TLS from the first byte here (465, RFC
 				    8314), whatever the policy; 0: never */
 	const char *auth_user, *auth_pass; /* SMTP AUTH inside TLS, or NULL */
+	const char *auth_token;  /* OAuth 2.0 instead of auth_pass, or NULL */
+	unsigned auth_mech;      /* its SMTP_AUTH_XOAUTH2 or _OAUTHBEARER */
 	const struct dnsq_conf *dns;  /* DANE's TLSA look-ups */
 	unsigned dns_timeout;         /* seconds for one of them */
 	const char *nexthop;          /* the mail domain (DANE-TA's second

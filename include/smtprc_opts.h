@@ -33,6 +33,9 @@ struct smtprc_conf {
 	int from_header;          /* ... and the From field too */
 	const char *tls_ca;       /* --tls-ca-file */
 	const char *auth_file;    /* --auth-file */
+	const char *oauth_file;   /* --oauth-file */
+	int oauth;                /* it serves this run's route (its token
+				     in relay.auth_token: smtprc_oauth.h) */
 	const char *policies[TLS_POLICIES_MAX]; /* "DOMAIN POLICY" */
 	size_t npolicies;
 	int tls_given;            /* --tls (or the tls key) was set */

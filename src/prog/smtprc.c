@@ -34,6 +34,7 @@
 #include "rcptlist.h"
 #include "route.h"
 #include "reports.h"
+#include "smtprc_oauth.h"
 #include "smtprc_opts.h"
 #include "relay.h"
 #include "tls.h"
@@ -551,13 +552,14 @@ static void run_lock(struct run *r)
 	/* Held until exit: the descriptor stays open. */
 }
 
-/* verify needs the trust store: without anchors nothing can be verified,
- * so every recipient is deferred and none is sent in the clear. */
+/* verify needs the trust store (and so does an OAuth route's token
+ * endpoint): without anchors nothing can be verified, so every recipient
+ * is deferred and none is sent in the clear. */
 static void run_anchors(struct run *r)
 {
 	char ca[SMTP_DIAG_SIZE];
 
-	if (r->c.relay.tls != RELAY_TLS_VERIFY ||
+	if ((r->c.relay.tls != RELAY_TLS_VERIFY && !r->c.oauth) ||
 	    tls_anchors_load_file(r->c.tls_ca, ca, sizeof ca) == 0)
 		return;
 	err_warn(0, "%s", ca);
@@ -607,6 +609,26 @@ static int run_load(struct run *r, const char *path)
 	return -1;
 }
 
+/* An OAuth route's access token, refreshed when it must be (force: the
+ * server refused the one it had). Returns 0, or -1 with every list of the
+ * run deferred 4.7.8 (r->tls_unusable: no session is opened). */
+static int oauth_token(struct run *r, int force)
+{
+	char why[SMTP_DIAG_SIZE];
+
+	if (smtprc_oauth_ready(&r->c, &r->lq, force, why, sizeof why) == 0)
+		return 0;
+	if (force) {   /* what the server said comes first */
+		char w[SMTP_DIAG_SIZE];
+		snprintf(w, sizeof w, "%s; then %s", relay.fail.diag, why);
+		memcpy(why, w, sizeof why);
+	}
+	log_line("%s: %s", r->domain, why);
+	outcome_auth_failed(&relay.fail, why);
+	r->tls_unusable = 1;
+	return -1;
+}
+
 /* Locates the servers and opens the one connection, the first time a
  * list has someone to deliver to. */
 static void run_connect(struct run *r)
@@ -614,6 +636,8 @@ static void run_connect(struct run *r)
 	if (r->opened || r->tls_unusable)
 		return;
 	r->opened = 1;
+	if (r->c.oauth && oauth_token(r, 0) < 0)
+		return;
 	r->lq.dns_deadline = loop_now_ms() + r->c.timeout_dns * 1000LL;
 	r->located_ok = locate(&r->lq, &located) == 0;
 	if (!r->located_ok)
@@ -628,7 +652,13 @@ static void run_connect(struct run *r)
 			 "refused", as.peak, ARENA_SIZE, as.allocs, as.failures);
 	}
 	if (r->located_ok && relay_open(&relay, &r->c.relay, &located) < 0 &&
-	    located.self_cut) {
+	    r->c.oauth && relay.s.auth_refused && oauth_token(r, 1) == 0) {
+		/* The server refused the token: one more session with a new
+		 * one. */
+		relay_close(&relay);
+		relay_open(&relay, &r->c.relay, &located);
+	}
+	if (r->located_ok && !relay.up && located.self_cut) {
 		/* Better servers than this system remained, and none of them
 		 * could be reached. */
 		char w[SMTP_DIAG_SIZE];

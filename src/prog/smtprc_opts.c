@@ -11,6 +11,7 @@
 #include "opt.h"
 #include "rcptlist.h"
 #include "route.h"
+#include "smtprc_oauth.h"
 #include "smtprc_opts.h"
 
 enum {
@@ -20,7 +21,7 @@ enum {
 	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
 	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA, O_TLS_IMPLICIT,
 	O_TLS_POLICY, O_TLS_POLICY_FILE, O_AUTH_FILE, O_ALLOW_LOCAL,
-	O_DELAY_WARNING, O_CHECK, O_ROUTE_FROM
+	O_DELAY_WARNING, O_CHECK, O_ROUTE_FROM, O_OAUTH_FILE
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -63,6 +64,7 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_TLS_POLICY, OPT_STR, 0, "tls-policy", 0 },
 	{ O_TLS_POLICY_FILE, OPT_STR, 0, "tls-policy-file", 0 },
 	{ O_AUTH_FILE, OPT_STR, 0, "auth-file", 0 },
+	{ O_OAUTH_FILE, OPT_STR, 0, "oauth-file", 0 },
 	{ O_ALLOW_LOCAL, OPT_BOOL, 0, "allow-local-mx", 0 },
 	{ O_DELAY_WARNING, OPT_STR, 0, "delay-warning", 0 },
 	{ O_CHECK, OPT_BOOL, 0, "check", OPT_CMDLINE },
@@ -91,6 +93,7 @@ static void usage(FILE *f)
 	      "  --tls-implicit-port=N (TLS from the first byte there; default 465)\n"
 	      "  --tls-policy='DOMAIN POLICY' --tls-policy-file=FILE (lines DOMAIN POLICY)\n"
 	      "  --auth-file=FILE (lines TARGET USER PASSWORD; mode 0600)\n"
+	      "  --oauth-file=FILE (a route's OAuth 2.0 settings and tokens; 0600)\n"
 	      "  --allow-local-mx (DNS may name this host: a test bed)\n"
 	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
 	      "  " CONF_DEFAULT_PATH ")\n"
@@ -370,6 +373,7 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 		c->relay.implicit_port = (unsigned)n;
 		break;
 	case O_AUTH_FILE: c->auth_file = h->val; break;
+	case O_OAUTH_FILE: c->oauth_file = h->val; break;
 	case O_ALLOW_LOCAL: c->allow_local = h->on; break;
 	case O_CONFIG: break;   /* read before the other options */
 	}
@@ -460,6 +464,7 @@ const char *smtprc_route(const struct smtprc_conf *c, const char *domain)
 
 int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 {
+	char oauth_why[SMTP_DIAG_SIZE];
 	static const unsigned defaults[SMTP_STAGE_COUNT] = {
 		/* RFC 5321 §4.5.3.2: connect (§4.5.3.2 leaves it open; a
 		 * common 30 s), greeting 5 min, EHLO as MAIL, MAIL 5 min,
@@ -525,6 +530,11 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 				   &c->from_header);
 	if (c->target && c->auth_file && (why = smtprc_auth_load(c)) != 0) {
 		smtprc_usage_error(c->auth_file, why);
+		return -1;
+	}
+	if (c->target && c->oauth_file &&
+	    smtprc_oauth_load(c, oauth_why, sizeof oauth_why) < 0) {
+		smtprc_usage_error(0, oauth_why);
 		return -1;
 	}
 	smtprc_run_policy(c, argv[i]);

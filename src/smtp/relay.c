@@ -631,7 +631,11 @@ again:
 	smtp_session_set_tls(&r->s, tls == RELAY_TLS_NONE ? SMTP_TLS_NO :
 			     tls == RELAY_TLS_MAY ? SMTP_TLS_WANTED
 						  : SMTP_TLS_REQUIRED);
-	if (r->conf->auth_user)
+	if (r->conf->auth_token)
+		smtp_session_set_oauth(&r->s, r->conf->auth_user,
+				       r->conf->auth_token, r->conf->auth_mech,
+				       a->name, a->port);
+	else if (r->conf->auth_user && r->conf->auth_pass)
 		smtp_session_set_auth(&r->s, r->conf->auth_user,
 				      r->conf->auth_pass);
 	if (a->port == r->conf->implicit_port) {

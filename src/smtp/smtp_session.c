@@ -374,7 +374,7 @@ size_t smtp_session_emit(struct smtp_session *s, char *buf, size_t room)
 		n = put1(buf, room, "AUTH LOGIN", 0);
 		break;
 	case EM_AUTH_OAUTH: case EM_AUTH_ABORT:
-		n = emit_oauth(s, buf, room);
+		n = CONFIG_TLS ? emit_oauth(s, buf, room) : 0;
 		break;
 	case EM_TXN:
 		while (smtp_session_want(s) == SMTP_WANT_WRITE) {
@@ -751,7 +751,10 @@ int smtp_session_line(struct smtp_session *s, const char *line, size_t len)
 	case ST_STARTTLS: on_starttls(s, r); break;
 	case ST_HELO: on_helo(s, r); break;
 	case ST_AUTH_LOGIN: case ST_AUTH_USER: case ST_AUTH: on_auth(s, r); break;
-	case ST_AUTH_OAUTH: case ST_AUTH_ABORT: on_oauth(s, r); break;
+	case ST_AUTH_OAUTH: case ST_AUTH_ABORT:
+		if (CONFIG_TLS)       /* else never reached: no TLS, no AUTH */
+			on_oauth(s, r);
+		break;
 	case ST_RSET: on_rset(s, r); break;
 	case ST_TXN: txn_reply(s, r); break;
 	case ST_DOT: case ST_DOT_DISCARD: on_dot(s, r); break;

@@ -1,0 +1,28 @@
+/* smtprc_oauth.h: the relay client's OAuth 2.0 (oauth.h): its route's
+ * token file loaded, and an access token made ready before the session,
+ * refreshed over HTTPS (https.h) when it is missing, expires within
+ * OAUTH_EARLY seconds, its expiry is unknown (the clock was not set when
+ * it came), or the server refused it. A token problem defers (4.7.8):
+ * it never bounces. Tokens are never logged.
+ */
+#ifndef SMTPRC_OAUTH_H
+#define SMTPRC_OAUTH_H
+
+#include <stddef.h>
+#include "locate.h"
+#include "smtprc_opts.h"
+
+/* Loads c->oauth_file; when its target is c->target, c->relay gets its
+ * user and mechanism (and its access token, maybe stale) and c->oauth is
+ * set. Returns 0 (also when the file serves another route) or -1 with
+ * why (a usage error: the file is unreadable, not private, malformed). */
+int smtprc_oauth_load(struct smtprc_conf *c, char *why, size_t whysize);
+
+/* Makes c->relay.auth_token usable for a session: refreshes it when it
+ * must be (force: the server refused the one it has; then a token that
+ * another process stored meanwhile is taken instead). lq: DNS and
+ * /etc/hosts, as for SMTP. Returns 0, or -1 with why. */
+int smtprc_oauth_ready(struct smtprc_conf *c, const struct locate_req *lq,
+		       int force, char *why, size_t whysize);
+
+#endif
