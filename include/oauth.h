@@ -73,6 +73,27 @@ struct oauth_answer {
 int oauth_answer_parse(const struct http_response *r,
 		       struct oauth_answer *a, char *why, size_t whysize);
 
+/* The device authorization answer (RFC 8628 §3.2). */
+struct oauth_device {
+	char device_code[OAUTH_REFRESH_MAX + 1];
+	char user_code[64];
+	char uri[HTTP_PATH_SIZE];          /* verification_uri (Google:
+					      verification_url) */
+	char uri_complete[HTTP_PATH_SIZE]; /* verification_uri_complete, or "" */
+	long long expires_in;              /* seconds (default 900) */
+	long long interval;                /* seconds between polls (5) */
+};
+
+/* Reads the device authorization endpoint's answer. Returns 0, 1 when it
+ * refused (why: its error), or -1 with why. What the administrator is
+ * shown (the codes and URLs) is printable ASCII, an https URL. */
+int oauth_device_parse(const struct http_response *r,
+		       struct oauth_device *d, char *why, size_t whysize);
+
+/* The device authorization request (RFC 8628 §3.1). */
+int oauth_form_device(const struct oauth *o, char *form, size_t size,
+		      size_t *len);
+
 /* Writes path anew with o's settings and the tokens of a (an empty
  * a->refresh keeps o's), access-expires at now + expires_in (0 when
  * now is 0: the clock is not set). Returns 0 or -1 with why; on -1 the

@@ -25,4 +25,14 @@ int smtprc_oauth_load(struct smtprc_conf *c, char *why, size_t whysize);
 int smtprc_oauth_ready(struct smtprc_conf *c, const struct locate_req *lq,
 		       int force, char *why, size_t whysize);
 
+/* smtprc --oauth-login TARGET (c->target; c->oauth_file names its token
+ * file): the device authorization grant (RFC 8628), for a box without a
+ * browser. Prints the verification URL and the code for the
+ * administrator, polls the token endpoint within its interval (5 s more
+ * after each slow_down) until the code expires, stores the tokens.
+ * Returns 0, or exits saying why: 64 for a bad token file; 69 when the
+ * sign-in was refused; 75 when the code expired or the endpoints could
+ * not be reached; 73 when the file could not be written. */
+int smtprc_oauth_login(struct smtprc_conf *c, const struct locate_req *lq);
+
 #endif

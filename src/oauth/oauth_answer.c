@@ -27,6 +27,16 @@ int oauth_form_refresh(const struct oauth *o, char *form, size_t size,
 	return 0;
 }
 
+int oauth_form_device(const struct oauth *o, char *form, size_t size,
+		      size_t *len)
+{
+	*len = 0;
+	if (http_form_add(form, size, len, "client_id", o->client_id) < 0 ||
+	    (o->scope && http_form_add(form, size, len, "scope", o->scope) < 0))
+		return -1;
+	return 0;
+}
+
 int oauth_form_device_poll(const struct oauth *o, const char *device_code,
 			   char *form, size_t size, size_t *len)
 {
@@ -116,5 +126,66 @@ int oauth_answer_parse(const struct http_response *r,
 	    json_get_uint(r->body, r->body_len, "expires_in", &a->expires_in,
 			  &bad) < 0)
 		a->expires_in = -1;   /* unusable: taken as unknown */
+	return 0;
+}
+
+/* A string member that must be there, visible ASCII (blanks allowed
+ * with blank), or -1 with why. */
+static int visible(const struct http_response *r, const char *key, char *out,
+		   size_t size, int blank, char *why, size_t whysize)
+{
+	const char *bad = 0, *p;
+	int t = json_get(r->body, r->body_len, key, out, size, &bad);
+
+	if (t == JSON_STRING && out[0]) {
+		for (p = out; *p && *p >= (blank ? 0x20 : 0x21) && *p <= 0x7e; p++)
+			;
+		if (!*p)
+			return 0;
+	}
+	snprintf(why, whysize, "the device authorization answer's %s is %s",
+		 key, t < 0 ? bad : t == JSON_ABSENT ? "absent"
+		 : "not a printable string");
+	out[0] = 0;
+	return -1;
+}
+
+int oauth_device_parse(const struct http_response *r,
+		       struct oauth_device *d, char *why, size_t whysize)
+{
+	struct oauth_answer a;
+	const char *bad;
+	int rc;
+
+	memset(d, 0, sizeof *d);
+	if (r->status != 200) {
+		rc = oauth_answer_parse(r, &a, why, whysize);
+		return rc == 1 ? 1 : -1;
+	}
+	if (visible(r, "device_code", d->device_code, sizeof d->device_code, 0,
+		    why, whysize) < 0 ||
+	    visible(r, "user_code", d->user_code, sizeof d->user_code, 0, why,
+		    whysize) < 0 ||
+	    (visible(r, "verification_uri", d->uri, sizeof d->uri, 0, why,
+		     whysize) < 0 &&
+	     visible(r, "verification_url", d->uri, sizeof d->uri, 0, why,
+		     whysize) < 0))
+		return -1;
+	if (strncmp(d->uri, "https://", 8)) {
+		snprintf(why, whysize, "the verification URI is not https://");
+		return -1;
+	}
+	if (json_get(r->body, r->body_len, "verification_uri_complete", 0, 0,
+		     &bad) > 0 &&
+	    (visible(r, "verification_uri_complete", d->uri_complete,
+		     sizeof d->uri_complete, 0, why, whysize) < 0 ||
+	     strncmp(d->uri_complete, "https://", 8)))
+		d->uri_complete[0] = 0;
+	if (json_get_uint(r->body, r->body_len, "expires_in", &d->expires_in,
+			  &bad) < 0 || d->expires_in > 86400)
+		d->expires_in = 900;
+	if (json_get_uint(r->body, r->body_len, "interval", &d->interval,
+			  &bad) < 0 || !d->interval || d->interval > 300)
+		d->interval = 5;
 	return 0;
 }

@@ -974,6 +974,24 @@ static void run_list(struct run *r, const char *path)
 
 static struct run run;
 
+/* smtprc --oauth-login TARGET: the token endpoints are found as SMTP
+ * servers are (/etc/hosts, then DNS). */
+static int oauth_login(struct run *r)
+{
+	struct locate_req *lq = &r->lq;
+
+	lq->dns = &r->c.dns;
+	lq->ip6 = r->c.ip6;
+	etc_hosts(lq);
+	lq->rand = rand_below;
+	lq->rand_state = &rand_state;
+	rand_seed();
+	if (!r->c.dns.nserv)
+		resolv_conf(&r->c.dns);
+	dns_tries(&r->c.dns, r->c.timeout_dns);
+	return smtprc_oauth_login(&r->c, lq);
+}
+
 int smtprc_main(int argc, char **argv)
 {
 	struct run *r = &run;
@@ -987,6 +1005,8 @@ int smtprc_main(int argc, char **argv)
 		return 0;
 	if (first == -3)
 		return smtprc_check(&r->c);
+	if (first == -4)
+		return oauth_login(r);
 	if (first < 0)
 		return EX_USAGE_;
 	log_set_verbose(r->c.verbose);

@@ -21,7 +21,7 @@ enum {
 	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
 	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA, O_TLS_IMPLICIT,
 	O_TLS_POLICY, O_TLS_POLICY_FILE, O_AUTH_FILE, O_ALLOW_LOCAL,
-	O_DELAY_WARNING, O_CHECK, O_ROUTE_FROM, O_OAUTH_FILE
+	O_DELAY_WARNING, O_CHECK, O_ROUTE_FROM, O_OAUTH_FILE, O_OAUTH_LOGIN
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -65,6 +65,7 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_TLS_POLICY_FILE, OPT_STR, 0, "tls-policy-file", 0 },
 	{ O_AUTH_FILE, OPT_STR, 0, "auth-file", 0 },
 	{ O_OAUTH_FILE, OPT_STR, 0, "oauth-file", 0 },
+	{ O_OAUTH_LOGIN, OPT_BOOL, 0, "oauth-login", OPT_CMDLINE },
 	{ O_ALLOW_LOCAL, OPT_BOOL, 0, "allow-local-mx", 0 },
 	{ O_DELAY_WARNING, OPT_STR, 0, "delay-warning", 0 },
 	{ O_CHECK, OPT_BOOL, 0, "check", OPT_CMDLINE },
@@ -94,6 +95,7 @@ static void usage(FILE *f)
 	      "  --tls-policy='DOMAIN POLICY' --tls-policy-file=FILE (lines DOMAIN POLICY)\n"
 	      "  --auth-file=FILE (lines TARGET USER PASSWORD; mode 0600)\n"
 	      "  --oauth-file=FILE (a route's OAuth 2.0 settings and tokens; 0600)\n"
+	      "  --oauth-login TARGET (sign in once: OAuth 2.0 device grant)\n"
 	      "  --allow-local-mx (DNS may name this host: a test bed)\n"
 	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
 	      "  " CONF_DEFAULT_PATH ")\n"
@@ -474,7 +476,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	};
 	struct opt_hit h;
 	const char *why;
-	int i = 1, rc, check = 0;
+	int i = 1, rc, check = 0, login = 0;
 
 	memset(c, 0, sizeof *c);
 	c->srv_self = c->implicit = c->clientip = c->clientport = 1;
@@ -496,6 +498,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 		if (h.id == OPT_HELP) { usage(stdout); return -2; }
 		if (h.id == O_VERSION) { version(); return -2; }
 		if (h.id == O_CHECK) check = h.on;
+		if (h.id == O_OAUTH_LOGIN) login = h.on;
 	}
 	if (conf_load(argc, argv, conf_buf, sizeof conf_buf, smtprc_opts, NOPTS,
 		      apply, c, 0, 0) < 0)
@@ -516,6 +519,16 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	if (check) {
 		smtprc_finish(c);
 		return -3;
+	}
+	if (login) {
+		if (i + 1 != argc) {
+			smtprc_usage_error(0, "--oauth-login takes one argument: "
+					   "the route's TARGET (HOST:PORT)");
+			return -1;
+		}
+		c->target = argv[i];
+		smtprc_finish(c);
+		return -4;
 	}
 	if (i + 2 > argc) {
 		smtprc_usage_error(0, i >= argc ? "no domain given"
@@ -567,7 +580,7 @@ const char *smtprc_check_args(int argc, char **argv, int *bad)
 	memset(&check_conf, 0, sizeof check_conf);
 	while ((rc = opt_next(smtprc_opts, NOPTS, argc, argv, &i, &h, &why)) > 0) {
 		if (h.id == OPT_HELP || h.id == O_VERSION || h.id == O_CONFIG ||
-		    h.id == O_CHECK)
+		    h.id == O_CHECK || h.id == O_OAUTH_LOGIN)
 			why = "not an option for a run (it would not deliver)";
 		else
 			why = apply(&check_conf, &h);

@@ -42,6 +42,13 @@ class TokenEndpoint:
         self.client_id = client_id
         self.n = 0
         self.fail_with = None       # (status, body) to answer instead
+        # The device grant (RFC 8628): device_code -> its state, the
+        # answers to give to its polls in order ("pending", "slow_down",
+        # "ok", "denied", "expired"), and when each poll came.
+        self.devices = {}
+        self.device_script = ["pending", "ok"]
+        self.device_interval = 1
+        self.polls = []
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -77,24 +84,42 @@ class TokenEndpoint:
             if self.fail_with:
                 return self.fail_with
             one = lambda k: (form.get(k) or [None])[0]  # noqa: E731
-            if path != "/token":
-                return 404, {"error": "not_found"}
             if one("client_id") != self.client_id:
                 return 401, {"error": "invalid_client",
                              "error_description": "unknown client"}
-            if one("grant_type") != "refresh_token":
+            if path == "/devicecode":
+                code = "dc-%d" % (len(self.devices) + 1)
+                self.devices[code] = list(self.device_script)
+                return 200, {"device_code": code, "user_code": "WDJB-MJHT",
+                             "verification_uri": "https://microsoft.com/devicelogin",
+                             "expires_in": 900, "interval": self.device_interval,
+                             "message": "To sign in, use a web browser..."}
+            if path != "/token":
+                return 404, {"error": "not_found"}
+            if one("grant_type") == "urn:ietf:params:oauth:grant-type:device_code":
+                script = self.devices.get(one("device_code"))
+                self.polls.append(time.monotonic())
+                step = script.pop(0) if script and len(script) > 1 else \
+                    (script[0] if script else "expired")
+                if step != "ok":
+                    return 400, {"error": {
+                        "pending": "authorization_pending",
+                        "slow_down": "slow_down", "denied": "access_denied",
+                        "expired": "expired_token"}[step]}
+                self.devices.pop(one("device_code"))
+            elif one("grant_type") != "refresh_token":
                 return 400, {"error": "unsupported_grant_type"}
-            rt = one("refresh_token")
-            if rt not in self.valid_refresh:
+            elif one("refresh_token") not in self.valid_refresh:
                 return 400, {"error": "invalid_grant", "error_description":
                              "AADSTS70000: The refresh token is not valid."}
+            rt = one("refresh_token")
             self.n += 1
             at = "at-%d.%s" % (self.n, "x" * 1500)   # Microsoft-sized
             self.access[at] = time.monotonic() + self.expires_in
             body = {"token_type": "Bearer", "scope": one("scope") or "",
                     "expires_in": self.expires_in, "access_token": at}
-            if self.rotate:
-                if self.revoke:
+            if self.rotate or not rt:
+                if self.revoke and rt:
                     self.valid_refresh.discard(rt)
                 new = "rt-%d" % self.n
                 self.valid_refresh.add(new)

@@ -36,8 +36,10 @@ def token_file(d, smtp_port, endpoint, refresh="rt-0", mech=None):
                 "target localhost:%d\nuser nas@oauth.example\n"
                 "token-endpoint %s\nclient-id smtprc-test-client\n"
                 "scope https://outlook.office.com/SMTP.Send offline_access\n"
-                "refresh-token %s\n%s"
-                % (smtp_port, endpoint.url(), refresh,
+                "%s%s"
+                % (smtp_port, endpoint.url(),
+                   "refresh-token %s\n" % refresh if refresh else
+                   "device-endpoint %s\n" % endpoint.url("/devicecode"),
                    "mechanism %s\n" % mech if mech else ""))
     os.chmod(path, 0o600)
     return path
@@ -237,3 +239,54 @@ def tls_off_build_refuses_an_oauth_file():
                      "--oauth-file=" + os.path.join(d, "none"))
     assert rc == EX_USAGE and "OAuth 2.0 needs TLS" in err, err
     assert os.path.exists(lst)
+
+
+@test
+def device_grant_signs_in_a_box_without_a_browser():
+    """RFC 8628: before the sign-in, mail waits (4.7.8, asking for it);
+    smtprc --oauth-login prints the URL and the code, polls within the
+    interval, 5 s more after a slow_down, and stores the tokens, with
+    which the mail goes. A refused sign-in leaves the file as it was."""
+    need_tls()
+    p = Peers()
+    try:
+        path = token_file(p.d, p.smtp.port, p.ep, refresh=None)
+        target = "localhost:%d" % p.smtp.port
+        lst = one_list(p.q, 1)
+        rc, err = p.run(lst, path)
+        assert rc == EX_TEMPFAIL and os.path.exists(lst), err
+        text = open(lst).read()
+        assert "4.7.8" in text and "smtprc --oauth-login " + target in text, text
+        p.ep.device_script = ["pending", "slow_down", "ok"]
+        login = RUN + [PROG, "--oauth-login", "--oauth-file=" + path,
+                       "--tls-ca-file=" + p.certs.ca_file, target]
+        out = subprocess.run(login, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             timeout=120)
+        said = out.stdout.decode()
+        assert out.returncode == 0, (said, out.stderr.decode())
+        assert "https://microsoft.com/devicelogin" in said and \
+            "WDJB-MJHT" in said and "Signed in" in said, said
+        gaps = [b - a for a, b in zip(p.ep.polls, p.ep.polls[1:])]
+        assert len(p.ep.polls) == 3 and gaps[0] >= 0.9 and gaps[1] >= 5.5, gaps
+        f = fields(path)
+        assert f["refresh-token"].startswith("rt-") and \
+            f["access-token"].startswith("at-"), f
+        assert f["device-endpoint"] == p.ep.url("/devicecode"), f
+        assert os.stat(path).st_mode & 0o777 == 0o600
+        n = len(p.ep.requests)
+        rc, err = p.run(lst, path)
+        assert rc == 0 and not os.path.exists(lst), err
+        assert len(p.ep.requests) == n, "the stored access token is used"
+        # Refused at the provider: exit 69, the file untouched.
+        before = open(path).read()
+        p.ep.device_script = ["denied"]
+        out = subprocess.run(login, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             timeout=60)
+        assert out.returncode == 69 and b"access_denied" in out.stderr, out
+        assert open(path).read() == before
+        # Another route's file, or none: a usage error.
+        out = subprocess.run(RUN + [PROG, "--oauth-login", "--oauth-file=" + path,
+                                    "other:587"], stderr=subprocess.PIPE, timeout=30)
+        assert out.returncode == EX_USAGE and b"another route" in out.stderr, out
+    finally:
+        p.stop()
