@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "locate.h"
+#include "oauth.h"
 #include "smtprc_opts.h"
 
 /* Loads c->oauth_file; when its target is c->target, c->relay gets its
@@ -17,6 +18,9 @@
  * set. Returns 0 (also when the file serves another route) or -1 with
  * why (a usage error: the file is unreadable, not private, malformed). */
 int smtprc_oauth_load(struct smtprc_conf *c, char *why, size_t whysize);
+
+/* The token file as smtprc_oauth_load read it last (for --check). */
+const struct oauth *smtprc_oauth_seen(void);
 
 /* Makes c->relay.auth_token usable for a session: refreshes it when it
  * must be (force: the server refused the one it has; then a token that

@@ -153,14 +153,24 @@ static int visible(const struct http_response *r, const char *key, char *out,
 int oauth_device_parse(const struct http_response *r,
 		       struct oauth_device *d, char *why, size_t whysize)
 {
-	struct oauth_answer a;
+	char error[64], desc[SMTP_DIAG_SIZE];
 	const char *bad;
-	int rc;
 
 	memset(d, 0, sizeof *d);
 	if (r->status != 200) {
-		rc = oauth_answer_parse(r, &a, why, whysize);
-		return rc == 1 ? 1 : -1;
+		if (json_get(r->body, r->body_len, "error", error, sizeof error,
+			     &bad) != JSON_STRING) {
+			snprintf(why, whysize, "the device authorization endpoint "
+				 "answered HTTP %d %s", r->status, r->reason);
+			return -1;
+		}
+		if (json_get(r->body, r->body_len, "error_description", desc,
+			     sizeof desc, &bad) != JSON_STRING)
+			desc[0] = 0;
+		snprintf(why, whysize, "the device authorization endpoint "
+			 "refused (HTTP %d): %s%s%s", r->status, error,
+			 desc[0] ? ": " : "", desc);
+		return 1;
 	}
 	if (visible(r, "device_code", d->device_code, sizeof d->device_code, 0,
 		    why, whysize) < 0 ||

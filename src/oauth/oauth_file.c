@@ -194,7 +194,7 @@ int oauth_store(const struct oauth *o, const char *path,
 		const struct oauth_answer *a, long long now, char *why,
 		size_t whysize)
 {
-	char tmp[4096], dir[4096];
+	static char tmp[4096], dir[4096];   /* off the stack: PATH_MAX each */
 	const char *slash = strrchr(path, '/');
 	int fd, dfd, rc;
 

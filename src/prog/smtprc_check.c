@@ -5,9 +5,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include "conf.h"
 #include "readfile.h"
 #include "route.h"
+#include "smtp_ehlo.h"
+#include "smtprc_oauth.h"
 #include "smtprc_opts.h"
 #include "tls.h"
 
@@ -40,6 +44,7 @@ static int check_route(struct smtprc_conf *c, const char *route)
 {
 	char dom[SMTP_DOMAIN_SIZE + 2];
 	const char *target = split_route(route, dom, sizeof dom), *why, *from;
+	char w[SMTP_DIAG_SIZE];
 	struct smtprc_conf r = *c;
 	size_t flen;
 	int header;
@@ -50,10 +55,15 @@ static int check_route(struct smtprc_conf *c, const char *route)
 		printf("error: auth-file %s: %s\n", r.auth_file, why);
 		return 64;
 	}
+	if (r.oauth_file && smtprc_oauth_load(&r, w, sizeof w) < 0) {
+		printf("error: %s\n", w);
+		return 64;
+	}
 	smtprc_run_policy(&r, dom);
 	from = route_from_for(c, target, &flen, &header);
-	printf("route %s %s: tls %s%s%s%s%.*s%s\n", dom, target,
+	printf("route %s %s: tls %s%s%s%s%s%.*s%s\n", dom, target,
 	       policy_names[r.relay.tls], r.relay.auth_user ? ", AUTH as " : "",
+	       r.oauth ? "(OAuth 2.0) " : "",
 	       r.relay.auth_user ? r.relay.auth_user : "",
 	       from ? ", envelope sender " : "", from ? (int)flen : 0,
 	       from ? from : "", from && header ? " (From too)" : "");
@@ -91,6 +101,41 @@ static void check_auth_targets(const struct smtprc_conf *c)
 			     "its credentials are never used (a route's target "
 			     "must be written the same, with its port)");
 	}
+}
+
+/* The OAuth token file: whom it signs in as, whether it can, and
+ * whether a route leads to its target. */
+static void check_oauth(const struct smtprc_conf *c)
+{
+	const struct oauth *o = smtprc_oauth_seen();
+	long long now = (long long)time(0);
+	size_t i;
+	int used = 0;
+
+	printf("oauth-file %s: target %s, user %s, %s; ", c->oauth_file,
+	       o->target, o->user, o->mech == SMTP_AUTH_OAUTHBEARER
+	       ? "oauthbearer" : "xoauth2");
+	if (!o->access)
+		printf("no access token yet\n");
+	else if (!o->expires || now < CLOCK_SET_MIN)
+		printf("access token of unknown expiry (refreshed first)\n");
+	else if (o->expires > now)
+		printf("access token valid for %lld s\n", o->expires - now);
+	else
+		printf("access token expired (refreshed first)\n");
+	if (!o->refresh)
+		warn("oauth-file", c->oauth_file, o->device_url ? "no refresh "
+		     "token: sign in once with smtprc --oauth-login TARGET" :
+		     "no refresh token and no device-endpoint to sign in with");
+	for (i = 0; i < c->nroutes && !used; i++) {
+		char dom[SMTP_DOMAIN_SIZE + 2];
+		used = !strcasecmp(split_route(c->routes[i], dom, sizeof dom),
+				   o->target);
+	}
+	if (!used)
+		warn("oauth-file target", o->target, "no route leads there: the "
+		     "token is never used (a route's target must be written "
+		     "the same, with its port)");
 }
 
 /* A domain's policy that the policy of its route's target always beats. */
@@ -135,6 +180,16 @@ int smtprc_check(struct smtprc_conf *c)
 		printf("route: none (every domain by its MX or SRV records)\n");
 	if (c->auth_file && !rc)
 		check_auth_targets(c);
+	if (c->oauth_file && !rc) {
+		struct smtprc_conf r = *c;
+		r.target = "";
+		if (smtprc_oauth_load(&r, why, sizeof why) < 0) {
+			printf("error: %s\n", why);
+			rc = 64;
+		} else {
+			check_oauth(c);
+		}
+	}
 	check_policies(c);
 	if (CONFIG_TLS && tls_anchors_load_file(c->tls_ca, why, sizeof why) < 0) {
 		printf("%s: tls-ca-file %s: %s\n", c->relay.tls == RELAY_TLS_VERIFY

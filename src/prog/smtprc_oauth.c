@@ -32,6 +32,11 @@ static void use(struct smtprc_conf *c)
 	c->relay.auth_mech = tok.mech;
 }
 
+const struct oauth *smtprc_oauth_seen(void)
+{
+	return &tok;
+}
+
 int smtprc_oauth_load(struct smtprc_conf *c, char *why, size_t whysize)
 {
 	if (!CONFIG_TLS) {   /* and the linker leaves all of it out */
@@ -128,7 +133,7 @@ int smtprc_oauth_ready(struct smtprc_conf *c, const struct locate_req *lq,
 	long long now = (long long)time(0);
 	int fd, set = now >= CLOCK_SET_MIN, rc;
 	const char *refused = force ? c->relay.auth_token : 0;
-	char old[SMTP_OAUTH_TOKEN_MAX + 1];
+	static char old[SMTP_OAUTH_TOKEN_MAX + 1];
 
 	if (!CONFIG_TLS)
 		return -1;    /* never reached: smtprc_oauth_load refused */

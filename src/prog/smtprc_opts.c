@@ -464,9 +464,10 @@ const char *smtprc_route(const struct smtprc_conf *c, const char *domain)
 	return route_find(c->routes, c->nroutes, domain);
 }
 
+static int run_args(struct smtprc_conf *c, int argc, char **argv, int i);
+
 int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 {
-	char oauth_why[SMTP_DIAG_SIZE];
 	static const unsigned defaults[SMTP_STAGE_COUNT] = {
 		/* RFC 5321 §4.5.3.2: connect (§4.5.3.2 leaves it open; a
 		 * common 30 s), greeting 5 min, EHLO as MAIL, MAIL 5 min,
@@ -530,6 +531,16 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 		smtprc_finish(c);
 		return -4;
 	}
+	return run_args(c, argc, argv, i);
+}
+
+/* The domain argument at argv[i] and what follows from it: its route,
+ * route-from, credentials and TLS policy. Returns i or -1. */
+static int run_args(struct smtprc_conf *c, int argc, char **argv, int i)
+{
+	char oauth_why[SMTP_DIAG_SIZE];
+	const char *why;
+
 	if (i + 2 > argc) {
 		smtprc_usage_error(0, i >= argc ? "no domain given"
 				       : "no recipient list given");

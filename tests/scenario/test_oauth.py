@@ -257,6 +257,16 @@ def device_grant_signs_in_a_box_without_a_browser():
         assert rc == EX_TEMPFAIL and os.path.exists(lst), err
         text = open(lst).read()
         assert "4.7.8" in text and "smtprc --oauth-login " + target in text, text
+        # --check says what is missing, and for which route.
+        out = subprocess.run(RUN + [PROG, "--check", "--queue=" + p.q,
+                                    "--route=* " + target, "--oauth-file=" + path,
+                                    "--tls-ca-file=" + p.certs.ca_file],
+                             stdout=subprocess.PIPE, timeout=30)
+        said = out.stdout.decode()
+        assert out.returncode == 0, said
+        assert "AUTH as (OAuth 2.0) nas@oauth.example" in said, said
+        assert "no access token yet" in said and \
+            "sign in once with smtprc --oauth-login" in said, said
         p.ep.device_script = ["pending", "slow_down", "ok"]
         login = RUN + [PROG, "--oauth-login", "--oauth-file=" + path,
                        "--tls-ca-file=" + p.certs.ca_file, target]
@@ -289,4 +299,28 @@ def device_grant_signs_in_a_box_without_a_browser():
                                     "other:587"], stderr=subprocess.PIPE, timeout=30)
         assert out.returncode == EX_USAGE and b"another route" in out.stderr, out
     finally:
+        p.stop()
+
+
+@test
+def a_token_endpoint_with_another_names_certificate_gets_nothing():
+    """The refresh token goes only to the endpoint its URL names: a
+    certificate for another name (someone on the path) fails the
+    handshake before any request, the mail is deferred 4.7.5/4.7.8."""
+    need_tls()
+    from oauthsrv import TokenEndpoint
+    p = Peers()
+    crt, key = p.certs.leaf("other", "login.other.test")
+    rogue = TokenEndpoint(crt, key)
+    try:
+        path = token_file(p.d, p.smtp.port, rogue)
+        lst = one_list(p.q, 1)
+        rc, err = p.run(lst, path)
+        assert rc == EX_TEMPFAIL and os.path.exists(lst), err
+        assert not rogue.requests, rogue.requests
+        text = open(lst).read()
+        assert "4.7.8" in text and "certificate" in text, text
+        assert fields(path)["refresh-token"] == "rt-0"
+    finally:
+        rogue.stop()
         p.stop()
