@@ -148,6 +148,7 @@ FUZZ_SRC_rcptlist := src/queue/rcptlist.c src/addr.c src/utf8.c src/dsn.c src/ro
 FUZZ_SRC_body     := src/smtp/body.c
 FUZZ_SRC_json     := src/json.c src/utf8.c
 FUZZ_SRC_http     := src/http/http_response.c src/http/http_request.c
+FUZZ_SRC_mta_sts  := src/mta_sts.c src/addr.c src/utf8.c src/dsn.c
 FUZZ_SRC_mime7    := src/smtp/mime7.c src/qp.c src/utf8.c
 FUZZ_SRC_session  := src/smtp/smtp_session.c src/smtp/smtp_reply.c \
 	src/smtp/smtp_ehlo.c src/err.c src/smtp/b64.c src/addr.c src/utf8.c \
