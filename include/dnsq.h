@@ -17,7 +17,8 @@
 
 /* TLSA (RFC 6698) is asked with EDNS0's DO bit, so that a validating
  * resolver reports AD; its records are trusted only then (dane.h). */
-enum dnsq_type { DNSQ_A, DNSQ_AAAA, DNSQ_MX, DNSQ_SRV, DNSQ_TLSA };
+enum dnsq_type { DNSQ_A, DNSQ_AAAA, DNSQ_MX, DNSQ_SRV, DNSQ_TLSA,
+		 DNSQ_TXT };   /* TXT: MTA-STS's _mta-sts record (RFC 8461) */
 
 enum dnsq_status {
 	DNSQ_PENDING = -1, /* not answered yet */
@@ -34,8 +35,11 @@ struct dnsq_rr {
 	unsigned weight;   /* SRV */
 	unsigned port;     /* SRV */
 	struct ip46 ip;    /* A, AAAA */
+	unsigned char txt_cut; /* TXT: longer than name, cut (unusable) */
 	union {           /* C11 anonymous: rr.name, rr.tlsa */
-		char name[SMTP_DOMAIN_SIZE + 1]; /* SRV/MX target; "" for "." */
+		char name[SMTP_DOMAIN_SIZE + 1]; /* SRV/MX target; "" for ".";
+						    TXT: its strings joined,
+						    a NUL byte made '?' */
 		struct {          /* TLSA */
 			unsigned char usage, selector, mtype;
 			unsigned char oversize; /* data over DNS_TLSA_DATA_SIZE:

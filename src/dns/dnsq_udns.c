@@ -36,7 +36,31 @@ static struct {
 
 /* udns 0.4 has no name for TLSA (RFC 6698): 52. */
 #define T_TLSA 52
-static const int qtypes[] = { DNS_T_A, DNS_T_AAAA, DNS_T_MX, DNS_T_SRV, T_TLSA };
+static const int qtypes[] = { DNS_T_A, DNS_T_AAAA, DNS_T_MX, DNS_T_SRV, T_TLSA,
+			       DNS_T_TXT };
+
+/* A TXT record's character-strings (RFC 1035 §3.3.14) joined into
+ * o->name, cut (o->txt_cut) past its size. -1: a string runs past the
+ * record. */
+static int txt_join(dnscc_t *d, dnscc_t *end, struct dnsq_rr *o)
+{
+	size_t n = 0;
+
+	while (d < end) {
+		unsigned l = *d++, i;
+		if ((size_t)(end - d) < l)
+			return -1;
+		for (i = 0; i < l; i++) {
+			if (n + 1 < sizeof o->name)
+				o->name[n++] = d[i] ? (char)d[i] : '?';
+			else
+				o->txt_cut = 1;
+		}
+		d += l;
+	}
+	o->name[n] = 0;
+	return 0;
+}
 
 /* Fills g.scratch from the answer section; type is the wanted RR type. */
 static int parse_into(int type, dnscc_t *qdn, dnscc_t *pkt, dnscc_t *cur,
@@ -88,6 +112,10 @@ static int parse_into(int type, dnscc_t *qdn, dnscc_t *pkt, dnscc_t *cur,
 			if (!o->tlsa.oversize)
 				memcpy(o->tlsa.data, d + 3, o->tlsa.len);
 			break;
+		case DNS_T_TXT:
+			if (txt_join(d, rr.dnsrr_dend, o) < 0)
+				return DNS_E_PROTOCOL;
+			break;
 		case DNS_T_MX:
 		case DNS_T_SRV: {
 			unsigned fixed = type == DNS_T_MX ? 2 : 6;
@@ -130,8 +158,9 @@ PARSER(parse_aaaa, DNS_T_AAAA)
 PARSER(parse_mx, DNS_T_MX)
 PARSER(parse_srv, DNS_T_SRV)
 PARSER(parse_tlsa, T_TLSA)
+PARSER(parse_txt, DNS_T_TXT)
 static dns_parse_fn *const parsers[] = { parse_a, parse_aaaa, parse_mx,
-					 parse_srv, parse_tlsa };
+					 parse_srv, parse_tlsa, parse_txt };
 
 static int slot_of(const struct dnsq_answer *a)
 {

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct der_span subj, spki;
 	int t;
 
-	for (t = DNSQ_A; t <= DNSQ_TLSA; t++) {
+	for (t = DNSQ_A; t <= DNSQ_TXT; t++) {
 		int st = dnsq_parse_reply((enum dnsq_type)t, data, size, &a);
 		size_t i, usable;
 		assert(st == a.status);
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (st != DNSQ_OK)
 			continue;
 		for (i = 0; i < a.n; i++) {
-			if (t == DNSQ_MX || t == DNSQ_SRV)
+			if (t == DNSQ_MX || t == DNSQ_SRV || t == DNSQ_TXT)
 				assert(strlen(a.rr[i].name) <= SMTP_DOMAIN_SIZE);
 			if (t == DNSQ_TLSA)
 				assert(a.rr[i].tlsa.oversize ||

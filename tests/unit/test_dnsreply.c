@@ -27,8 +27,8 @@ static void name(struct pkt *p, const char *s)
 	u8(p, 0);
 }
 
-enum { T_A = 1, T_CNAME = 5, T_MX = 15, T_AAAA = 28, T_SRV = 33, T_TLSA = 52,
-       T_RRSIG = 46 };
+enum { T_A = 1, T_CNAME = 5, T_MX = 15, T_TXT = 16, T_AAAA = 28, T_SRV = 33,
+       T_TLSA = 52, T_RRSIG = 46 };
 
 /* Header and the question; flags2 carries the rcode and AD. */
 static void head(struct pkt *p, unsigned flags1, unsigned flags2, unsigned an,
@@ -202,7 +202,40 @@ static void tlsa(void)
 	CHECK(dnsq_parse_reply(DNSQ_TLSA, p.b, p.n, &a) == DNSQ_PROTOCOL);
 }
 
+/* TXT (MTA-STS's _mta-sts record): strings joined; a NUL shown as '?';
+ * past the buffer cut and marked; a string running past its record
+ * malformed. */
+static void txt(void)
+{
+	static struct dnsq_answer a;
+	struct pkt p;
+	size_t at, i;
+
+	head(&p, 0x81, 0x80, 3, "_mta-sts.t.test", T_TXT);
+	at = rr(&p, 0, T_TXT);
+	u8(&p, 8); memcpy(p.b + p.n, "v=STSv1;", 8); p.n += 8;
+	u8(&p, 7); memcpy(p.b + p.n, " id=a\0b", 7); p.n += 7;
+	rdlen(&p, at);
+	at = rr(&p, 0, T_TXT);
+	for (i = 0; i < 2; i++) {
+		u8(&p, 200);
+		memset(p.b + p.n, 'x', 200);
+		p.n += 200;
+	}
+	rdlen(&p, at);
+	at = rr(&p, 0, T_TXT); u8(&p, 0); rdlen(&p, at);     /* one empty string */
+	CHECK(dnsq_parse_reply(DNSQ_TXT, p.b, p.n, &a) == DNSQ_OK && a.n == 3);
+	CHECK_STR(a.rr[0].name, "v=STSv1; id=a?b");
+	CHECK(!a.rr[0].txt_cut && a.rr[1].txt_cut &&
+	      strlen(a.rr[1].name) == SMTP_DOMAIN_SIZE);
+	CHECK(a.rr[2].name[0] == 0 && !a.rr[2].txt_cut);
+	head(&p, 0x81, 0x80, 1, "_mta-sts.t.test", T_TXT);
+	at = rr(&p, 0, T_TXT); u8(&p, 9); u8(&p, 'v'); rdlen(&p, at);
+	CHECK(dnsq_parse_reply(DNSQ_TXT, p.b, p.n, &a) == DNSQ_PROTOCOL);
+}
+
 UNIT_SUITE(dnsreply_tests) = {
+	{ "dns reply: TXT strings joined, cut, malformed", txt },
 	{ "dns reply: TLSA fields, the data cap, RRSIG beside, no data", tlsa },
 	{ "dns reply: MX, SRV '.', CNAME chains, AAAA, AD, the record cap", answers },
 	{ "dns reply: NXDOMAIN, SERVFAIL, NODATA and every malformation", failures },
