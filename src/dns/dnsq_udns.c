@@ -62,6 +62,23 @@ static int txt_join(dnscc_t *d, dnscc_t *end, struct dnsq_rr *o)
 	return 0;
 }
 
+/* A TLSA record: usage, selector, matching type, data (RFC 6698 §2.1),
+ * the data not kept past DNS_TLSA_DATA_SIZE (oversize). -1: no data at
+ * all, malformed. */
+static int tlsa_keep(dnscc_t *d, size_t dsz, struct dnsq_rr *o)
+{
+	if (dsz < 4)
+		return -1;
+	o->tlsa.usage = d[0];
+	o->tlsa.selector = d[1];
+	o->tlsa.mtype = d[2];
+	o->tlsa.len = (unsigned short)(dsz - 3);
+	o->tlsa.oversize = o->tlsa.len > DNS_TLSA_DATA_SIZE;
+	if (!o->tlsa.oversize)
+		memcpy(o->tlsa.data, d + 3, o->tlsa.len);
+	return 0;
+}
+
 /* Fills g.scratch from the answer section; type is the wanted RR type. */
 static int parse_into(int type, dnscc_t *qdn, dnscc_t *pkt, dnscc_t *cur,
 		      dnscc_t *end)
@@ -100,17 +117,8 @@ static int parse_into(int type, dnscc_t *qdn, dnscc_t *pkt, dnscc_t *cur,
 			o->ip.is6 = 1;
 			break;
 		case T_TLSA:
-			/* usage, selector, matching type, data (RFC 6698 §2.1);
-			 * no data at all is malformed. */
-			if (rr.dnsrr_dsz < 4)
+			if (tlsa_keep(d, (size_t)rr.dnsrr_dsz, o) < 0)
 				return DNS_E_PROTOCOL;
-			o->tlsa.usage = d[0];
-			o->tlsa.selector = d[1];
-			o->tlsa.mtype = d[2];
-			o->tlsa.len = (unsigned short)(rr.dnsrr_dsz - 3);
-			o->tlsa.oversize = o->tlsa.len > DNS_TLSA_DATA_SIZE;
-			if (!o->tlsa.oversize)
-				memcpy(o->tlsa.data, d + 3, o->tlsa.len);
 			break;
 		case DNS_T_TXT:
 			if (txt_join(d, rr.dnsrr_dend, o) < 0)
