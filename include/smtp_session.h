@@ -208,7 +208,8 @@ void smtp_session_set_auth(struct smtp_session *s, const char *user,
  * are the server's as OAUTHBEARER names them. A refusal (the server's
  * 334 with its JSON error, answered as each mechanism asks, then its 5xx)
  * ends the session with E_AUTH and auth_refused set: a new token may do.
- * Before the greeting. */
+ * Before the greeting. A CONFIG_TLS=0 build (never in TLS, so never
+ * AUTH) leaves the OAuth mechanisms out. */
 void smtp_session_set_oauth(struct smtp_session *s, const char *user,
 			    const char *token, unsigned mech,
 			    const char *host, unsigned port);

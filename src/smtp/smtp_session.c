@@ -769,6 +769,23 @@ int smtp_session_line(struct smtp_session *s, const char *line, size_t len)
 	return 0;
 }
 
+/* XOAUTH2 or OAUTHBEARER: the one wanted, else the other one offered. */
+static void oauth_start(struct smtp_session *s)
+{
+	unsigned other = s->auth_mech == SMTP_AUTH_XOAUTH2
+			 ? SMTP_AUTH_OAUTHBEARER : SMTP_AUTH_XOAUTH2;
+
+	if (!(s->ehlo.auth & s->auth_mech) && (s->ehlo.auth & other))
+		s->auth_mech = other;
+	if (s->ehlo.auth & s->auth_mech) {
+		s->state = ST_AUTH_OAUTH;
+		s->emit = EM_AUTH_OAUTH;
+	} else
+		finish(s, E_AUTH, "the server offers neither AUTH XOAUTH2 nor "
+		       "AUTH OAUTHBEARER, and the route's credentials are an "
+		       "OAuth 2.0 token", 1);
+}
+
 static void after_ehlo(struct smtp_session *s)
 {
 	if (!s->auth_user) {
@@ -778,19 +795,12 @@ static void after_ehlo(struct smtp_session *s)
 	if (!s->tls_on)
 		finish(s, E_AUTH, "credentials are sent only inside TLS, and "
 		       "this session is not encrypted", 1);
-	else if (s->auth_token) {
-		unsigned other = s->auth_mech == SMTP_AUTH_XOAUTH2
-				 ? SMTP_AUTH_OAUTHBEARER : SMTP_AUTH_XOAUTH2;
-		if (!(s->ehlo.auth & s->auth_mech) && (s->ehlo.auth & other))
-			s->auth_mech = other;
-		if (s->ehlo.auth & s->auth_mech) {
-			s->state = ST_AUTH_OAUTH;
-			s->emit = EM_AUTH_OAUTH;
-		} else
-			finish(s, E_AUTH, "the server offers neither AUTH "
-			       "XOAUTH2 nor AUTH OAUTHBEARER, and the route's "
-			       "credentials are an OAuth 2.0 token", 1);
-	} else if (s->ehlo.auth & SMTP_AUTH_PLAIN) {
+	else if (s->auth_token && !CONFIG_TLS)
+		finish(s, E_AUTH, "OAuth 2.0 needs TLS, which this build "
+		       "leaves out", 1);
+	else if (s->auth_token)
+		oauth_start(s);
+	else if (s->ehlo.auth & SMTP_AUTH_PLAIN) {
 		s->state = ST_AUTH;
 		s->emit = EM_AUTH_PLAIN;
 	} else if (s->ehlo.auth & SMTP_AUTH_LOGIN) {

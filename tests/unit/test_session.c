@@ -154,6 +154,11 @@ static int run_vector(const char *path)
 			smtp_session_set_auth(&v.s, v.user, v.pass);
 			continue;
 		}
+		if (!strcmp(line, "needs tls")) {     /* OAuth: TLS builds */
+			if (!CONFIG_TLS)
+				break;
+			continue;
+		}
 		if (!strncmp(line, "oauth ", 6)) {    /* USER TOKEN MECH */
 			char mech[16];
 			if (sscanf(arg, "%63s %255s %15s", v.user, v.pass,
@@ -308,6 +313,10 @@ static void longest_oauth_line(void)
 	long rl;
 	int wl;
 
+	if (!CONFIG_TLS) {
+		printf("     OAuth is left out of a CONFIG_TLS=0 build\n");
+		return;
+	}
 	memset(token, 'k', SMTP_OAUTH_TOKEN_MAX);
 	memset(user, 'u', SMTP_AUTH_FIELD_MAX);
 	user[3] = ',';
