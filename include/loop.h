@@ -14,4 +14,8 @@ long long loop_now_ms(void);
  * E_SYS. EINTR is retried. Blocks. */
 int loop_poll(struct pollfd *p, unsigned n, long long deadline);
 
+/* Waits until fd has one of events (POLLIN, POLLOUT) or the deadline
+ * passes. Returns 0, E_TIMEOUT or E_SYS. */
+int loop_wait_fd(int fd, short events, long long deadline);
+
 #endif

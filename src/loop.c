@@ -25,3 +25,15 @@ int loop_poll(struct pollfd *p, unsigned n, long long deadline)
 			return E_SYS;
 	}
 }
+
+int loop_wait_fd(int fd, short events, long long deadline)
+{
+	struct pollfd p;
+	int rc;
+
+	p.fd = fd;
+	p.events = events;
+	p.revents = 0;
+	rc = loop_poll(&p, 1, deadline);
+	return rc > 0 ? 0 : rc == 0 ? E_TIMEOUT : rc;
+}

@@ -11,18 +11,6 @@
 #include "net.h"
 #include "tls.h"
 
-static int wait_fd(int fd, short ev, long long deadline)
-{
-	struct pollfd p;
-	int rc;
-
-	p.fd = fd;
-	p.events = ev;
-	p.revents = 0;
-	rc = loop_poll(&p, 1, deadline);
-	return rc > 0 ? 0 : rc == 0 ? E_TIMEOUT : rc;
-}
-
 /* The response on fd until it is whole or the server closes. Returns 0
  * or an E_* code with why. */
 static int response(const struct https_req *q, int fd, char *buf,
@@ -75,7 +63,7 @@ static int fetch_one(const struct https_req *q, const struct locate_addr *a,
 			 a->port, strerror(errno));
 		return E_CONNECT;
 	}
-	rc = wait_fd(fd, POLLOUT, q->deadline);
+	rc = loop_wait_fd(fd, POLLOUT, q->deadline);
 	if (rc == 0 && (rc = net_connect_result(fd)) < 0)
 		rc = E_CONNECT;
 	if (rc < 0) {

@@ -28,19 +28,6 @@ static long long deadline_of(const struct relay *r, enum smtp_stage st)
 /* No message: the opening and the end of a session. */
 static const struct relay_msg no_msg = { -1, 0, 0, 0, 0, 0 };
 
-/* Waits until fd is ready for ev or the deadline passes. */
-static int wait_fd(int fd, short ev, long long deadline)
-{
-	struct pollfd p;
-	int rc;
-
-	p.fd = fd;
-	p.events = ev;
-	p.revents = 0;
-	rc = loop_poll(&p, 1, deadline);
-	return rc > 0 ? 0 : rc == 0 ? E_TIMEOUT : rc;
-}
-
 /* Fails the session with a sentence naming the stage and the server. */
 static void fail(struct relay *r, int e, const char *what)
 {
@@ -80,7 +67,7 @@ static int flush(struct relay *r, enum smtp_stage st)
 			if (errno != EAGAIN)
 				return errno == EPIPE || errno == ECONNRESET
 					       ? E_LOST : E_SYS;
-			rc = wait_fd(r->fd, POLLOUT, deadline);
+			rc = loop_wait_fd(r->fd, POLLOUT, deadline);
 			if (rc < 0)
 				return rc;
 			continue;
@@ -117,7 +104,7 @@ static int receive(struct relay *r)
 			continue;
 		if (errno != EAGAIN)
 			return errno == ECONNRESET ? E_LOST : E_SYS;
-		rc = wait_fd(r->fd, POLLIN, r->deadline);
+		rc = loop_wait_fd(r->fd, POLLIN, r->deadline);
 		if (rc < 0)
 			return rc;
 	}
@@ -317,7 +304,7 @@ static void quit_drain(struct relay *r)
 	if (soon < deadline)
 		deadline = soon;
 	shutdown(r->fd, SHUT_WR);
-	while (left && wait_fd(r->fd, POLLIN, deadline) == 0) {
+	while (left && loop_wait_fd(r->fd, POLLIN, deadline) == 0) {
 		ssize_t n = recv(r->fd, buf, left < sizeof buf ? left : sizeof buf,
 				 0);
 		if (n > 0) {
@@ -558,7 +545,7 @@ static int tcp_connect(struct relay *r, const struct locate_addr *a,
 		snprintf(why, whysize, "connect to %s: %s", r->peer, strerror(errno));
 		return E_CONNECT;
 	}
-	rc = wait_fd(fd, POLLOUT, loop_now_ms() + (long long)connect_s * 1000);
+	rc = loop_wait_fd(fd, POLLOUT, loop_now_ms() + (long long)connect_s * 1000);
 	if (rc == 0)
 		rc = net_connect_result(fd);
 	if (rc < 0) {

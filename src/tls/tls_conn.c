@@ -48,13 +48,6 @@ void tls_minimal_init(br_x509_minimal_context *xc,
 				  br_ecdsa_vrfy_asn1_get_default());
 }
 
-static int wait_for(int fd, short ev, long long deadline)
-{
-	struct pollfd p = { fd, ev, 0 };
-	int rc = loop_poll(&p, 1, deadline);
-	return rc > 0 ? 0 : rc == 0 ? E_TIMEOUT : rc;
-}
-
 /* Moves records between the engine and the socket until one of the states
  * in want is reached, or, with want 0, until no record is left to send.
  * Returns 0 or an E_* code (E_LOST: closed). */
@@ -84,7 +77,7 @@ static int pump(int fd, unsigned want, long long deadline)
 				return errno == EPIPE || errno == ECONNRESET ? E_LOST
 									     : E_SYS;
 			}
-			if ((rc = wait_for(fd, POLLOUT, deadline)) < 0)
+			if ((rc = loop_wait_fd(fd, POLLOUT, deadline)) < 0)
 				return rc;
 			continue;
 		}
@@ -105,7 +98,7 @@ static int pump(int fd, unsigned want, long long deadline)
 			if (errno != EAGAIN) {
 				return errno == ECONNRESET ? E_LOST : E_SYS;
 			}
-			if ((rc = wait_for(fd, POLLIN, deadline)) < 0)
+			if ((rc = loop_wait_fd(fd, POLLIN, deadline)) < 0)
 				return rc;
 			continue;
 		}
