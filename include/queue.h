@@ -18,7 +18,7 @@
 #include "config.h"
 
 enum { QUEUE_MAILDROP, QUEUE_MESS, QUEUE_REMOTE, QUEUE_DONE, QUEUE_TMP,
-       QUEUE_LOCAL, QUEUE_LOCK, QUEUE_DIRS };
+       QUEUE_LOCAL, QUEUE_LOCK, QUEUE_STS, QUEUE_DIRS };
 
 struct queue {
 	int fd[QUEUE_DIRS];    /* open directories */
@@ -163,5 +163,16 @@ int queue_message_note(int msgfd);
 
 /* fsyncs every directory changed since the last call. Returns 0 or E_SYS. */
 int queue_sync(struct queue *q);
+
+/* MTA-STS's policy cache (RFC 8461 §5.1): sts/DOMAIN, one small file a
+ * domain, at most STS_CACHE_MAX of them. queue_sts_read reads it into
+ * buf (readfile.h's lengths and codes). queue_sts_write replaces it (tmp,
+ * fsync, rename; the folder synced by queue_sync); when the cache is full
+ * the least recently written other entry is removed first. Returns 0 or
+ * E_SYS. */
+long queue_sts_read(struct queue *q, const char *domain, char *buf,
+		    size_t size);
+int queue_sts_write(struct queue *q, const char *domain, const char *text,
+		    size_t len);
 
 #endif

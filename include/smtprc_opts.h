@@ -40,6 +40,7 @@ struct smtprc_conf {
 	size_t npolicies;
 	int tls_given;            /* --tls (or the tls key) was set */
 	int allow_local;          /* --allow-local-mx */
+	int mta_sts;              /* --mta-sts (smtprc_sts.h) */
 	char helo_buf[SMTP_DOMAIN_SIZE + 1];
 };
 

@@ -36,6 +36,7 @@
 #include "reports.h"
 #include "smtprc_oauth.h"
 #include "smtprc_opts.h"
+#include "smtprc_sts.h"
 #include "relay.h"
 #include "tls.h"
 #include "trigger.h"
@@ -629,6 +630,26 @@ static int oauth_token(struct run *r, int force)
 	return -1;
 }
 
+/* MTA-STS for a domain delivered by its own servers (smtprc_sts.h):
+ * enforce leaves the servers its policy allows, verified; none allowed,
+ * or no trust store to verify with: r->tls_unusable, relay.fail says. */
+static void run_sts(struct run *r)
+{
+	static struct sts_policy p;
+	int tls = (int)r->c.relay.tls;
+
+	if (!smtprc_sts_find(&r->q, r->domain, &r->lq, r->c.tls_ca, &p))
+		return;
+	if (smtprc_sts_apply(&p, r->domain, &located, &tls, &relay.fail) < 0) {
+		log_line("%s: %s %s", r->domain, relay.fail.status,
+			 relay.fail.diag);
+		r->tls_unusable = 1;
+	} else if (tls != (int)r->c.relay.tls) {
+		r->c.relay.tls = (enum relay_tls)tls;
+		run_anchors(r);
+	}
+}
+
 /* Locates the servers and opens the one connection, the first time a
  * list has someone to deliver to. */
 static void run_connect(struct run *r)
@@ -651,6 +672,12 @@ static void run_connect(struct run *r)
 		log_line("DNS heap: peak %zu of %d bytes, %lu allocations, %lu "
 			 "refused", as.peak, ARENA_SIZE, as.allocs, as.failures);
 	}
+	if (r->located_ok && r->c.mta_sts && !r->c.target &&
+	    r->form == LOCATE_DOMAIN && r->c.relay.tls != RELAY_TLS_DANE &&
+	    r->c.relay.tls != RELAY_TLS_NONE)
+		run_sts(r);
+	if (r->tls_unusable)
+		return;
 	if (r->located_ok && relay_open(&relay, &r->c.relay, &located) < 0 &&
 	    r->c.oauth && relay.s.auth_refused && oauth_token(r, 1) == 0) {
 		/* The server refused the token: one more session with a new

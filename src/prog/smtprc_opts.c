@@ -21,7 +21,8 @@ enum {
 	O_LIFETIME, O_PORT, O_QUEUE, O_SEMDIR, O_VERSION, O_RESOLVER, O_T_DNS,
 	O_ROUTE, O_CONFIG, O_PD_SEM, O_TLS, O_TLS_CA, O_TLS_IMPLICIT,
 	O_TLS_POLICY, O_TLS_POLICY_FILE, O_AUTH_FILE, O_ALLOW_LOCAL,
-	O_DELAY_WARNING, O_CHECK, O_ROUTE_FROM, O_OAUTH_FILE, O_OAUTH_LOGIN
+	O_DELAY_WARNING, O_CHECK, O_ROUTE_FROM, O_OAUTH_FILE, O_OAUTH_LOGIN,
+	O_MTA_STS
 };
 
 _Static_assert(O_T_QUIT - O_T_CONNECT == SMTP_STAGE_QUIT - SMTP_STAGE_CONNECT,
@@ -66,6 +67,7 @@ static const struct opt_def smtprc_opts[] = {
 	{ O_AUTH_FILE, OPT_STR, 0, "auth-file", 0 },
 	{ O_OAUTH_FILE, OPT_STR, 0, "oauth-file", 0 },
 	{ O_OAUTH_LOGIN, OPT_BOOL, 0, "oauth-login", OPT_CMDLINE },
+	{ O_MTA_STS, OPT_BOOL, 0, "mta-sts", 0 },
 	{ O_ALLOW_LOCAL, OPT_BOOL, 0, "allow-local-mx", 0 },
 	{ O_DELAY_WARNING, OPT_STR, 0, "delay-warning", 0 },
 	{ O_CHECK, OPT_BOOL, 0, "check", OPT_CMDLINE },
@@ -96,6 +98,7 @@ static void usage(FILE *f)
 	      "  --auth-file=FILE (lines TARGET USER PASSWORD; mode 0600)\n"
 	      "  --oauth-file=FILE (a route's OAuth 2.0 settings and tokens; 0600)\n"
 	      "  --oauth-login TARGET (sign in once: OAuth 2.0 device grant)\n"
+	      "  --[no-]mta-sts (RFC 8461 for direct delivery; default on with TLS)\n"
 	      "  --allow-local-mx (DNS may name this host: a test bed)\n"
 	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
 	      "  " CONF_DEFAULT_PATH ")\n"
@@ -302,12 +305,35 @@ static const char *load_tls_policy_file(struct smtprc_conf *c, const char *path)
 	return rc < 0 ? why : 0;
 }
 
+/* --tls, --tls-implicit-port, --mta-sts. Returns 0 or why. */
+static const char *apply_tls(struct smtprc_conf *c, const struct opt_hit *h)
+{
+	const char *why;
+	unsigned long n;
+	int k;
+
+	if (h->id == O_TLS) {
+		if ((k = tls_policy(h->val, strlen(h->val), &why)) < 0)
+			return why;
+		c->relay.tls = (enum relay_tls)k;
+		c->tls_given = 1;
+	} else if (h->id == O_TLS_IMPLICIT) {
+		if (!opt_number(h->val, 65535, &n))
+			return "--tls-implicit-port is 0 (never) to 65535";
+		c->relay.implicit_port = (unsigned)n;
+	} else {
+		if (h->on && !CONFIG_TLS)
+			return "--mta-sts needs TLS, which this build leaves out";
+		c->mta_sts = h->on;
+	}
+	return 0;
+}
+
 /* Applies one option, from the command line or the configuration file.
  * Returns 0 or why the value is refused. */
 static const char *apply(void *ctx, const struct opt_hit *h)
 {
 	struct smtprc_conf *c = ctx;
-	const char *why;
 	unsigned long n;
 
 	switch (h->id) {
@@ -358,22 +384,11 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 	case O_SEMDIR: c->semdir = h->val; break;
 	case O_ROUTE: return add_route(c, h->val);
 	case O_ROUTE_FROM: return add_route_from(c, h->val);
-	case O_TLS: {
-		int k = tls_policy(h->val, strlen(h->val), &why);
-		if (k < 0)
-			return why;
-		c->relay.tls = (enum relay_tls)k;
-		c->tls_given = 1;
-		break;
-	}
+	case O_TLS: case O_TLS_IMPLICIT: case O_MTA_STS:
+		return apply_tls(c, h);
 	case O_TLS_POLICY: return add_tls_policy(c, h->val);
 	case O_TLS_POLICY_FILE: return load_tls_policy_file(c, h->val);
 	case O_TLS_CA: c->tls_ca = h->val; break;
-	case O_TLS_IMPLICIT:
-		if (!opt_number(h->val, 65535, &n))
-			return "--tls-implicit-port is 0 (never) to 65535";
-		c->relay.implicit_port = (unsigned)n;
-		break;
 	case O_AUTH_FILE: c->auth_file = h->val; break;
 	case O_OAUTH_FILE: c->oauth_file = h->val; break;
 	case O_ALLOW_LOCAL: c->allow_local = h->on; break;
@@ -492,6 +507,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 	c->relay.tls = CONFIG_TLS ? RELAY_TLS_MAY : RELAY_TLS_NONE;
 	c->tls_ca = "/etc/ssl/certs/ca-certificates.crt";
 	c->relay.implicit_port = 465;
+	c->mta_sts = CONFIG_TLS;
 	memcpy(c->relay.timeout, defaults, sizeof defaults);
 
 	/* /? and --version answer before anything is read. */

@@ -14,7 +14,7 @@
 #include "readfile.h"
 
 static const char *const dir_names[QUEUE_DIRS] = {
-	"maildrop", "mess", "remote", "done", "tmp", "local", "lock"
+	"maildrop", "mess", "remote", "done", "tmp", "local", "lock", "sts"
 };
 
 /* Undoes a failed open: the queue's descriptors closed, errno kept. */
@@ -529,4 +529,55 @@ int queue_share_maildrop(struct queue *q, const char *path, long gid)
 	    fchmod(q->fd[QUEUE_MAILDROP], 01770) < 0)
 		return E_SYS;
 	return 0;
+}
+
+long queue_sts_read(struct queue *q, const char *domain, char *buf,
+		    size_t size)
+{
+	if (q->fd[QUEUE_STS] < 0)
+		return READFILE_MISSING;
+	return readfile_queue(q->fd[QUEUE_STS], domain, buf, size, 0);
+}
+
+/* The cache's oldest entry other than keep, while counting them. */
+static struct {
+	int dir;
+	const char *keep;
+	size_t n;
+	long long oldest;
+	char name[SMTP_DOMAIN_SIZE + 1];
+} sts_scan;
+
+static int sts_each(const char *name, void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	if (name[0] == '.')
+		return 0;
+	sts_scan.n++;
+	if (!strcmp(name, sts_scan.keep) ||
+	    fstatat(sts_scan.dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if (!sts_scan.name[0] || (long long)st.st_mtime < sts_scan.oldest) {
+		sts_scan.oldest = (long long)st.st_mtime;
+		snprintf(sts_scan.name, sizeof sts_scan.name, "%s", name);
+	}
+	return 0;
+}
+
+int queue_sts_write(struct queue *q, const char *domain, const char *text,
+		    size_t len)
+{
+	if (q->fd[QUEUE_STS] < 0) {
+		errno = ENOENT;
+		return E_SYS;
+	}
+	memset(&sts_scan, 0, sizeof sts_scan);
+	sts_scan.dir = q->fd[QUEUE_STS];
+	sts_scan.keep = domain;
+	queue_scan(q, QUEUE_STS, sts_each, 0);
+	if (sts_scan.n >= STS_CACHE_MAX && sts_scan.name[0])
+		queue_remove(q, QUEUE_STS, sts_scan.name);
+	return queue_put(q, QUEUE_STS, domain, text, len);
 }
