@@ -280,11 +280,14 @@ static void job_some(const struct outcome *o)
 			job->out_of[i] = *o;
 }
 
+/* A message read in chunks by job_body and job_seven (one at a time):
+ * off the stack, whose deepest chain runs through here. */
+static char chunk[BODY_CHUNK_SIZE];
+
 /* The size and 8-bit flag of the loaded list's message. Returns 0 or
  * E_SYS. */
 static int job_body(struct body_info *info, int msgfd)
 {
-	char chunk[BODY_CHUNK_SIZE];
 	long long off = 0;
 
 	body_info_init(info);
@@ -701,7 +704,7 @@ static void run_connect(struct run *r)
  * deferred when the message cannot be read). */
 static struct mime7 *job_seven(int msgfd, const struct relay_msg *m)
 {
-	char chunk[BODY_CHUNK_SIZE], w[SMTP_DIAG_SIZE];
+	char w[SMTP_DIAG_SIZE];
 	struct outcome o;
 	const char *why;
 	long long off = 0;
