@@ -675,7 +675,7 @@ static void run_connect(struct run *r)
 		log_line("DNS heap: peak %zu of %d bytes, %lu allocations, %lu "
 			 "refused", as.peak, ARENA_SIZE, as.allocs, as.failures);
 	}
-	if (r->located_ok && r->c.mta_sts && !r->c.target &&
+	if (CONFIG_TLS && r->located_ok && r->c.mta_sts && !r->c.target &&
 	    r->form == LOCATE_DOMAIN && r->c.relay.tls != RELAY_TLS_DANE &&
 	    r->c.relay.tls != RELAY_TLS_NONE)
 		run_sts(r);
