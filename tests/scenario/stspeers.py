@@ -3,6 +3,7 @@ namespace (python3 stspeers.py KIND ...):
 
   https CERT KEY ADDR DOCROOT   an HTTPS server on ADDR:443 serving the
                                 files of DOCROOT (.txt as text/plain)
+  silent - - ADDR -             accepts on ADDR:443 and never says a word
   smtp CERT|- KEY|- ADDR OUTDIR an SMTP server on ADDR:25 (aiosmtpd),
                                 with STARTTLS when given a certificate,
                                 writing each message it accepts to OUTDIR
@@ -54,5 +55,16 @@ def smtp(cert, key, addr, out):
         time.sleep(3600)
 
 
+def silent(cert, key, addr, out):
+    import socket
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, 443))
+    s.listen(8)
+    held = []
+    while True:
+        held.append(s.accept())
+
+
 if __name__ == "__main__":
-    {"https": https, "smtp": smtp}[sys.argv[1]](*sys.argv[2:6])
+    {"https": https, "smtp": smtp, "silent": silent}[sys.argv[1]](*sys.argv[2:6])

@@ -70,7 +70,7 @@ class Box:
                               os.path.join(HERE, "stspeers.py")] + list(args),
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.procs.append(p)
-        self.wait_port(args[3], 443 if args[0] == "https" else 25)
+        self.wait_port(args[3], 25 if args[0] == "smtp" else 443)
         return p
 
     def wait_port(self, addr, port):
@@ -178,5 +178,23 @@ def mta_sts_enforce_testing_none_cache_and_failures():
         rc, err, lst = b.send(8)
         assert rc == 0 and "MTA-STS policy not fetched" in err, err
         assert len(b.got()[1]) == 3, (b.got(), err)
+        # A policy host that accepts and never answers: the fetch gives up
+        # after STS_FETCH_TIMEOUT, the cached enforce policy (id 8 is new,
+        # so a fetch is tried) holds: the allowed MX, verified.
+        b.dns("v=STSv1; id=7;")
+        b.policy(policy("enforce"))
+        good = len(b.got()[0])
+        rc, err, lst = b.send(9)          # caches id 7, enforce
+        assert rc == 0 and len(b.got()[0]) == good + 1, (b.got(), err)
+        b.dns("v=STSv1; id=8;")
+        b.policy(policy("none"), cert=False)
+        b.spawn("silent", "-", "-", "127.0.0.4", "-")
+        t0 = time.time()
+        rc, err, lst = b.send(10)
+        took = time.time() - t0
+        assert rc == 0 and len(b.got()[0]) == good + 2, (b.got(), err)
+        assert "MTA-STS policy not fetched" in err and "timed out" in err, err
+        assert "MTA-STS policy 7 from the cache" in err, err
+        assert 25 < took < 60, took
     finally:
         b.stop()
