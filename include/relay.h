@@ -43,6 +43,10 @@ struct relay_conf {
 	unsigned dns_timeout;         /* seconds for one of them */
 	const char *nexthop;          /* the mail domain (DANE-TA's second
 					 name), or NULL for a route */
+	const struct sts_policy *sts; /* under dane: the domain's MTA-STS
+					 enforce policy, or NULL; a server
+					 without usable TLSA records must be
+					 an MX it allows, verified */
 };
 
 /* A message to send: its queue file, read from offset 0, and its length

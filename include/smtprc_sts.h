@@ -15,9 +15,10 @@
  * Applying: "enforce" keeps only the servers whose MX name a pattern
  * allows (none left: deferred 4.7.5, nothing sent) and makes the session
  * "verify" (a certificate for the MX name: never plaintext); "testing"
- * only logs what enforce would refuse; "none" changes nothing. The
- * "dane" policy takes precedence (RFC 8461 §2): MTA-STS is not consulted
- * then.
+ * only logs what enforce would refuse; "none" changes nothing. Under the
+ * "dane" policy DANE takes precedence (RFC 8461 §2) server by server: a
+ * server with usable TLSA records is checked by DANE alone, any other
+ * must be an MX the enforce policy allows, verified (relay.h's sts).
  */
 #ifndef SMTPRC_STS_H
 #define SMTPRC_STS_H

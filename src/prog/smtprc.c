@@ -563,7 +563,8 @@ static void run_anchors(struct run *r)
 {
 	char ca[SMTP_DIAG_SIZE];
 
-	if ((r->c.relay.tls != RELAY_TLS_VERIFY && !r->c.oauth) ||
+	if ((r->c.relay.tls != RELAY_TLS_VERIFY && !r->c.oauth &&
+	     !r->c.relay.sts) ||
 	    tls_anchors_load_file(r->c.tls_ca, ca, sizeof ca) == 0)
 		return;
 	err_warn(0, "%s", ca);
@@ -635,7 +636,8 @@ static int oauth_token(struct run *r, int force)
 
 /* MTA-STS for a domain delivered by its own servers (smtprc_sts.h):
  * enforce leaves the servers its policy allows, verified; none allowed,
- * or no trust store to verify with: r->tls_unusable, relay.fail says. */
+ * or no trust store to verify with: r->tls_unusable, relay.fail says.
+ * Under dane the relay decides per server (relay.h's sts). */
 static void run_sts(struct run *r)
 {
 	static struct sts_policy p;
@@ -643,6 +645,15 @@ static void run_sts(struct run *r)
 
 	if (!smtprc_sts_find(&r->q, r->domain, &r->lq, r->c.tls_ca, &p))
 		return;
+	if (r->c.relay.tls == RELAY_TLS_DANE) {
+		/* DANE first, server by server; MTA-STS where it is not
+		 * usable (relay.h). */
+		if (p.mode == STS_ENFORCE) {
+			r->c.relay.sts = &p;
+			run_anchors(r);
+		}
+		return;
+	}
 	if (smtprc_sts_apply(&p, r->domain, &located, &tls, &relay.fail) < 0) {
 		log_line("%s: %s %s", r->domain, relay.fail.status,
 			 relay.fail.diag);
@@ -676,8 +687,7 @@ static void run_connect(struct run *r)
 			 "refused", as.peak, ARENA_SIZE, as.allocs, as.failures);
 	}
 	if (CONFIG_TLS && r->located_ok && r->c.mta_sts && !r->c.target &&
-	    r->form == LOCATE_DOMAIN && r->c.relay.tls != RELAY_TLS_DANE &&
-	    r->c.relay.tls != RELAY_TLS_NONE)
+	    r->form == LOCATE_DOMAIN && r->c.relay.tls != RELAY_TLS_NONE)
 		run_sts(r);
 	if (r->tls_unusable)
 		return;

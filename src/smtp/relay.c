@@ -12,6 +12,7 @@
 #include "log.h"
 #include "net.h"
 #include "loop.h"
+#include "mta_sts.h"
 #include "relay.h"
 #include "tls.h"
 
@@ -531,6 +532,22 @@ static int dane_policy(struct relay *r, const struct locate_addr *a,
 	}
 }
 
+/* Under dane, a server without usable TLSA records and the domain's
+ * MTA-STS enforce policy (RFC 8461 §2: DANE first, MTA-STS where DANE
+ * is not usable): an MX the policy allows, verified, or -1 (not used). */
+static int sts_server(struct relay *r, const struct locate_addr *a,
+		      char *why, size_t whysize)
+{
+	if (!sts_mx_match(r->conf->sts, a->name)) {
+		snprintf(why, whysize, "%s: not an MX the MTA-STS policy allows "
+			 "(and no usable DANE TLSA records): server not used",
+			 a->name);
+		return -1;
+	}
+	r->tls_check = TLS_CHECK_VERIFY;
+	return RELAY_TLS_VERIFY;
+}
+
 /* Connects to one address within connect_s seconds and runs the session
  * up to its first idle point. Returns 0, E_TIMEOUT when the connect did
  * not complete in time (worth a second, longer try), or E_CONNECT. */
@@ -600,6 +617,8 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 	}
 	if (CONFIG_TLS && tls == RELAY_TLS_DANE) {
 		tls = dane_policy(r, a, why, whysize);
+		if (tls >= 0 && r->tls_check != TLS_CHECK_DANE && r->conf->sts)
+			tls = sts_server(r, a, why, whysize);
 		if (tls < 0) {
 			r->tls_failed = 1;
 			r->s.error = E_TLS;

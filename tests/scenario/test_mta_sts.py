@@ -103,8 +103,8 @@ class Box:
                                ["u%d@sts.test" % n], "Subject: sts %d\n\nhi\n" % n)
         p = subprocess.run(["ip", "netns", "exec", NS, PROG, "--queue=" + self.q,
                             "--resolver=127.0.0.1", "--allow-local-mx",
-                            "--tls-ca-file=" + self.certs.ca_file, "/V",
-                            "sts.test", lst] + list(extra),
+                            "--tls-ca-file=" + self.certs.ca_file, "/V"] +
+                           list(extra) + ["sts.test", lst],
                            stderr=subprocess.PIPE, timeout=120)
         return p.returncode, p.stderr.decode("utf-8", "replace"), lst
 
@@ -139,6 +139,13 @@ def mta_sts_enforce_testing_none_cache_and_failures():
         assert "evil.sts.test is not an MX the policy allows: skipped" in err, err
         assert "certificate verified" in err, err
         assert os.path.exists(os.path.join(b.q, "sts", "sts.test"))
+        # Under dane, without usable TLSA records (nsd does not validate:
+        # no AD), MTA-STS decides server by server: the same result.
+        rc, err, lst = b.send(11, "--tls=dane")
+        assert rc == 0 and len(b.got()[0]) == 2 and not b.got()[1], (b.got(), err)
+        assert "evil.sts.test: not an MX the MTA-STS policy allows" in err, err
+        assert "mx.sts.test[127.0.0.2]:25 (TLSv1.2" in err and \
+            "certificate verified)" in err, err
         # The policy host down, the same id: the cached policy holds.
         b.policy(policy("none"), cert=False)
         rc, err, lst = b.send(2)
@@ -147,7 +154,7 @@ def mta_sts_enforce_testing_none_cache_and_failures():
         # The TXT record stripped (as an attacker would): still the cache.
         b.dns(None)
         rc, err, lst = b.send(3)
-        assert rc == 0 and b.got()[1] == [] and len(b.got()[0]) == 3, err
+        assert rc == 0 and b.got()[1] == [] and len(b.got()[0]) == 4, err
         # A new id: fetched again; "none" now: the better MX, plaintext.
         b.dns("v=STSv1; id=2;")
         b.policy(policy("none"))
