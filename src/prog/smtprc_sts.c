@@ -33,7 +33,7 @@ static int txt_id(const char *domain, const struct locate_req *lq,
 	if (!lq->dns || dnsq_open(lq->dns) < 0 ||
 	    dnsq_submit(DNSQ_TXT, name, &txt) < 0)
 		return -1;
-	dnsq_wait(loop_now_ms() + 10000);
+	dnsq_wait(lq->dns_deadline);       /* --timeout-dns, for the run */
 	if (txt.status == DNSQ_NXDOMAIN || txt.status == DNSQ_NODATA)
 		return 0;
 	if (txt.status != DNSQ_OK)
