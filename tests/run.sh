@@ -58,6 +58,8 @@ if [ "${CONFIG_TLS:-1}" = 1 ]; then
 else
 	check "build: CONFIG_TLS=0 links nothing of BearSSL or DANE" sh -c \
 		"! readelf -sW '$bin.unstripped' | grep -qE ' ((br|_br)_[a-z0-9_]+|dane_[a-z_]+|der_cert_parts)\$'"
+	check "build: CONFIG_TLS=0 links no HTTPS client, JSON, OAuth or MTA-STS code" sh -c \
+		"! readelf -sW '$bin.unstripped' | grep -qE ' (https_fetch|http_[a-z_]+|json_get[a-z_]*|oauth_[a-z_]+|sts_[a-z_]+_parse|sts_mx_match|b64_decode)\$'"
 fi
 for l in smtprcd smtppd sendmail mailq; do
 	check "build: link $l -> smtprc" test "$(readlink "$O/bin/$l")" = smtprc
