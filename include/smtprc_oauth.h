@@ -5,8 +5,8 @@
  * it came), or the server refused it. A token problem defers (4.7.8):
  * it never bounces. Tokens are never logged.
  */
-#ifndef SMTPRC_OAUTH_H
-#define SMTPRC_OAUTH_H
+#ifndef OAUTH_SMTPRC_H
+#define OAUTH_SMTPRC_H
 
 #include <stddef.h>
 #include "locate.h"

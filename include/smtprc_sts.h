@@ -20,8 +20,8 @@
  * server with usable TLSA records is checked by DANE alone, any other
  * must be an MX the enforce policy allows, verified (relay.h's sts).
  */
-#ifndef SMTPRC_STS_H
-#define SMTPRC_STS_H
+#ifndef STS_SMTPRC_H
+#define STS_SMTPRC_H
 
 #include "locate.h"
 #include "mta_sts.h"

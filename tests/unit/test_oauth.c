@@ -142,6 +142,20 @@ static void answers(void)
 	      a.expires_in == -1);
 }
 
+/* Reads the token file at path into t: 1 when it parses. */
+static int read_back(const char *path, struct oauth *t)
+{
+	static char text[OAUTH_FILE_SIZE + 1];
+	const char *bad;
+	unsigned line;
+	int fd = open(path, O_RDONLY);
+	long n = fd < 0 ? -1 : (long)read(fd, text, sizeof text);
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && oauth_parse(t, text, (size_t)n, &bad, &line) == 0;
+}
+
 static void written_back(void)
 {
 	static struct oauth_answer a;
@@ -150,8 +164,6 @@ static void written_back(void)
 	char text[OAUTH_FILE_SIZE + 1];
 	const char *bad;
 	unsigned line;
-	long n;
-	int fd;
 
 	CHECK(oauth_parse(&o, m365, sizeof m365 - 1, &bad, &line) == 0);
 	CHECK(mkdtemp(dir) != 0);
@@ -159,10 +171,7 @@ static void written_back(void)
 	strcpy(a.access, "eyJ.new.access");
 	a.expires_in = 3600;
 	CHECK(oauth_store(&o, path, &a, 1767225600, why, sizeof why) == 0);
-	fd = open(path, O_RDONLY);
-	n = read(fd, text, sizeof text);
-	close(fd);
-	CHECK(n > 0 && oauth_parse(&back, text, (size_t)n, &bad, &line) == 0);
+	CHECK(read_back(path, &back));
 	CHECK_STR(back.access, "eyJ.new.access");
 	CHECK_STR(back.refresh, "0.AXEA-old.refresh");  /* not rotated: kept */
 	CHECK(back.expires == 1767225600 + 3600);
@@ -171,10 +180,7 @@ static void written_back(void)
 	/* Rotated; the clock unset: no expiry written. */
 	strcpy(a.refresh, "0.AXEA-rotated");
 	CHECK(oauth_store(&back, path, &a, 0, why, sizeof why) == 0);
-	fd = open(path, O_RDONLY);
-	n = read(fd, text, sizeof text);
-	close(fd);
-	CHECK(n > 0 && oauth_parse(&o, text, (size_t)n, &bad, &line) == 0);
+	CHECK(read_back(path, &o));
 	CHECK_STR(o.refresh, "0.AXEA-rotated");
 	CHECK(o.expires == 0);
 	snprintf(text, sizeof text, "%s.tmp", path);
