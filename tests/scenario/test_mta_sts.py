@@ -195,7 +195,7 @@ def mta_sts_enforce_testing_none_cache_and_failures():
         assert rc == 0 and len(b.got()[0]) == good + 1, (b.got(), err)
         b.dns("v=STSv1; id=8;")
         b.policy(policy("none"), cert=False)
-        b.spawn("silent", "-", "-", "127.0.0.4", "-")
+        silent = b.spawn("silent", "-", "-", "127.0.0.4", "-")
         t0 = time.time()
         rc, err, lst = b.send(10)
         took = time.time() - t0
@@ -203,5 +203,24 @@ def mta_sts_enforce_testing_none_cache_and_failures():
         assert "MTA-STS policy not fetched" in err and "timed out" in err, err
         assert "MTA-STS policy 7 from the cache" in err, err
         assert 25 < took < 60, took
+        # A cache whose first line is damaged (an id over 32 bytes, a
+        # time with a letter) is not used: the policy is fetched again
+        # and the cache rewritten.
+        stop_process(silent)
+        b.procs.remove(silent)
+        b.policy(policy("enforce"))
+        cache = os.path.join(b.q, "sts", "sts.test")
+        for n, head in ((12, "smtprc-sts 1 %s 1700000000" % ("9" * 33)),
+                        (13, "smtprc-sts 1 9 17000x0000")):
+            with open(cache) as f:
+                rest = f.read().split("\n", 1)[1]
+            with open(cache, "w") as f:
+                f.write(head + "\n" + rest)
+            b.dns("v=STSv1; id=%d;" % n)
+            good = len(b.got()[0])
+            rc, err, lst = b.send(n)
+            assert "MTA-STS cache sts/sts.test unreadable: fetched again" in err, err
+            assert rc == 0 and len(b.got()[0]) == good + 1, (b.got(), err)
+            assert open(cache).read().startswith("smtprc-sts 1 %d " % n), err
     finally:
         b.stop()
