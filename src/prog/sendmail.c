@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,16 +357,18 @@ static const char *passwd_name(unsigned long uid, char *out)
 		return 0;
 	buf[n] = 0;
 	for (line = buf; line && *line; line = next) {
-		char *f1, *f2, *end;
+		char *f1, *f2, *f3;
+		unsigned long v;
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = 0;
 		f1 = strchr(line, ':');
 		f2 = f1 ? strchr(f1 + 1, ':') : 0;
-		if (!f2 || f1 - line >= 64 || f1 == line)
+		f3 = f2 ? strchr(f2 + 1, ':') : 0;
+		if (!f3 || f1 - line >= 64 || f1 == line)
 			continue;
-		if (strtoul(f2 + 1, &end, 10) != uid || *end != ':' ||
-		    end == f2 + 1)
+		*f3 = 0;
+		if (!opt_number(f2 + 1, ULONG_MAX, &v) || v != uid)
 			continue;
 		memcpy(out, line, (size_t)(f1 - line));
 		out[f1 - line] = 0;

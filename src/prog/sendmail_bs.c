@@ -8,12 +8,14 @@
  * session, nothing queued for that message.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "addr.h"
 #include "err.h"
+#include "opt.h"
 #include "sendmail_int.h"
 
 /* A command line: RFC 5321's 512 octets, and 500 more for parameters. */
@@ -113,7 +115,15 @@ static const char *mail_params(const char *p, unsigned long maxsize)
 		if (!n)
 			break;
 		if (!strncmp(p, "SIZE=", 5) || !strncmp(p, "size=", 5)) {
-			if (maxsize && strtoul(p + 5, 0, 10) > maxsize)
+			char num[21];         /* RFC 1870: 1*20DIGIT */
+			unsigned long v = ULONG_MAX;
+			if (n == 5 || n - 5 >= sizeof num ||
+			    strspn(p + 5, "0123456789") < n - 5)
+				return "501 5.5.4 SIZE=1*20DIGIT (RFC 1870)";
+			memcpy(num, p + 5, n - 5);
+			num[n - 5] = 0;
+			opt_number(num, ULONG_MAX, &v);  /* else too big */
+			if (maxsize && v > maxsize)
 				return "552 5.3.4 message size exceeds the "
 				       "max-message-size of this system";
 		} else if (strncmp(p, "BODY=", 5) && strncmp(p, "body=", 5) &&

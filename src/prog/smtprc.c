@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "locate.h"
 #include "log.h"
 #include "net.h"
+#include "opt.h"
 #include "loop.h"
 #include "outcome.h"
 #include "programs.h"
@@ -542,9 +544,11 @@ static void stale_hop(const struct run *r, int argc, char **argv, int first)
 static void run_lock(struct run *r)
 {
 	const char *v = getenv("SMTPRC_LOCK_FD");
+	unsigned long n;
 	int fd;
 
-	if (v && queue_lock_is(&r->q, r->domain, atoi(v)))
+	if (v && opt_number(v, INT_MAX, &n) &&
+	    queue_lock_is(&r->q, r->domain, (int)n))
 		return;
 	fd = queue_lock_domain(&r->q, r->domain);
 	if (fd == E_BUSY)

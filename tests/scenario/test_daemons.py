@@ -750,8 +750,9 @@ def sendmail_bs_speaks_smtp_on_standard_input():
     """Nextcloud's and Swift Mailer's mode: two messages in one pipelined
     session, each a maildrop entry with its own identifier once "250
     queued" is said; dot-unstuffing; an unqualified sender qualified; bad
-    commands refused with their codes; a client gone before the end of
-    DATA queues nothing."""
+    commands refused with their codes (SIZE: over the limit 552, not
+    1*20DIGIT 501, 20 digits over 2^64 552); a client gone before the end
+    of DATA queues nothing."""
     m = Mts(conf_lines=["max-message-size 100000"])
     try:
         rc, out = bs(m, [b"EHLO nextcloud", b"MAIL FROM:<www-data>",
@@ -759,6 +760,8 @@ def sendmail_bs_speaks_smtp_on_standard_input():
                          b"RCPT TO:<\"john doe\"@example.com>", b"DATA",
                          b"Subject: one", b"", b"..dot", b"line", b".",
                          b"MAIL FROM:<a@b.example> SIZE=200000",
+                         b"MAIL FROM:<a@b.example> SIZE=1x",
+                         b"MAIL FROM:<a@b.example> SIZE=" + b"9" * 20,
                          b"MAIL FROM:<a@b.example> FOO=1",
                          b"DATA", b"RCPT TO:<carol@example.com>",
                          b"MAIL FROM:<a@b.example> SIZE=10 BODY=8BITMIME",
@@ -767,7 +770,8 @@ def sendmail_bs_speaks_smtp_on_standard_input():
         assert rc == 0, out
         codes = [l[:3] for l in out if l and l[3:4] == " "]
         assert codes == ["220", "250", "250", "250", "501", "250", "354", "250",
-                         "552", "555", "503", "503", "250", "250", "354", "250",
+                         "552", "501", "552", "555", "503", "503", "250", "250",
+                         "354", "250",
                          "250", "500", "221"], out
         queued = [l.split()[-1] for l in out if "queued as" in l]
         assert len(set(queued)) == 2 and sorted(queued) == m.files("maildrop"), \
