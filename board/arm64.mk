@@ -7,7 +7,9 @@
 BOARD_GNU      = aarch64-linux-gnu
 BOARD_MUSL     = aarch64-linux-musl
 BOARD_PKGS     = gcc-aarch64-linux-gnu qemu-user-static
-BOARD_ARCH     =
+# -fno-pie: the binary is a static executable, never PIE (Debian's
+# compilers make PIE code by default): direct addressing instead of the GOT.
+BOARD_ARCH     = -fno-pie
 BOARD_CFLAGS   = -Os $(BOARD_ARCH)
 BOARD_LDFLAGS  = -Wl,-z,max-page-size=4096
 BOARD_RUN      = qemu-aarch64-static

@@ -8,7 +8,13 @@
 BOARD_GNU      = arm-linux-gnueabi
 BOARD_MUSL     = arm-linux-musleabi
 BOARD_PKGS     = gcc-arm-linux-gnueabi qemu-user-static
-BOARD_ARCH     = -march=armv5te -mfloat-abi=soft -marm
+# Thumb (16-bit instructions) for everything, musl, BearSSL and udns too:
+# 243 KB instead of 325 KB in ARM code, under the NAS target of 256 KiB.
+# BearSSL's multiplications call helpers in Thumb-1, so a handshake costs
+# more CPU; a mail relay makes few of them.
+# -fno-pie: the binary is a static executable, never PIE (Debian's
+# compilers make PIE code by default): direct addressing instead of the GOT.
+BOARD_ARCH     = -march=armv5te -mfloat-abi=soft -mthumb -fno-pie
 BOARD_CFLAGS   = -Os $(BOARD_ARCH)
 BOARD_LDFLAGS  =
 BOARD_RUN      = qemu-arm-static

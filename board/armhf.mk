@@ -8,7 +8,9 @@ BOARD_GNU      = arm-linux-gnueabihf
 BOARD_MUSL     = arm-linux-musleabihf
 BOARD_SYSTEM_PKGS = qemu-system-arm
 BOARD_PKGS     = gcc-arm-linux-gnueabihf qemu-user-static
-BOARD_ARCH     = -march=armv7-a -mfpu=vfpv3-d16 -mfloat-abi=hard -mthumb
+# -fno-pie: the binary is a static executable, never PIE (Debian's
+# compilers make PIE code by default): direct addressing instead of the GOT.
+BOARD_ARCH     = -march=armv7-a -mfpu=vfpv3-d16 -mfloat-abi=hard -mthumb -fno-pie
 BOARD_CFLAGS   = -Os $(BOARD_ARCH)
 BOARD_LDFLAGS  =
 BOARD_RUN      = qemu-arm-static
