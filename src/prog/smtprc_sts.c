@@ -7,6 +7,7 @@
 #include "https.h"
 #include "log.h"
 #include "loop.h"
+#include "opt.h"
 #include "readfile.h"
 #include "relay.h"
 #include "smtprc_sts.h"
@@ -55,32 +56,26 @@ static int txt_id(const char *domain, const struct locate_req *lq,
 	return 0;
 }
 
-/* The cache's first line s[0..len), "smtprc-sts 1 ID FETCHED" (ID of 1
- * to 32 visible bytes, FETCHED in seconds since 1970): 0 with id and
+/* The cache's first line, NUL-terminated: "smtprc-sts 1 ID FETCHED" (ID
+ * of 1 to 32 visible bytes, FETCHED in seconds since 1970): 0 with id and
  * *fetched, else -1. By hand: sscanf would link all of scanf, its
- * floating point included (about 10 KB on armhf). */
-static int cache_head(const char *s, size_t len, char id[33],
-		      long long *fetched)
+ * floating point included (about 8 KB on armhf). */
+static int cache_head(const char *s, char id[33], long long *fetched)
 {
 	size_t i = sizeof STS_CACHE_HEAD - 1, k = 0;
-	long long t = 0;
+	unsigned long t;
 
-	if (len <= i || memcmp(s, STS_CACHE_HEAD, i))
+	if (strncmp(s, STS_CACHE_HEAD, i))
 		return -1;
-	for (; i < len && s[i] != ' '; i++) {
+	for (; s[i] && s[i] != ' '; i++) {
 		if (k == 32 || (unsigned char)s[i] <= ' ' || s[i] == 127)
 			return -1;
 		id[k++] = s[i];
 	}
-	if (!k || ++i >= len)
+	if (!k || !s[i] || !opt_number(s + i + 1, ULONG_MAX, &t))
 		return -1;
-	for (; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9' || t > (LLONG_MAX - 9) / 10)
-			return -1;
-		t = t * 10 + (s[i] - '0');
-	}
 	id[k] = 0;
-	*fetched = t;
+	*fetched = (long long)t;
 	return 0;
 }
 
@@ -89,13 +84,16 @@ static int cached(struct queue *q, const char *domain, struct sts_policy *p,
 		  char id[33], long long *fetched)
 {
 	long n = queue_sts_read(q, domain, cache, sizeof cache - 1);
-	const char *why, *nl;
+	const char *why;
+	char *nl;
 
 	if (n <= 0)
 		return 0;
 	cache[n] = 0;
 	nl = memchr(cache, '\n', (size_t)n);
-	if (!nl || cache_head(cache, (size_t)(nl - cache), id, fetched) < 0 ||
+	if (nl)
+		*nl = 0;      /* the head ends there; the policy follows */
+	if (!nl || cache_head(cache, id, fetched) < 0 ||
 	    sts_policy_parse(nl + 1, (size_t)(cache + n - nl - 1), p, &why) < 0) {
 		log_line("%s: MTA-STS cache sts/%s unreadable: fetched again",
 			 domain, domain);
