@@ -290,8 +290,11 @@ int queue_link_message(struct queue *q, const struct queue_tmp *t,
 		return 0;
 	if (errno != EEXIST)
 		return E_SYS;
-	/* A link left by an interrupted sort: replaced in one rename. */
-	snprintf(alt, sizeof alt, "%s.l", t->name);
+	/* A link left by an interrupted sort: replaced in one rename. The
+	 * second name ends in .tmp like the first, so that a kill between
+	 * the link and the rename leaves a file the sweep removes. */
+	snprintf(alt, sizeof alt, "%.*s.l.tmp", (int)(strlen(t->name) - 4),
+		 t->name);
 	if (linkat(q->fd[QUEUE_TMP], t->name, q->fd[QUEUE_TMP], alt, 0) < 0)
 		return E_SYS;
 	if (renameat(q->fd[QUEUE_TMP], alt, q->fd[QUEUE_MESS], name) < 0) {
