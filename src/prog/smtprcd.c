@@ -621,6 +621,10 @@ static void reap(void)
 				err_warn(0, "%s: the relay client refused its "
 					 "arguments: check the run file %s",
 					 e->name, cf.runfile);
+			/* Killed in its clean-up, it may have left a list in
+			 * done/ (and its message link) that no later run of
+			 * that domain would remove: swept now. */
+			queue_sweep(&d.q);
 			wait = sched_ended(&d.sch, e, 0, d.now);
 			log_line("%s: relay client %ld %s; attempt %u, next in "
 				 "%lu s (peak %ld KiB)", e->name, (long)pid, how,
@@ -752,6 +756,7 @@ int smtprcd_main(int argc, char **argv)
 			  errno == EWOULDBLOCK ? "another smtprcd runs on this "
 			  "queue" : "unable to lock smtprcd.lock");
 	daemon_signals();
+	queue_sweep(&d.q);   /* what relay clients killed with us left */
 	if (!cf.once) {
 		daemon_drop_group();    /* sendmail -q of any user signals */
 		fifofd = daemon_fifo(cf.waitfor, cf.semdir, fifo, sizeof fifo);

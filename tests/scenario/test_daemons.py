@@ -510,6 +510,46 @@ def kill_9_of_the_daemons_loses_nothing():
 
 
 @test
+def relay_client_killed_in_its_clean_up_leaves_nothing_behind():
+    """The relay client delivered, moved its list to done/ and is killed
+    (strace delivers SIGKILL at its first unlink) before it removes the
+    message link and the list: smtprcd sweeps the queue when a run ends
+    badly, so done/ and mess/ do not keep them until some later run (the
+    last run of a queue has no later one; kill_9_of_the_daemons_loses_nothing
+    waits for an empty queue)."""
+    if RUN:
+        raise Skip("strace's signal injection is run on the host build")
+    srv = FaultServer()
+    m = Mts(conf_lines=["route * [127.0.0.1]:%d" % srv.port])
+    try:
+        with open(m.run) as f:
+            script = f.read()
+        smtprc_path = os.path.join(m.bin, "smtprc")
+        script = script.replace(
+            smtprc_path, "strace -f -qq -o /dev/null -e trace=unlinkat,unlink "
+            "-e inject=unlinkat,unlink:signal=KILL:when=1 " + smtprc_path, 1)
+        with open(m.run, "w") as f:
+            f.write(script)
+        m.start()
+        rc, err = m.sendmail(b"Subject: t\n\nx\n", "a@clean.example")
+        assert rc == 0, err
+        end = time.time() + 30
+        while not [x for x in m.runs() if x[0] == "end"]:
+            assert time.time() < end, (m.pending(), m.log()[-2000:])
+            time.sleep(0.05)
+        assert srv.messages, m.log()[-2000:]
+        assert m.runs()[-1][4] == 128 + signal.SIGKILL, m.runs()
+        end = time.time() + 10
+        while m.pending() and time.time() < end:
+            time.sleep(0.1)
+        assert not m.pending(), (m.pending(), m.log()[-2000:])
+        assert len(srv.messages) == 1, srv.messages    # sent once
+    finally:
+        m.stop()
+        srv.stop()
+
+
+@test
 def smtprcd_sigterm_waits_for_children_and_run_file_errors():
     srv = FaultServer({"dot": lambda body, s: (time.sleep(2), None)[1]})
     m = Mts(conf_lines=["route * [127.0.0.1]:%d" % srv.port])
