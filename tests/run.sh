@@ -15,7 +15,14 @@ trap 'rm -f "$log" "$fails"' EXIT
 
 pass=0 fail=0
 count() { # adds the "NAME: N passed, N failed" line of $log
-	grep -E '^FAIL ' "$log" | grep -v ', ending:$' >>"$fails"
+	# Each FAIL line with its exception's last line (600 characters at
+	# most): what CI's tail shows is then enough to tell why.
+	awk 'function out() { if (f != "") { print f; if (x != "")
+			print "     " substr(x, 1, 600) } f = x = "" }
+	     /^(ok|FAIL|skip) / || /^[a-z]+: [0-9]+ passed/ { out() }
+	     /^FAIL / && !/, ending:$/ { f = $0; next }
+	     f != "" && /^[A-Za-z_.]*(Error|Exception)(:|$)/ { x = $0 }
+	     END { out() }' "$log" >>"$fails"
 	line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "tests/run.sh: $1 printed no result line: counted as 1 failure"
