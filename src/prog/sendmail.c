@@ -232,7 +232,7 @@ static const char *rcpt_add(const char *a, const char *origin)
 		if (rc.len[i] == len && !memcmp(rc.addr[i], q, len))
 			return 0;  /* named twice: sent once */
 	if (rc.n == MAILDROP_RCPT_MAX)
-		return "more recipients than MAILDROP_RCPT_MAX";
+		return sendmail_too_many;
 	memcpy(rc.addr[rc.n], q, len + 1);
 	rc.ptr[rc.n] = rc.addr[rc.n];
 	rc.len[rc.n] = len;
@@ -791,6 +791,8 @@ static void signal_pd(int verbose)
 		err_warn(1, "queued, but unable to signal smtppd at %s (it "
 			 "sorts the mail when it next starts)", cf.pd);
 }
+
+const char sendmail_too_many[] = "more recipients than MAILDROP_RCPT_MAX";
 
 const char *sendmail_rcpt_add(const char *a, const char *origin)
 {

@@ -187,7 +187,7 @@ static void cmd_rcpt(const char *origin)
 	}
 	why = sendmail_rcpt_add(path, origin);
 	if (why) {
-		snprintf(text, sizeof text, "%s %s", strstr(why, "MAX")
+		snprintf(text, sizeof text, "%s %s", why == sendmail_too_many
 			 ? "452 4.5.3" : "553 5.1.3", why);
 		reply(text);
 		return;

@@ -24,7 +24,9 @@ extern struct sendmail_in sendmail_in;
 ssize_t sendmail_in_read(char *out, size_t size);
 
 /* Adds one recipient (qualified with origin, an IDN domain in A-labels).
- * Returns 0 or why it is refused. */
+ * Returns 0 or why it is refused: sendmail_too_many when the message has
+ * as many as it may. */
+extern const char sendmail_too_many[];
 const char *sendmail_rcpt_add(const char *a, const char *origin);
 /* Forgets the recipients added (RSET). */
 void sendmail_rcpt_reset(void);

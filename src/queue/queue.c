@@ -406,6 +406,10 @@ static int sweep_one(const char *name, void *arg)
 	return 0;
 }
 
+/* /proc counts in USER_HZ, 100 on every Linux ABI (musl's
+ * sysconf(_SC_CLK_TCK) answers that constant too; sysconf costs 1 KB). */
+#define PROC_TICKS_PER_SECOND 100ULL
+
 /* When process pid started, by the time of day now (its start in clock
  * ticks since boot, /proc/PID/stat field 22), or -1 when that cannot be
  * read (then it is taken to be the writer). */
@@ -432,7 +436,7 @@ static long long proc_started(unsigned long pid)
 	while (*p >= '0' && *p <= '9')
 		ticks = ticks * 10 + (unsigned long long)(*p++ - '0');
 	return (long long)time(0) - (long long)up.tv_sec +
-	       (long long)(ticks / (unsigned long long)sysconf(_SC_CLK_TCK));
+	       (long long)(ticks / PROC_TICKS_PER_SECOND);
 }
 
 /* A temporary file is named TIME-PID-SEQ.tmp (in maildrop/, with a dot

@@ -828,5 +828,14 @@ def sendmail_bs_speaks_smtp_on_standard_input():
                          b"", b"no end"])
         assert rc != 0 and any(l.startswith("554 ") for l in out), (rc, out)
         assert m.files("maildrop") == before and not m.files("tmp")
+        # One recipient more than a message may have: 452 4.5.3 (try the
+        # rest later, RFC 5321 4.5.3.1.10), not 553; the others are queued.
+        rc, out = bs(m, [b"HELO x", b"MAIL FROM:<a@b.example>"] +
+                     [b"RCPT TO:<r%d@example.com>" % i for i in range(101)] +
+                     [b"DATA", b"Subject: many", b"", b"x", b".", b"QUIT"])
+        codes = [l[:9] for l in out if l and l[3:4] == " "]
+        assert codes[3:103] == ["250 2.1.5"] * 100 and \
+            codes[103] == "452 4.5.3", out[100:106]
+        assert len(m.files("maildrop")) == len(before) + 1, m.files("maildrop")
     finally:
         m.stop()

@@ -50,6 +50,13 @@ $AS_NOBODY ls "$D/queue" > "$D/out/ls" 2>&1; echo $? > "$D/out/ls_rc"
 $AS_NOBODY "$B/mailq" > "$D/out/mailq" 2>&1; echo $? > "$D/out/mailq_rc"
 $AS_NOBODY "$B/smtprc" --queue="$D/queue" example.com "$D/queue/remote/x" \
 	> "$D/out/smtprc" 2>&1; echo $? > "$D/out/smtprc_rc"
+mkfifo -m 666 "$D/conf.fifo"
+$AS_NOBODY "$B/mailq" --config="$D/conf.fifo" > /dev/null 2>&1 & P=$!
+n=0; while [ "$(readlink /proc/$P/exe)" != "$B/smtprc" ] && [ $n -lt 50 ]; do
+	sleep 0.1; n=$((n+1)); done
+sleep 0.3
+grep '^[UG]id:' /proc/$P/status > "$D/out/ids"
+: > "$D/conf.fifo"; wait $P
 n=0; while [ "$(ls "$D/queue/remote" | wc -l)" -lt 3 ] && [ $n -lt 100 ]; do
 	sleep 0.1; n=$((n+1)); done
 kill $PD; wait $PD
@@ -93,6 +100,10 @@ def unprivileged_sendmail_writes_only_into_maildrop():
     assert out("mailq_rc").strip() != "0" and "ermission denied" in out("mailq"), \
         out("mailq")
     assert out("smtprc_rc").strip() != "0", out("smtprc")
+    # Every program but sendmail gives up the group: real, effective and
+    # saved (blocked reading a FIFO as its configuration, mailq shows it).
+    assert out("ids").split() == ["Uid:"] + ["65534"] * 4 + ["Gid:"] + \
+        ["65534"] * 4, out("ids")
     q = os.path.join(d, "queue")
     assert os.listdir(os.path.join(q, "maildrop")) == [], \
         os.listdir(os.path.join(q, "maildrop"))
