@@ -10,7 +10,6 @@
 
 #include <signal.h>
 #include <stddef.h>
-#include <stdio.h>
 #include "opt.h"
 
 extern volatile sig_atomic_t daemon_term, daemon_hup, daemon_chld;
@@ -54,7 +53,7 @@ void daemon_signal(const char *sem, const char *semdir);
  * with usage(stderr) and exits 64. */
 int daemon_options(int argc, char **argv, const struct opt_def *defs,
 		   int ndefs, const char *(*apply)(void *, const struct opt_hit *),
-		   void (*usage)(FILE *), char *conf_buf, size_t size,
+		   void (*usage)(int), char *conf_buf, size_t size,
 		   int max_args);
 
 #endif

@@ -1,11 +1,11 @@
 /* conf.c: see conf.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "conf.h"
+#include "fmt.h"
 #include "readfile.h"
 #include "err.h"
 #include "programs.h"
@@ -142,8 +142,8 @@ static void report(const char *path, const struct conf_line *l, int rc,
 	 * configuration at all (a caller's -C /etc/shadow) is never echoed. */
 	char line[600];
 
-	snprintf(key, sizeof key, "%s: ", rc > 0 && key_like(l->key) ? l->key : "");
-	snprintf(line, sizeof line, "configuration %s: %s:%u: %s%s%s",
+	fmt_into(key, sizeof key, "%s: ", rc > 0 && key_like(l->key) ? l->key : "");
+	fmt_into(line, sizeof line, "configuration %s: %s:%u: %s%s%s",
 		 fatal ? "error" : "warning", path, l->line, key[2] ? key : "",
 		 why, fatal ? "" : " (not sendmail's: mail is still accepted; "
 		 "the daemons refuse to start)");
@@ -200,7 +200,7 @@ int conf_load(int argc, char *const *argv, char *buf, size_t size,
 		return 0;
 	if (len < 0) {
 		char line[600];
-		snprintf(line, sizeof line, "configuration error: %s: %s", p,
+		fmt_into(line, sizeof line, "configuration error: %s: %s", p,
 			 len == READFILE_TOO_BIG ? "larger than CONF_SIZE"
 						 : strerror(errno));
 		err_line(3, line);

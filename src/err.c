@@ -1,13 +1,13 @@
 /* err.c: see err.h. */
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include "err.h"
+#include "fmt.h"
 
 const char *err_prog = "smtprc";
 
@@ -49,7 +49,7 @@ static int to_syslog(int severity, const char *text)
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
 	strcpy(sa.sun_path, "/dev/log");
-	n = snprintf(buf, sizeof buf, "<%d>%s[%ld]: %s", 2 * 8 + severity,
+	n = fmt_into(buf, sizeof buf, "<%d>%s[%ld]: %s", 2 * 8 + severity,
 		     err_prog, (long)getpid(), text);
 	if (n < 0)
 		return -1;
@@ -101,9 +101,9 @@ static void say_msg(const char *kind, int with_errno, const char *msg)
 	char line[640];
 	int e = errno;
 	if (with_errno)
-		snprintf(line, sizeof line, "%s: %s: %s", kind, msg, strerror(e));
+		fmt_into(line, sizeof line, "%s: %s: %s", kind, msg, strerror(e));
 	else
-		snprintf(line, sizeof line, "%s: %s", kind, msg);
+		fmt_into(line, sizeof line, "%s: %s", kind, msg);
 	err_line(kind[0] == 'f' ? 3 : 4, line);
 }
 
@@ -115,13 +115,13 @@ void err_fatal(int status, int with_errno, const char *fmt, ...)
 	int e = errno;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	fmt_vinto(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	errno = e;
 	say_msg("fatal", with_errno, msg);
 	if (err_fatal_hook)
 		err_fatal_hook(status, msg);
-	exit(status);
+	out_exit(status);    /* what was printed goes out first */
 }
 
 void err_warn(int with_errno, const char *fmt, ...)
@@ -130,7 +130,7 @@ void err_warn(int with_errno, const char *fmt, ...)
 	int e = errno;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	fmt_vinto(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	errno = e;
 	say_msg("warning", with_errno, msg);

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "fmt.h"
 #include "ip46.h"
 
 int ip46_parse(const char *s, size_t n, struct ip46 *a)
@@ -37,16 +38,57 @@ int ip46_parse_literal(const char *s, size_t n, struct ip46 *a)
 	return ip46_parse(s, n, a) && !a->is6;
 }
 
+#if CONFIG_IPV6
+/* RFC 5952's text (libc's inet_ntop brings all of printf): lower-case hex
+ * without leading zeros, the longest run of two or more zero groups (the
+ * first of equal ones) as "::", and an IPv4-mapped address (::ffff:0:0/96)
+ * with its IPv4 part dotted. */
+static size_t fmt6(const unsigned char *p, char *out)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+						  0, 0xff, 0xff };
+	int groups = memcmp(p, mapped, 12) ? 8 : 6, best = -1, bestlen = 1;
+	int i, run;
+	size_t n = 0;
+
+	for (i = 0; i < groups; i += run ? run : 1) {
+		for (run = 0; i + run < groups && !p[2 * (i + run)] &&
+			      !p[2 * (i + run) + 1]; run++)
+			;
+		if (run > bestlen) {
+			best = i;
+			bestlen = run;
+		}
+	}
+	for (i = 0; i < groups;) {
+		if (i == best) {
+			out[n++] = ':';
+			out[n++] = ':';
+			i += bestlen;
+			continue;
+		}
+		if (i > 0 && i != best + bestlen)
+			out[n++] = ':';
+		n += (size_t)fmt_into(out + n, IP46_FMT_SIZE - n, "%x",
+				      (unsigned)(p[2 * i] << 8 | p[2 * i + 1]));
+		i++;
+	}
+	if (groups == 6)
+		n += (size_t)fmt_into(out + n, IP46_FMT_SIZE - n, ":%u.%u.%u.%u",
+				      p[12], p[13], p[14], p[15]);
+	return n;
+}
+#endif
+
 size_t ip46_fmt(const struct ip46 *a, char out[IP46_FMT_SIZE])
 {
+	const unsigned char *p = a->ip;
 #if CONFIG_IPV6
-	if (a->is6) {
-		inet_ntop(AF_INET6, a->ip, out, IP46_FMT_SIZE);
-		return strlen(out);
-	}
+	if (a->is6)
+		return fmt6(p, out);
 #endif
-	inet_ntop(AF_INET, a->ip, out, IP46_FMT_SIZE);
-	return strlen(out);
+	return (size_t)fmt_into(out, IP46_FMT_SIZE, "%u.%u.%u.%u", p[0], p[1],
+				p[2], p[3]);
 }
 
 int ip46_equal(const struct ip46 *a, const struct ip46 *b)

@@ -2,9 +2,9 @@
 #include "config.h"
 #if CONFIG_LOG
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include "err.h"
+#include "fmt.h"
 #include "log.h"
 
 int log_verbose;
@@ -22,7 +22,7 @@ void log_wire(char dir, const char *buf, size_t len)
 		if (n && p[n - 1] == '\r')
 			n--;
 		char line[SMTP_REPLY_LINE_SIZE + 8];
-		snprintf(line, sizeof line, "%c %.*s", dir, (int)n, p);
+		fmt_into(line, sizeof line, "%c %.*s", dir, (int)n, p);
 		err_line(6, line);
 		p = nl ? nl + 1 : end;
 	}
@@ -33,7 +33,7 @@ void log_line(const char *fmt, ...)
 	char msg[768];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	fmt_vinto(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	err_line(LOG_AT_INFO, msg);
 }
@@ -43,7 +43,7 @@ void log_at(int severity, const char *fmt, ...)
 	char msg[768];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	fmt_vinto(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	err_line(severity, msg);
 }

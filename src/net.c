@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "err.h"
 #include "ip46.h"
@@ -125,7 +126,10 @@ size_t net_own_addrs(struct ip46 *out, size_t max)
 	if (fd >= 0) {
 		ifc.ifc_len = (int)sizeof req;
 		ifc.ifc_req = req;
-		if (ioctl(fd, SIOCGIFCONF, &ifc) == 0) {
+		/* The call itself: libc's ioctl() converts the time64
+		 * requests of 32-bit boxes (a table, 800 bytes), and this
+		 * one has no time in it. */
+		if (syscall(SYS_ioctl, fd, SIOCGIFCONF, &ifc) == 0) {
 			size_t k = (size_t)ifc.ifc_len / sizeof req[0];
 			for (i = 0; i < k && n < max; i++) {
 				struct sockaddr_in *sin =

@@ -1,14 +1,14 @@
 /* dane.c: see dane.h. */
-#include <stdio.h>
 #include <string.h>
 #include "dane.h"
+#include "fmt.h"
 
 int dane_tlsa_name(const char *host, unsigned port, char *out, size_t size)
 {
 	int n;
 	if (!host[0])
 		return -1;
-	n = snprintf(out, size, "_%u._tcp.%s", port, host);
+	n = fmt_into(out, size, "_%u._tcp.%s", port, host);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 

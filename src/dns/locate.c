@@ -1,10 +1,10 @@
 /* locate.c: locate() (see locate.h): literals and host:port at once,
  * mail domains through DNS (dnsq.h), ordered by the pure rules of
  * locate_rules.c. All answer tables are static: the caller owns the memory. */
-#include <stdio.h>
 #include <string.h>
 #include "dnsq.h"
 #include "err.h"
+#include "fmt.h"
 #include "hosts.h"
 #include "locate.h"
 #include "log.h"
@@ -41,7 +41,7 @@ static int defer_dns(struct locate_result *r, const char *name, const char *type
 		     int st)
 {
 	char msg[SMTP_DIAG_SIZE];
-	snprintf(msg, sizeof msg, "DNS look-up of %s %s failed: %s", type, name,
+	fmt_into(msg, sizeof msg, "DNS look-up of %s %s failed: %s", type, name,
 		 status_text(st));
 	outcome_dns_failed(&r->fail, msg);
 	return E_NODNS;
@@ -132,7 +132,7 @@ static int resolve_hosts(const struct locate_req *q, struct locate_result *r,
 				 DNSQ_TEMPFAIL);
 	{
 		char msg[SMTP_DIAG_SIZE];
-		snprintf(msg, sizeof msg, "no server of %s has a usable address",
+		fmt_into(msg, sizeof msg, "no server of %s has a usable address",
 			 q->domain);
 		outcome_no_address(&r->fail, msg);
 	}
@@ -158,7 +158,7 @@ static size_t drop_port_zero(struct locate_host *h, size_t n)
 static int srv_hosts(const struct locate_req *q, const char *name,
 		     struct locate_result *r, size_t *nh)
 {
-	snprintf(L.qname, sizeof L.qname, "_smtp._tcp.%s", name);
+	fmt_into(L.qname, sizeof L.qname, "_smtp._tcp.%s", name);
 	ask(q, DNSQ_SRV, L.qname, &L.srv);
 	if (temporary(L.srv.status)) {
 		defer_dns(r, L.qname, "SRV", L.srv.status);
@@ -189,7 +189,7 @@ static int by_srv(const struct locate_req *q, struct locate_result *r,
 		if (rc == -2)
 			return E_NODNS;
 		if (rc == -1) {
-			snprintf(msg, sizeof msg, "%s offers no SMTP service "
+			fmt_into(msg, sizeof msg, "%s offers no SMTP service "
 				 "(SRV target \".\")", d);
 			return no_service(r, msg);
 		}
@@ -201,7 +201,7 @@ static int by_srv(const struct locate_req *q, struct locate_result *r,
 		if (rc == -2)
 			return E_NODNS;
 		if (rc == -1) {
-			snprintf(msg, sizeof msg, "%s offers no SMTP service "
+			fmt_into(msg, sizeof msg, "%s offers no SMTP service "
 				 "(SRV target \".\" at %s)", d, s + 1);
 			return no_service(r, msg);
 		}
@@ -228,12 +228,12 @@ static int by_dns(const struct locate_req *q, struct locate_result *r)
 		if (temporary(L.mx.status))
 			return defer_dns(r, d, "MX", L.mx.status);
 		if (L.mx.status == DNSQ_NXDOMAIN) {
-			snprintf(msg, sizeof msg, "domain %s does not exist", d);
+			fmt_into(msg, sizeof msg, "domain %s does not exist", d);
 			return no_domain(r, msg);
 		}
 		if (L.mx.status == DNSQ_OK && L.mx.n == 1 && !L.mx.rr[0].name[0]) {
 			/* RFC 7505 Null MX. */
-			snprintf(msg, sizeof msg, "%s does not accept mail "
+			fmt_into(msg, sizeof msg, "%s does not accept mail "
 				 "(null MX)", d);
 			return no_service(r, msg);
 		}
@@ -248,18 +248,18 @@ static int by_dns(const struct locate_req *q, struct locate_result *r)
 	}
 	if (!nh) {
 		if (!q->implicit) {
-			snprintf(msg, sizeof msg, "%s has no SRV or MX records "
+			fmt_into(msg, sizeof msg, "%s has no SRV or MX records "
 				 "(and /IMPLICIT- is set)", d);
 			return no_domain(r, msg);
 		}
-		snprintf(L.hosts[0].name, sizeof L.hosts[0].name, "%s", d);
+		fmt_into(L.hosts[0].name, sizeof L.hosts[0].name, "%s", d);
 		L.hosts[0].port = q->smtp_port;
 		L.hosts[0].priority = 0;
 		nh = 1;
 		r->how = "implicit";
 		rc = resolve_hosts(q, r, nh);
 		if (rc < 0 && outcome_is_no_address(&r->fail)) {
-			snprintf(msg, sizeof msg, "%s has no MX and no address "
+			fmt_into(msg, sizeof msg, "%s has no MX and no address "
 				 "record", d);
 			return no_domain(r, msg);
 		}

@@ -1,8 +1,8 @@
 /* locate_rules.c: the pure rules of locate.h (the argument's form, SRV
  * and MX order, /SELF, the address table); locate.c asks DNS. */
-#include <stdio.h>
 #include <string.h>
 #include "err.h"
+#include "fmt.h"
 #include "locate.h"
 #include "log.h"
 #include "rcptlist.h"
@@ -107,7 +107,7 @@ int locate_cut_self(const struct locate_req *q, struct locate_result *r,
 	if (k)
 		return 0;
 	/* RFC 5321 §5.1: the best server is this system itself. */
-	snprintf(msg, sizeof msg, "mail for %s loops back to myself", q->domain);
+	fmt_into(msg, sizeof msg, "mail for %s loops back to myself", q->domain);
 	outcome_loop(&r->fail, msg);
 	return E_CONNECT;
 }

@@ -1,8 +1,8 @@
 /* http_request.c: an https URL split, a form body, and the request
  * (RFC 3986 URIs, RFC 9112 §3 the request line, WHATWG's
  * application/x-www-form-urlencoded). See http.h. */
-#include <stdio.h>
 #include <string.h>
+#include "fmt.h"
 #include "http.h"
 
 static int fail(const char **why, const char *s)
@@ -121,8 +121,8 @@ long http_request(char *out, size_t size, const struct http_url *u,
 	char port[8] = "";
 
 	if (u->port != 443)
-		snprintf(port, sizeof port, ":%u", u->port);
-	n = snprintf(out, size,
+		fmt_into(port, sizeof port, ":%u", u->port);
+	n = fmt_into(out, size,
 		     "%s %s HTTP/1.1\r\nHost: %s%s%s%s\r\n"
 		     "User-Agent: smtprc/" SMTPRC_VERSION "\r\nAccept: %s\r\n"
 		     "Connection: close\r\n",
@@ -131,7 +131,7 @@ long http_request(char *out, size_t size, const struct http_url *u,
 	if (n < 0 || (size_t)n >= size)
 		return -1;
 	if (form) {
-		int m = snprintf(out + n, size - (size_t)n,
+		int m = fmt_into(out + n, size - (size_t)n,
 				 "Content-Type: application/x-www-form-urlencoded"
 				 "\r\nContent-Length: %zu\r\n\r\n", formlen);
 		if (m < 0 || (size_t)m + formlen >= size - (size_t)n)

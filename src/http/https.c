@@ -1,9 +1,9 @@
 /* https.c: see https.h. */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "err.h"
+#include "fmt.h"
 #include "https.h"
 #include "ip46.h"
 #include "log.h"
@@ -24,13 +24,13 @@ static int response(const struct https_req *q, int fd, char *buf,
 
 	for (;;) {
 		if (len == size) {
-			snprintf(why, whysize, "%s: a response larger than %zu "
+			fmt_into(why, whysize, "%s: a response larger than %zu "
 				 "bytes", q->url->host, size);
 			return E_NOMEM;
 		}
 		n = tls_recv(fd, buf + len, size - len, q->deadline);
 		if (n < 0 && n != E_LOST) {
-			snprintf(why, whysize, "%s: %s while reading the "
+			fmt_into(why, whysize, "%s: %s while reading the "
 				 "response", q->url->host, err_str((int)n));
 			return (int)n;
 		}
@@ -40,7 +40,7 @@ static int response(const struct https_req *q, int fd, char *buf,
 		if (rc == HTTP_DONE)
 			return 0;
 		if (rc < 0) {
-			snprintf(why, whysize, "%s: a malformed response: %s",
+			fmt_into(why, whysize, "%s: a malformed response: %s",
 				 q->url->host, bad);
 			return E_PROTOCOL;
 		}
@@ -59,7 +59,7 @@ static int fetch_one(const struct https_req *q, const struct locate_addr *a,
 
 	ip46_fmt(&a->ip, ip);
 	if (fd < 0) {
-		snprintf(why, whysize, "%s[%s]:%u: %s", q->url->host, ip,
+		fmt_into(why, whysize, "%s[%s]:%u: %s", q->url->host, ip,
 			 a->port, strerror(errno));
 		return E_CONNECT;
 	}
@@ -67,7 +67,7 @@ static int fetch_one(const struct https_req *q, const struct locate_addr *a,
 	if (rc == 0 && (rc = net_connect_result(fd)) < 0)
 		rc = E_CONNECT;
 	if (rc < 0) {
-		snprintf(why, whysize, "%s[%s]:%u: %s", q->url->host, ip,
+		fmt_into(why, whysize, "%s[%s]:%u: %s", q->url->host, ip,
 			 a->port, rc == E_TIMEOUT ? "timed out connecting"
 			 : strerror(errno));
 		close(fd);
@@ -78,7 +78,7 @@ static int fetch_one(const struct https_req *q, const struct locate_addr *a,
 	peer.check = TLS_CHECK_VERIFY;
 	rc = tls_start(fd, &peer, q->deadline, why, whysize);
 	if (rc == 0 && (rc = tls_send(fd, req, reqlen, q->deadline)) < 0)
-		snprintf(why, whysize, "%s[%s]:%u: %s while sending the request",
+		fmt_into(why, whysize, "%s[%s]:%u: %s while sending the request",
 			 q->url->host, ip, a->port, err_str(rc));
 	if (rc == 0)
 		rc = response(q, fd, buf, size, r, why, whysize);
@@ -99,23 +99,23 @@ int https_fetch(const struct https_req *q, char *buf, size_t size,
 	int rc;
 
 	if (ip46_parse(q->url->host, strlen(q->url->host), &lit) == 1) {
-		snprintf(why, whysize, "%s: an address, not a name: its "
+		fmt_into(why, whysize, "%s: an address, not a name: its "
 			 "certificate could not be verified", q->url->host);
 		return E_TLS;
 	}
 	reqlen = http_request(req, sizeof req, q->url, q->accept, q->form,
 			      q->formlen);
 	if (reqlen < 0) {
-		snprintf(why, whysize, "%s: the request does not fit %zu bytes",
+		fmt_into(why, whysize, "%s: the request does not fit %zu bytes",
 			 q->url->host, sizeof req);
 		return E_NOMEM;
 	}
-	snprintf(target, sizeof target, "%s:%u", q->url->host, q->url->port);
+	fmt_into(target, sizeof target, "%s:%u", q->url->host, q->url->port);
 	lq.domain = target;
 	lq.clientip = lq.clientport = 1;
 	lq.dns_deadline = q->deadline;
 	if (locate(&lq, q->addrs) < 0) {
-		snprintf(why, whysize, "%s: %s", q->url->host,
+		fmt_into(why, whysize, "%s: %s", q->url->host,
 			 q->addrs->fail.diag);
 		return E_NODNS;
 	}

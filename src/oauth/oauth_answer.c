@@ -1,7 +1,7 @@
 /* oauth_answer.c: a token endpoint's requests and answers (RFC 6749
  * §5.1, §5.2, §6; RFC 8628 §3.4, §3.5), pure. See oauth.h. */
-#include <stdio.h>
 #include <string.h>
+#include "fmt.h"
 #include "json.h"
 #include "oauth.h"
 
@@ -69,7 +69,7 @@ static int refused(const struct http_response *r, struct oauth_answer *a,
 	if (json_get(r->body, r->body_len, "error_description", desc,
 		     sizeof desc, &bad) != JSON_STRING)
 		desc[0] = 0;
-	snprintf(why, whysize, "the token endpoint refused (HTTP %d): %s%s%s",
+	fmt_into(why, whysize, "the token endpoint refused (HTTP %d): %s%s%s",
 		 r->status, a->error, desc[0] ? ": " : "", desc);
 	return 1;
 }
@@ -86,21 +86,21 @@ int oauth_answer_parse(const struct http_response *r,
 	t = json_get(r->body, r->body_len, "error", a->error, sizeof a->error,
 		     &bad);
 	if (t < 0 && r->status != 200) {
-		snprintf(why, whysize, "the token endpoint answered HTTP %d %s, "
+		fmt_into(why, whysize, "the token endpoint answered HTTP %d %s, "
 			 "not an OAuth 2.0 answer", r->status, r->reason);
 		return -1;
 	}
 	if (t == JSON_STRING && a->error[0])
 		return refused(r, a, why, whysize);
 	if (t < 0 || r->status != 200) {
-		snprintf(why, whysize, "the token endpoint answered HTTP %d: %s",
+		fmt_into(why, whysize, "the token endpoint answered HTTP %d: %s",
 			 r->status, t < 0 ? bad : "no error code");
 		return -1;
 	}
 	t = json_get(r->body, r->body_len, "access_token", a->access,
 		     sizeof a->access, &bad);
 	if (t != JSON_STRING || !a->access[0] || !token_ok(a->access)) {
-		snprintf(why, whysize, "the token endpoint's answer has no "
+		fmt_into(why, whysize, "the token endpoint's answer has no "
 			 "usable access_token (%s)", t < 0 ? bad
 			 : "absent, empty, or with a blank or control byte");
 		a->access[0] = 0;
@@ -108,7 +108,7 @@ int oauth_answer_parse(const struct http_response *r,
 	}
 	t = json_get(r->body, r->body_len, "token_type", type, sizeof type, &bad);
 	if (t != JSON_STRING || (strcmp(type, "Bearer") && strcmp(type, "bearer"))) {
-		snprintf(why, whysize, "the token endpoint's token_type is not "
+		fmt_into(why, whysize, "the token endpoint's token_type is not "
 			 "Bearer");
 		a->access[0] = 0;
 		return -1;
@@ -117,7 +117,7 @@ int oauth_answer_parse(const struct http_response *r,
 		     sizeof a->refresh, &bad);
 	if ((t != JSON_ABSENT && t != JSON_STRING) ||
 	    (t == JSON_STRING && !token_ok(a->refresh))) {
-		snprintf(why, whysize, "the token endpoint's refresh_token is "
+		fmt_into(why, whysize, "the token endpoint's refresh_token is "
 			 "unusable (%s)", t < 0 ? bad : "a blank or control byte");
 		a->access[0] = a->refresh[0] = 0;
 		return -1;
@@ -143,7 +143,7 @@ static int visible(const struct http_response *r, const char *key, char *out,
 		if (!*p)
 			return 0;
 	}
-	snprintf(why, whysize, "the device authorization answer's %s is %s",
+	fmt_into(why, whysize, "the device authorization answer's %s is %s",
 		 key, t < 0 ? bad : t == JSON_ABSENT ? "absent"
 		 : "not a printable string");
 	out[0] = 0;
@@ -160,14 +160,14 @@ int oauth_device_parse(const struct http_response *r,
 	if (r->status != 200) {
 		if (json_get(r->body, r->body_len, "error", error, sizeof error,
 			     &bad) != JSON_STRING) {
-			snprintf(why, whysize, "the device authorization endpoint "
+			fmt_into(why, whysize, "the device authorization endpoint "
 				 "answered HTTP %d %s", r->status, r->reason);
 			return -1;
 		}
 		if (json_get(r->body, r->body_len, "error_description", desc,
 			     sizeof desc, &bad) != JSON_STRING)
 			desc[0] = 0;
-		snprintf(why, whysize, "the device authorization endpoint "
+		fmt_into(why, whysize, "the device authorization endpoint "
 			 "refused (HTTP %d): %s%s%s", r->status, error,
 			 desc[0] ? ": " : "", desc);
 		return 1;
@@ -182,7 +182,7 @@ int oauth_device_parse(const struct http_response *r,
 		     whysize) < 0))
 		return -1;
 	if (strncmp(d->uri, "https://", 8)) {
-		snprintf(why, whysize, "the verification URI is not https://");
+		fmt_into(why, whysize, "the verification URI is not https://");
 		return -1;
 	}
 	if (json_get(r->body, r->body_len, "verification_uri_complete", 0, 0,

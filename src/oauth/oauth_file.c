@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "addr.h"
 #include "conf.h"
+#include "fmt.h"
 #include "oauth.h"
 #include "readfile.h"
 #include "smtp_ehlo.h"
@@ -146,15 +147,15 @@ int oauth_load(struct oauth *o, const char *path, char *why, size_t whysize)
 					 "the user smtprc runs as: smtprc "
 					 "writes tokens back)" : 0;
 	if (bad) {
-		snprintf(why, whysize, "oauth-file %s: %s", path, bad);
+		fmt_into(why, whysize, "oauth-file %s: %s", path, bad);
 		return -1;
 	}
 	if (oauth_parse(o, text, (size_t)len, &bad, &line) < 0) {
 		if (line)
-			snprintf(why, whysize, "oauth-file %s line %u: %s", path,
+			fmt_into(why, whysize, "oauth-file %s line %u: %s", path,
 				 line, bad);
 		else
-			snprintf(why, whysize, "oauth-file %s: %s", path, bad);
+			fmt_into(why, whysize, "oauth-file %s: %s", path, bad);
 		return -1;
 	}
 	return 0;
@@ -169,7 +170,7 @@ static int write_lines(int fd, const struct oauth *o,
 	size_t n;
 	int k, w;
 
-	n = (size_t)snprintf(out, sizeof out, "# written by smtprc: settings "
+	n = (size_t)fmt_into(out, sizeof out, "# written by smtprc: settings "
 			     "kept, tokens replaced (oauth.h)\n");
 	for (k = 0; k < K_COUNT; k++) {
 		char num[24];
@@ -177,12 +178,12 @@ static int write_lines(int fd, const struct oauth *o,
 				   : "xoauth2")
 		    : k == K_ACCESS ? a->access
 		    : k == K_REFRESH ? (a->refresh[0] ? a->refresh : o->refresh)
-		    : k == K_EXPIRES ? (snprintf(num, sizeof num, "%lld", expires),
+		    : k == K_EXPIRES ? (fmt_into(num, sizeof num, "%lld", expires),
 					num)
 		    : text_of(o, k);
 		if (!v || !*v)
 			continue;
-		w = snprintf(out + n, sizeof out - n, "%s %s\n", keys[k], v);
+		w = fmt_into(out + n, sizeof out - n, "%s %s\n", keys[k], v);
 		if (w < 0 || (size_t)w >= sizeof out - n)
 			return -1;
 		n += (size_t)w;
@@ -198,8 +199,8 @@ int oauth_store(const struct oauth *o, const char *path,
 	const char *slash = strrchr(path, '/');
 	int fd, dfd, rc;
 
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-		snprintf(why, whysize, "oauth-file %s: path too long", path);
+	if (fmt_into(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+		fmt_into(why, whysize, "oauth-file %s: path too long", path);
 		return -1;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
@@ -213,13 +214,13 @@ int oauth_store(const struct oauth *o, const char *path,
 	if (rc == 0)
 		rc = rename(tmp, path);
 	if (rc < 0) {
-		snprintf(why, whysize, "oauth-file %s: cannot write it anew "
+		fmt_into(why, whysize, "oauth-file %s: cannot write it anew "
 			 "(%s): the old one is kept", path, strerror(errno));
 		if (fd >= 0)
 			unlink(tmp);
 		return -1;
 	}
-	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path + 1) : 1,
+	fmt_into(dir, sizeof dir, "%.*s", slash ? (int)(slash - path + 1) : 1,
 		 slash ? path : ".");
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		fsync(dfd);

@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "err.h"
+#include "fmt.h"
 #include "trigger.h"
 
 volatile sig_atomic_t daemon_term, daemon_hup, daemon_chld;
@@ -166,7 +167,7 @@ void daemon_signal(const char *sem, const char *semdir)
 
 int daemon_options(int argc, char **argv, const struct opt_def *defs,
 		   int ndefs, const char *(*apply)(void *, const struct opt_hit *),
-		   void (*usage)(FILE *), char *conf_buf, size_t size,
+		   void (*usage)(int), char *conf_buf, size_t size,
 		   int max_args)
 {
 	struct opt_hit h;
@@ -175,8 +176,8 @@ int daemon_options(int argc, char **argv, const struct opt_def *defs,
 
 	while ((rc = opt_next(defs, ndefs, argc, argv, &i, &h, &why)) > 0)
 		if (h.id == OPT_HELP) {
-			usage(stdout);
-			exit(0);
+			usage(1);
+			out_exit(0);
 		}
 	if (conf_load(argc, argv, conf_buf, size, defs, ndefs, apply, 0, &path,
 		      &given) < 0)
@@ -189,11 +190,11 @@ int daemon_options(int argc, char **argv, const struct opt_def *defs,
 			break;
 	if (rc < 0 || why || argc - i > max_args) {
 		char a[256];
-		fprintf(stderr, "%s: usage error: %s: %s\n", err_prog,
-			err_printable(a, sizeof a, rc < 0 ? argv[i] : why ? h.val
+		fmt_fd(2, "%s: usage error: %s: %s\n", err_prog,
+		       err_printable(a, sizeof a, rc < 0 ? argv[i] : why ? h.val
 				      : argv[i + max_args]),
-			rc < 0 || why ? why : "too many arguments");
-		usage(stderr);
+		       rc < 0 || why ? why : "too many arguments");
+		usage(2);
 		exit(EX_USAGE_);
 	}
 	return i;

@@ -7,13 +7,13 @@
  * one file at a time into a fixed buffer; changes nothing.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include "conf.h"
 #include "err.h"
+#include "fmt.h"
 #include "maildrop.h"
 #include "opt.h"
 #include "programs.h"
@@ -67,11 +67,11 @@ static void age(unsigned long t, char *out, size_t size)
 {
 	unsigned long a = (unsigned long)mq.now > t ? (unsigned long)mq.now - t : 0;
 	if (a < 3600)
-		snprintf(out, size, "%lum%02lus", a / 60, a % 60);
+		fmt_into(out, size, "%lum%02lus", a / 60, a % 60);
 	else if (a < 86400)
-		snprintf(out, size, "%luh%02lum", a / 3600, a / 60 % 60);
+		fmt_into(out, size, "%luh%02lum", a / 3600, a / 60 % 60);
 	else
-		snprintf(out, size, "%lud%02luh", a / 86400, a / 3600 % 24);
+		fmt_into(out, size, "%lud%02luh", a / 86400, a / 3600 % 24);
 }
 
 static int show_list(const char *name, void *arg)
@@ -90,27 +90,27 @@ static int show_list(const char *name, void *arg)
 		return 0;   /* finished meanwhile */
 	mq.entries++;
 	if (rcptlist_parse(&mq.list, mq.buf, (size_t)n) < 0) {
-		printf("%s/%s  MALFORMED (line %u: %s): left for a human\n",
-		       where, name, mq.list.err_line, mq.list.err);
+		out_printf("%s/%s  MALFORMED (line %u: %s): left for a human\n",
+			   where, name, mq.list.err_line, mq.list.err);
 		return 0;
 	}
 	if (queue_stat(&mq.q, QUEUE_MESS, name, &ms) < 0)
 		ms.st_size = -1;
 	age(mq.list.queued, a, sizeof a);
-	printf("%s/%s  %lld bytes  age %s  attempts %lu  from <%.*s>%s\n", where,
-	       name, (long long)ms.st_size, a, mq.list.attempts,
-	       (int)mq.list.sender_len, mq.list.sender,
+	out_printf("%s/%s  %lld bytes  age %s  attempts %lu  from <%.*s>%s\n", where,
+		   name, (long long)ms.st_size, a, mq.list.attempts,
+		   (int)mq.list.sender_len, mq.list.sender,
 	       local ? "  HELD: a local domain; no local delivery agent here" : "");
 	for (i = 0; i < mq.list.nrcpt; i++) {
 		const struct rcptlist_rcpt *r = &mq.list.rcpt[i];
 		mq.rcpts++;
 		char raw[SMTP_DIAG_SIZE + 16], diag[SMTP_DIAG_SIZE + 16];
-		snprintf(raw, sizeof raw, "%.*s", r->diag ? (int)r->diag_len : 0,
+		fmt_into(raw, sizeof raw, "%.*s", r->diag ? (int)r->diag_len : 0,
 			 r->diag ? r->diag : "");
 		/* A server's words: never raw control bytes on a terminal. */
-		printf("    <%.*s>%s%s\n", (int)r->len, r->addr,
-		       r->diag ? "  last: " : "  not tried yet",
-		       err_printable(diag, sizeof diag, raw));
+		out_printf("    <%.*s>%s%s\n", (int)r->len, r->addr,
+			   r->diag ? "  last: " : "  not tried yet",
+			   err_printable(diag, sizeof diag, raw));
 	}
 	return 0;
 }
@@ -132,18 +132,18 @@ static int show_maildrop(const char *name, void *arg)
 	mq.entries++;
 	age((unsigned long)st.st_mtime, a, sizeof a);
 	if (maildrop_parse(&mq.env, mq.buf, (size_t)n) < 0) {
-		printf("maildrop/%s  %lld bytes  age %s  MALFORMED (%s)%s: left "
+		out_printf("maildrop/%s  %lld bytes  age %s  MALFORMED (%s)%s: left "
 		       "for a human\n", name, (long long)st.st_size, a, mq.env.err,
-		       bad ? ", SET ASIDE by smtppd" : "");
+			   bad ? ", SET ASIDE by smtppd" : "");
 		return 0;
 	}
-	printf("maildrop/%s  %lld bytes  age %s  from <%.*s>  %s\n", name,
-	       (long long)st.st_size, a, (int)mq.env.sender.len,
-	       mq.env.sender.addr, bad ? "SET ASIDE by smtppd (see its log)"
+	out_printf("maildrop/%s  %lld bytes  age %s  from <%.*s>  %s\n", name,
+		   (long long)st.st_size, a, (int)mq.env.sender.len,
+		   mq.env.sender.addr, bad ? "SET ASIDE by smtppd (see its log)"
 					: "not sorted yet");
 	for (i = 0; i < mq.env.nrcpt; i++) {
 		mq.rcpts++;
-		printf("    <%.*s>\n", (int)mq.env.rcpt[i].len, mq.env.rcpt[i].addr);
+		out_printf("    <%.*s>\n", (int)mq.env.rcpt[i].len, mq.env.rcpt[i].addr);
 	}
 	return 0;
 }
@@ -159,7 +159,7 @@ int mailq_main(int argc, char **argv)
 		if (!strncmp(argv[i], "--queue=", 8))
 			queue_path = argv[i] + 8;
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "/?")) {
-			puts("usage: mailq [--config=FILE] [--queue=DIR]");
+			out_puts("usage: mailq [--config=FILE] [--queue=DIR]\n");
 			return 0;
 		}
 	}
@@ -171,8 +171,8 @@ int mailq_main(int argc, char **argv)
 	queue_scan(&mq.q, QUEUE_LOCAL, show_list, "local");
 	queue_close(&mq.q);
 	if (!mq.entries)
-		printf("Mail queue is empty\n");
+		out_printf("Mail queue is empty\n");
 	else
-		printf("-- %lu entries, %lu recipients\n", mq.entries, mq.rcpts);
-	return fflush(stdout) ? EX_IOERR_ : 0;
+		out_printf("-- %lu entries, %lu recipients\n", mq.entries, mq.rcpts);
+	return out_flush() ? EX_IOERR_ : 0;
 }

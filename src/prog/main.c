@@ -2,6 +2,7 @@
  * program, so one static binary pays for libc, BearSSL and udns once. */
 #include <string.h>
 #include "err.h"
+#include "fmt.h"
 #include "privilege.h"
 #include "programs.h"
 
@@ -28,9 +29,9 @@ int main(int argc, char **argv)
 		if (!strcmp(name, programs[i].name)) {
 			err_prog = programs[i].name;
 			privilege_start(programs[i].run == sendmail_main);
-			return programs[i].run(argc, argv);
+			out_exit(programs[i].run(argc, argv));
 		}
 	/* Any other name (a renamed copy, a test harness): smtprc. */
 	privilege_start(0);
-	return smtprc_main(argc, argv);
+	out_exit(smtprc_main(argc, argv));
 }

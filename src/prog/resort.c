@@ -1,8 +1,8 @@
 /* resort.c: see resort.h. */
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "err.h"
+#include "fmt.h"
 #include "log.h"
 #include "rcptlist.h"
 #include "requeue.h"
@@ -52,7 +52,7 @@ static void hand_back(struct resort *s, const struct rcptlist *l,
 			err_warn(1, "unable to lock %s", hop);
 		return;
 	}
-	snprintf(path, sizeof path, "remote/%s", name);
+	fmt_into(path, sizeof path, "remote/%s", name);
 	msgfd = queue_open_message(s->q, name, 0);
 	if (msgfd < 0 || requeue_list(s->q, l, msgfd, s->copy, s->csize) < 0 ||
 	    queue_finish(s->q, path, name) < 0) {

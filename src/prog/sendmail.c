@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,6 +20,7 @@
 #include "dotend.h"
 #include "dsn.h"
 #include "err.h"
+#include "fmt.h"
 #include "header.h"
 #include "idna.h"
 #include "maildrop.h"
@@ -97,9 +97,9 @@ static void load_conf(int argc, char **argv)
 		exit(EX_USAGE_);
 }
 
-static void usage(FILE *f)
+static void usage(int fd)
 {
-	fputs("usage: sendmail [options] [recipient...] < message\n"
+	fmt_text(fd, "usage: sendmail [options] [recipient...] < message\n"
 	      "  -t            also take recipients from To, Cc and Bcc (Bcc is "
 	      "removed)\n"
 	      "  -i, -oi       a line of a single dot does not end the message\n"
@@ -122,15 +122,15 @@ static void usage(FILE *f)
 	      "  -o*, -od*, -O option=value, -B, -X, -L, -h, -U, -n, -e*, -m, "
 	      "-G, -I: accepted and ignored\n"
 	      "  --help, -?    this text\n"
-	      "Flags may be clustered (-ti, -tv); -- ends the options.\n", f);
+	      "Flags may be clustered (-ti, -tv); -- ends the options.\n");
 }
 
 static _Noreturn void usage_error(const char *arg, const char *why)
 {
 	char a[256];
-	fprintf(stderr, "%s: usage error: %s%s%s\n", err_prog,
+	fmt_fd(2, "%s: usage error: %s%s%s\n", err_prog,
 		arg ? err_printable(a, sizeof a, arg) : "", arg ? ": " : "", why);
-	usage(stderr);
+	usage(2);
 	exit(EX_USAGE_);
 }
 
@@ -211,13 +211,13 @@ static const char *rcpt_add(const char *a, const char *origin)
 	size_t i, len = strlen(a);
 
 	if (addr_at(a, len) < len)
-		len = (size_t)snprintf(q, sizeof q, "%s", a);
+		len = (size_t)fmt_into(q, sizeof q, "%s", a);
 	else
-		len = (size_t)snprintf(q, sizeof q, "%s@%s", a, origin);
+		len = (size_t)fmt_into(q, sizeof q, "%s@%s", a, origin);
 	if (len >= sizeof q)
 		return "address too long";
 	/* The ORCPT: as given, qualified; "utf-8" when it is not ASCII. */
-	snprintf(rc.orcpt[rc.n < MAILDROP_RCPT_MAX ? rc.n : 0],
+	fmt_into(rc.orcpt[rc.n < MAILDROP_RCPT_MAX ? rc.n : 0],
 		 sizeof rc.orcpt[0], "%s;%s", utf8_has8(q, len) ? "utf-8"
 		 : "rfc822", q);
 	if (domain_ascii(q, &len, sizeof q) < 0 || !addr_valid(q, len))
@@ -269,7 +269,7 @@ static const char *rcpt_list(const char *s, size_t len, const char *origin,
 			return why;
 	}
 	if (r < 0) {
-		snprintf(bad, badsize, "%.*s", (int)(len > 60 ? 60 : len), s);
+		fmt_into(bad, badsize, "%.*s", (int)(len > 60 ? 60 : len), s);
 		return "malformed address list";
 	}
 	return 0;
@@ -305,7 +305,7 @@ static void put(struct msg *m, const char *s, size_t n)
 	m->size += n;
 	if (cf.maxsize && m->size > cf.maxsize) {
 		char why[96];
-		snprintf(why, sizeof why, "larger than max-message-size "
+		fmt_into(why, sizeof why, "larger than max-message-size "
 			 "(%lu bytes)", cf.maxsize);
 		fail(m, EX_DATAERR_, 0, why);
 	}
@@ -398,7 +398,7 @@ static const char *login_name(void)
 		v = passwd_name((unsigned long)getuid(), uid);
 		if (plain_name(v))
 			return v;
-		snprintf(uid, sizeof uid, "uid%lu", (unsigned long)getuid());
+		fmt_into(uid, sizeof uid, "uid%lu", (unsigned long)getuid());
 		return uid;
 	}
 	if (!v || !*v)
@@ -407,7 +407,7 @@ static const char *login_name(void)
 		return v;
 	if (geteuid() == 0)
 		return "root";
-	snprintf(uid, sizeof uid, "uid%lu", (unsigned long)geteuid());
+	fmt_into(uid, sizeof uid, "uid%lu", (unsigned long)geteuid());
 	return uid;
 }
 
@@ -523,8 +523,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 			continue;   /* conf_path reads it */
 		}
 		if (!strcmp(o, "--help") || !strcmp(o, "-?")) {
-			usage(stdout);
-			exit(0);
+			usage(1);
+			out_exit(0);
 		}
 		if (o[1] == '-')
 			usage_error(o, "unknown option");
@@ -546,7 +546,7 @@ static void make_sender(const char *from, const char *origin, char *sender,
 		if (from)
 			sender[0] = 0;
 		else
-			snprintf(sender, size, "%s@%s", login_name(), origin);
+			fmt_into(sender, size, "%s@%s", login_name(), origin);
 		return;
 	}
 	n = strlen(from);
@@ -559,7 +559,7 @@ static void make_sender(const char *from, const char *origin, char *sender,
 	memcpy(sender, from, n);
 	sender[n] = 0;
 	if (!memchr(sender, '@', n) &&
-	    (size_t)snprintf(sender + n, size - n, "@%s", origin) >= size - n)
+	    (size_t)fmt_into(sender + n, size - n, "@%s", origin) >= size - n)
 		usage_error(from, "sender address too long");
 	n = strlen(sender);
 	if (domain_ascii(sender, &n, size) < 0)
@@ -672,7 +672,7 @@ static void put_header(struct msg *m, const char *sender, const char *id,
 		 * set-group-ID sendmail chooses the sender, not this. */
 		char uid[24];
 		bounce_date(time(0), date);
-		snprintf(uid, sizeof uid, "%lu", (unsigned long)getuid());
+		fmt_into(uid, sizeof uid, "%lu", (unsigned long)getuid());
 		puts_(m, "Received: (from userid ");
 		puts_(m, uid);
 		puts_(m, ")\n\tby ");
@@ -848,8 +848,8 @@ int sendmail_main(int argc, char **argv)
 	}
 	if (a.newaliases) {
 		privilege_drop();
-		puts("sendmail -bi: nothing to rebuild: smtppd reads the "
-		     "aliases file itself");
+		out_puts("sendmail -bi: nothing to rebuild: smtppd reads the "
+			 "aliases file itself\n");
 		return 0;
 	}
 	load_conf(argc, argv);
@@ -876,8 +876,8 @@ int sendmail_main(int argc, char **argv)
 	dsn_fill();
 	write_entry(&m, sender, id, a.fullname, origin);
 	if (a.verbose)
-		fprintf(stderr, "%s: queued as %s: %zu recipient(s), %lu bytes\n",
-			err_prog, id, rc.n, m.size);
+		fmt_fd(2, "%s: queued as %s: %zu recipient(s), %lu bytes\n",
+		       err_prog, id, rc.n, m.size);
 	signal_pd(a.verbose);
 	queue_close(&m.q);
 	privilege_drop();

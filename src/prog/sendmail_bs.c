@@ -9,12 +9,12 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "addr.h"
 #include "err.h"
+#include "fmt.h"
 #include "opt.h"
 #include "sendmail_int.h"
 
@@ -23,18 +23,18 @@ static char line[1024];
 
 static void reply(const char *text)
 {
-	fputs(text, stdout);
-	fputs("\r\n", stdout);
-	fflush(stdout);
+	out_puts(text);
+	out_puts("\r\n");
+	out_flush();
 }
 
 /* err_fatal's sentence as the client's reply, then the session ends. */
 static void fatal_reply(int status, const char *msg)
 {
 	char text[600];
-	printf("%s %s\r\n", status == EX_DATAERR_ ? "554 5.6.0" : "451 4.3.0",
-	       err_printable(text, sizeof text, msg));
-	fflush(stdout);
+	out_printf("%s %s\r\n", status == EX_DATAERR_ ? "554 5.6.0" : "451 4.3.0",
+		   err_printable(text, sizeof text, msg));
+	out_flush();
 }
 
 /* Reads one command line into line (CR LF taken off). Returns its length,
@@ -187,7 +187,7 @@ static void cmd_rcpt(const char *origin)
 	}
 	why = sendmail_rcpt_add(path, origin);
 	if (why) {
-		snprintf(text, sizeof text, "%s %s", why == sendmail_too_many
+		fmt_into(text, sizeof text, "%s %s", why == sendmail_too_many
 			 ? "452 4.5.3" : "553 5.1.3", why);
 		reply(text);
 		return;
@@ -210,7 +210,7 @@ static void cmd_data(const char *origin)
 	sendmail_in.dot.unstuff = 1;
 	sendmail_in.eof = 0;
 	sendmail_queue_one(tx.sender, origin, id);
-	snprintf(text, sizeof text, "250 2.0.0 ok: queued as %s", id);
+	fmt_into(text, sizeof text, "250 2.0.0 ok: queued as %s", id);
 	reply(text);
 	tx.mail = 0;
 	tx.rcpts = 0;
@@ -222,18 +222,18 @@ int sendmail_bs(const char *origin, unsigned long maxsize)
 	long n;
 
 	err_fatal_hook = fatal_reply;
-	snprintf(text, sizeof text, "220 %s ESMTP smtprc (sendmail -bs)", origin);
+	fmt_into(text, sizeof text, "220 %s ESMTP smtprc (sendmail -bs)", origin);
 	reply(text);
 	while ((n = get_line()) != -1) {
 		if (n == -2)
 			reply("500 5.5.2 line too long");
 		else if (is("EHLO")) {
-			snprintf(text, sizeof text, "250-%s\r\n250-PIPELINING\r\n"
+			fmt_into(text, sizeof text, "250-%s\r\n250-PIPELINING\r\n"
 				 "250-8BITMIME\r\n250-SMTPUTF8\r\n250-SIZE %lu\r\n"
 				 "250 ENHANCEDSTATUSCODES", origin, maxsize);
 			reply(text);
 		} else if (is("HELO")) {
-			snprintf(text, sizeof text, "250 %s", origin);
+			fmt_into(text, sizeof text, "250 %s", origin);
 			reply(text);
 		} else if (is("MAIL FROM:"))
 			cmd_mail(origin, maxsize);

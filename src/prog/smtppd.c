@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,6 +25,7 @@
 #include "daemon.h"
 #include "dsn.h"
 #include "err.h"
+#include "fmt.h"
 #include "log.h"
 #include "maildrop.h"
 #include "opt.h"
@@ -124,9 +124,9 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 	return 0;
 }
 
-static void usage(FILE *f)
+static void usage(int fd)
 {
-	fputs("usage: smtppd [/WAITFOR:sem] [/IFREMOTEPOST:sem] "
+	fmt_text(fd, "usage: smtppd [/WAITFOR:sem] [/IFREMOTEPOST:sem] "
 	      "[/IFLOCALPOST:sem] [/LOCAL:domain]...\n"
 	      "              [/TIMEOUT:seconds | /FOREVER] [--once] "
 	      "[--config=FILE] [--queue=DIR]\n"
@@ -139,7 +139,7 @@ static void usage(FILE *f)
 	      "  /TIMEOUT       look at the maildrop at least this often "
 	      "(default 60)\n"
 	      "  /FOREVER       wait for the semaphore only\n"
-	      "  --once         sort what is there and exit\n", f);
+	      "  --once         sort what is there and exit\n");
 }
 
 static char conf_buf[CONF_SIZE];
@@ -318,7 +318,7 @@ static int bounce_bad(struct queue *q, const char *name, size_t nbad,
 /* The queue file name ID.DOMAIN of domain k, and its directory. */
 static int list_name(const char *id, size_t k, char *name, size_t size)
 {
-	snprintf(name, size, "%s.%s", id, e.so.dom[k]);
+	fmt_into(name, size, "%s.%s", id, e.so.dom[k]);
 	return is_local(e.so.dom[k]) ? QUEUE_LOCAL : QUEUE_REMOTE;
 }
 
@@ -429,7 +429,7 @@ static void al_add(const char *a, size_t n, void *ctx)
 			al.over = 1;
 			return;
 		}
-		n = (size_t)snprintf(al.qualified[al.nq], SMTP_PATH_SIZE, "%.*s@%s",
+		n = (size_t)fmt_into(al.qualified[al.nq], SMTP_PATH_SIZE, "%.*s@%s",
 				     (int)n, a, origin);
 		a = al.qualified[al.nq++];
 	}

@@ -13,12 +13,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "fmt.h"
 #include "readfile.h"
 #include "arena.h"
 #include "body.h"
@@ -108,7 +108,7 @@ static int job_load(const char *path, const char *domain, int any_domain,
 	if (len < 0)
 		return E_SYS;
 	if (rcptlist_parse(l, job->buf, (size_t)len) < 0) {
-		snprintf(job->name, sizeof job->name, "line %u: %s", l->err_line,
+		fmt_into(job->name, sizeof job->name, "line %u: %s", l->err_line,
 			 l->err);
 		*err = job->name;
 		return E_LIST;
@@ -182,7 +182,7 @@ static void job_reports(struct queue *q, int msgfd, time_t now,
 	if (relay.server) {
 		char ip[IP46_FMT_SIZE];
 		ip46_fmt(&relay.server->ip, ip);
-		snprintf(remote, sizeof remote, "%s", relay.server->name[0] &&
+		fmt_into(remote, sizeof remote, "%s", relay.server->name[0] &&
 			 relay.server->name[0] != '[' ? relay.server->name : ip);
 		rp.remote_mta = remote;
 	}
@@ -198,7 +198,7 @@ static void job_reports(struct queue *q, int msgfd, time_t now,
 	rp.delay_warning = c->delay_warning;
 	rc = reports_failed(&rp);
 	if (rc < 0) {
-		snprintf(why, sizeof why, "bounce not written (%s); will bounce "
+		fmt_into(why, sizeof why, "bounce not written (%s); will bounce "
 			 "on a later attempt", strerror(errno));
 		err_warn(0, "message %s: %s", job->name, why);
 		for (i = 0; i < job->list.nrcpt; i++)
@@ -230,9 +230,9 @@ static void job_next(void)
 		r->addr = l->rcpt[i].addr;
 		r->len = l->rcpt[i].len;
 		if (o->from_server)
-			snprintf(shared.diag[i], sizeof shared.diag[i], "%s", o->diag);
+			fmt_into(shared.diag[i], sizeof shared.diag[i], "%s", o->diag);
 		else
-			snprintf(shared.diag[i], sizeof shared.diag[i], "%s %s",
+			fmt_into(shared.diag[i], sizeof shared.diag[i], "%s %s",
 				 o->status, o->diag);
 		r->diag = shared.diag[i];
 		r->diag_len = strlen(shared.diag[i]);
@@ -629,7 +629,7 @@ static int oauth_token(struct run *r, int force)
 		return 0;
 	if (force) {   /* what the server said comes first */
 		char w[SMTP_DIAG_SIZE];
-		snprintf(w, sizeof w, "%s; then %s", relay.fail.diag, why);
+		fmt_into(w, sizeof w, "%s; then %s", relay.fail.diag, why);
 		memcpy(why, w, sizeof why);
 	}
 	log_line("%s: %s", r->domain, why);
@@ -706,7 +706,7 @@ static void run_connect(struct run *r)
 		/* Better servers than this system remained, and none of them
 		 * could be reached. */
 		char w[SMTP_DIAG_SIZE];
-		snprintf(w, sizeof w, "every server better than myself "
+		fmt_into(w, sizeof w, "every server better than myself "
 			 "failed; last: %s", relay.fail.diag);
 		outcome_no_address(&relay.fail, w);
 	}
@@ -733,7 +733,7 @@ static struct mime7 *job_seven(int msgfd, const struct relay_msg *m)
 		off += n;
 	}
 	if (n < 0) {
-		snprintf(w, sizeof w, "unable to read the message: %s",
+		fmt_into(w, sizeof w, "unable to read the message: %s",
 			 strerror(errno));
 		outcome_local_error(&o, w);
 		job_some(&o);
@@ -742,7 +742,7 @@ static struct mime7 *job_seven(int msgfd, const struct relay_msg *m)
 	why = mime7_scan_end(&shared.mime);
 	if (!why)
 		return &shared.mime;
-	snprintf(w, sizeof w, "the message has 8-bit data, the server does not "
+	fmt_into(w, sizeof w, "the message has 8-bit data, the server does not "
 		 "offer 8BITMIME, and it cannot be converted: %s (RFC 6152 "
 		 "section 3)", why);
 	outcome_not_convertible(&o, w);
@@ -799,7 +799,7 @@ static size_t job_date(char *out)
 	if (now < CLOCK_SET_MIN)
 		return 0;
 	bounce_date(now, d);
-	return (size_t)snprintf(out, 48, "Date: %s\n", d);
+	return (size_t)fmt_into(out, 48, "Date: %s\n", d);
 }
 
 /* Maps the replies of the loaded list's transaction (n recipients) to
@@ -935,7 +935,7 @@ static void run_attempt(struct run *r, int msgfd)
 	if (job_body(&info, msgfd) < 0) {
 		char w[SMTP_DIAG_SIZE];
 		struct outcome o;
-		snprintf(w, sizeof w, "unable to read the message: %s",
+		fmt_into(w, sizeof w, "unable to read the message: %s",
 			 strerror(errno));
 		outcome_local_error(&o, w);
 		job_all(&o);

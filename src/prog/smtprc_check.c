@@ -3,11 +3,11 @@
  * settings, then warnings about what no delivery would use, or use
  * without checking whom it talks to. */
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include "conf.h"
+#include "fmt.h"
 #include "readfile.h"
 #include "route.h"
 #include "smtp_ehlo.h"
@@ -22,7 +22,7 @@ static unsigned warnings;
 
 static void warn(const char *what, const char *name, const char *why)
 {
-	printf("warning: %s %s: %s\n", what, name, why);
+	out_printf("warning: %s %s: %s\n", what, name, why);
 	warnings++;
 }
 
@@ -32,7 +32,7 @@ static const char *split_route(const char *route, char *dom, size_t size)
 	size_t n = strcspn(route, " \t");
 	const char *t = route + n;
 
-	snprintf(dom, size, "%.*s", (int)n, route);
+	fmt_into(dom, size, "%.*s", (int)n, route);
 	while (*t == ' ' || *t == '\t')
 		t++;
 	return t;
@@ -52,21 +52,21 @@ static int check_route(struct smtprc_conf *c, const char *route)
 	r.target = target;
 	r.relay.auth_user = r.relay.auth_pass = 0;
 	if (r.auth_file && (why = smtprc_auth_load(&r)) != 0) {
-		printf("error: auth-file %s: %s\n", r.auth_file, why);
+		out_printf("error: auth-file %s: %s\n", r.auth_file, why);
 		return 64;
 	}
 	if (r.oauth_file && smtprc_oauth_load(&r, w, sizeof w) < 0) {
-		printf("error: %s\n", w);
+		out_printf("error: %s\n", w);
 		return 64;
 	}
 	smtprc_run_policy(&r, dom);
 	from = route_from_for(c, target, &flen, &header);
-	printf("route %s %s: tls %s%s%s%s%s%.*s%s\n", dom, target,
+	out_printf("route %s %s: tls %s%s%s%s%s%.*s%s\n", dom, target,
 	       policy_names[r.relay.tls], r.relay.auth_user ? ", AUTH as " : "",
-	       r.oauth ? "(OAuth 2.0) " : "",
-	       r.relay.auth_user ? r.relay.auth_user : "",
-	       from ? ", envelope sender " : "", from ? (int)flen : 0,
-	       from ? from : "", from && header ? " (From too)" : "");
+		   r.oauth ? "(OAuth 2.0) " : "",
+		   r.relay.auth_user ? r.relay.auth_user : "",
+		   from ? ", envelope sender " : "", from ? (int)flen : 0,
+		   from ? from : "", from && header ? " (From too)" : "");
 	if (r.relay.auth_user && r.relay.tls != RELAY_TLS_VERIFY &&
 	    r.relay.tls != RELAY_TLS_DANE)
 		warn("route", route, "its credentials go to a server whose "
@@ -112,17 +112,17 @@ static void check_oauth(const struct smtprc_conf *c)
 	size_t i;
 	int used = 0;
 
-	printf("oauth-file %s: target %s, user %s, %s; ", c->oauth_file,
-	       o->target, o->user, o->mech == SMTP_AUTH_OAUTHBEARER
-	       ? "oauthbearer" : "xoauth2");
+	out_printf("oauth-file %s: target %s, user %s, %s; ", c->oauth_file,
+		   o->target, o->user, o->mech == SMTP_AUTH_OAUTHBEARER
+		   ? "oauthbearer" : "xoauth2");
 	if (!o->access)
-		printf("no access token yet\n");
+		out_printf("no access token yet\n");
 	else if (!o->expires || now < CLOCK_SET_MIN)
-		printf("access token of unknown expiry (refreshed first)\n");
+		out_printf("access token of unknown expiry (refreshed first)\n");
 	else if (o->expires > now)
-		printf("access token valid for %lld s\n", o->expires - now);
+		out_printf("access token valid for %lld s\n", o->expires - now);
 	else
-		printf("access token expired (refreshed first)\n");
+		out_printf("access token expired (refreshed first)\n");
 	if (!o->refresh)
 		warn("oauth-file", c->oauth_file, o->device_url ? "no refresh "
 		     "token: sign in once with smtprc --oauth-login TARGET" :
@@ -166,25 +166,25 @@ int smtprc_check(struct smtprc_conf *c)
 	size_t i;
 	int rc = 0;
 
-	printf("queue %s\nsemaphore-dir %s\nhelo-name %s\ntls %s%s\n"
-	       "lifetime %lu\ndelay-warning %lu\n", c->queue, c->semdir,
-	       c->relay.helo_name, policy_names[c->relay.tls],
+	out_printf("queue %s\nsemaphore-dir %s\nhelo-name %s\ntls %s%s\n"
+		   "lifetime %lu\ndelay-warning %lu\n", c->queue, c->semdir,
+		   c->relay.helo_name, policy_names[c->relay.tls],
 	       c->tls_given ? "" : " (default)", c->lifetime, c->delay_warning);
 	for (i = 0; i < c->npolicies; i++)
-		printf("tls-policy %s\n", c->policies[i]);
+		out_printf("tls-policy %s\n", c->policies[i]);
 	if (c->auth_file)
-		printf("auth-file %s\n", c->auth_file);
+		out_printf("auth-file %s\n", c->auth_file);
 	for (i = 0; i < c->nroutes && !rc; i++)
 		rc = check_route(c, c->routes[i]);
 	if (!c->nroutes)
-		printf("route: none (every domain by its MX or SRV records)\n");
+		out_printf("route: none (every domain by its MX or SRV records)\n");
 	if (c->auth_file && !rc)
 		check_auth_targets(c);
 	if (c->oauth_file && !rc) {
 		struct smtprc_conf r = *c;
 		r.target = "";
 		if (smtprc_oauth_load(&r, why, sizeof why) < 0) {
-			printf("error: %s\n", why);
+			out_printf("error: %s\n", why);
 			rc = 64;
 		} else {
 			check_oauth(c);
@@ -192,10 +192,10 @@ int smtprc_check(struct smtprc_conf *c)
 	}
 	check_policies(c);
 	if (CONFIG_TLS && tls_anchors_load_file(c->tls_ca, why, sizeof why) < 0) {
-		printf("%s: tls-ca-file %s: %s\n", c->relay.tls == RELAY_TLS_VERIFY
-		       ? "error" : "warning", c->tls_ca, why);
+		out_printf("%s: tls-ca-file %s: %s\n", c->relay.tls == RELAY_TLS_VERIFY
+			   ? "error" : "warning", c->tls_ca, why);
 		warnings++;
 	}
-	printf("%u warning(s)\n", warnings);
+	out_printf("%u warning(s)\n", warnings);
 	return rc;
 }

@@ -1,13 +1,13 @@
 /* smtprc_oauth.c: see smtprc_oauth.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 #include "addr.h"
 #include "err.h"
+#include "fmt.h"
 #include "https.h"
 #include "log.h"
 #include "loop.h"
@@ -40,7 +40,7 @@ const struct oauth *smtprc_oauth_seen(void)
 int smtprc_oauth_load(struct smtprc_conf *c, char *why, size_t whysize)
 {
 	if (!CONFIG_TLS) {   /* and the linker leaves all of it out */
-		snprintf(why, whysize, "--oauth-file: OAuth 2.0 needs TLS, "
+		fmt_into(why, whysize, "--oauth-file: OAuth 2.0 needs TLS, "
 			 "which this build leaves out (CONFIG_TLS=0)");
 		return -1;
 	}
@@ -87,20 +87,20 @@ static int refresh(struct smtprc_conf *c, const struct locate_req *lq,
 	int rc;
 
 	if (oauth_form_refresh(&tok, form, sizeof form, &n) < 0) {
-		snprintf(why, whysize, "OAuth 2.0: the refresh request does not "
+		fmt_into(why, whysize, "OAuth 2.0: the refresh request does not "
 			 "fit its buffer");
 		return -1;
 	}
 	if (post(&tok.token_at, n, lq, loop_now_ms() + OAUTH_FETCH_TIMEOUT *
 		 1000LL, &r, w, sizeof w) < 0) {
-		snprintf(why, whysize, "OAuth 2.0 token refresh for %s failed: "
+		fmt_into(why, whysize, "OAuth 2.0 token refresh for %s failed: "
 			 "%s", c->target, w);
 		return -1;
 	}
 	rc = oauth_answer_parse(&r, &ans, w, sizeof w);
 	memset(resp, 0, sizeof resp);
 	if (rc != 0) {
-		snprintf(why, whysize, "OAuth 2.0 token refresh for %s: %s%s%s",
+		fmt_into(why, whysize, "OAuth 2.0 token refresh for %s: %s%s%s",
 			 c->target, w, rc == 1 && !strcmp(ans.error,
 							  "invalid_grant")
 			 ? "; sign in again: smtprc --oauth-login " : "",
@@ -137,7 +137,7 @@ int smtprc_oauth_ready(struct smtprc_conf *c, const struct locate_req *lq,
 
 	if (!CONFIG_TLS)
 		return -1;    /* never reached: smtprc_oauth_load refused */
-	snprintf(old, sizeof old, "%s", refused ? refused : "");
+	fmt_into(old, sizeof old, "%s", refused ? refused : "");
 	/* Another relay client (or --oauth-login) may be writing it: the
 	 * lock, then the file as it is now. */
 	fd = open(c->oauth_file, O_RDONLY | O_CLOEXEC);
@@ -149,7 +149,7 @@ int smtprc_oauth_ready(struct smtprc_conf *c, const struct locate_req *lq,
 		   (!force || strcmp(tok.access, old))) {
 		rc = 0;       /* fresh, and not the one refused */
 	} else if (!tok.refresh) {
-		snprintf(why, whysize, "OAuth 2.0: %s has no refresh token: "
+		fmt_into(why, whysize, "OAuth 2.0: %s has no refresh token: "
 			 "sign in first: smtprc --oauth-login %s",
 			 c->oauth_file, c->target);
 		rc = -1;
@@ -255,18 +255,18 @@ int smtprc_oauth_login(struct smtprc_conf *c, const struct locate_req *lq)
 	if (tls_anchors_load_file(c->tls_ca, why, sizeof why) < 0)
 		err_fatal(EX_TEMPFAIL_, 0, "%s", why);
 	device_start(lq, &d);
-	printf("To let smtprc send as %s through %s, open\n  %s\nand enter "
-	       "the code %s (within %lld minutes).\n", tok.user, tok.target,
-	       d.uri, d.user_code, (d.expires_in + 59) / 60);
+	out_printf("To let smtprc send as %s through %s, open\n  %s\nand enter "
+		   "the code %s (within %lld minutes).\n", tok.user, tok.target,
+		   d.uri, d.user_code, (d.expires_in + 59) / 60);
 	if (d.uri_complete[0])
-		printf("Or open %s\n", d.uri_complete);
-	printf("Waiting for the sign-in...\n");
-	fflush(stdout);
+		out_printf("Or open %s\n", d.uri_complete);
+	out_printf("Waiting for the sign-in...\n");
+	out_flush();
 	device_poll(lq, &d);
 	now = (long long)time(0);
 	if (oauth_store(&tok, c->oauth_file, &ans, now >= CLOCK_SET_MIN ? now
 			: 0, why, sizeof why) < 0)
 		err_fatal(EX_CANTCREAT_, 0, "%s", why);
-	printf("Signed in: the tokens are in %s.\n", c->oauth_file);
+	out_printf("Signed in: the tokens are in %s.\n", c->oauth_file);
 	return 0;
 }

@@ -1,10 +1,10 @@
 /* smtprc_opts.c: see smtprc_opts.h. */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "fmt.h"
 #include "readfile.h"
 #include "conf.h"
 #include "err.h"
@@ -79,9 +79,9 @@ static const char *apply(void *ctx, const struct opt_hit *h);
 static struct smtprc_conf check_conf;
 const struct opt_table smtprc_opt_table = { smtprc_opts, NOPTS, apply, &check_conf };
 
-static void usage(FILE *f)
+static void usage(int fd)
 {
-	fputs("usage: smtprc [options] domain recipient-list...\n"
+	fmt_text(fd, "usage: smtprc [options] domain recipient-list...\n"
 	      "  /? --help                  this text\n"
 	      "  /V[+|-] --[no-]verbose      log the SMTP conversation\n"
 	      "  /HELO[+|-] --[no-]helo      send EHLO/HELO first (default +)\n"
@@ -103,7 +103,7 @@ static void usage(FILE *f)
 	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
 	      "  " CONF_DEFAULT_PATH ")\n"
 	      "  --timeout-{connect,greeting,helo,mail,rcpt,data,block,dot,quit}=SECONDS\n"
-	      "  --version\n", f);
+	      "  --version\n");
 }
 
 /* Every capacity of config.h.in, with the unit its line names
@@ -120,19 +120,20 @@ static const struct {
 static void version(void)
 {
 	size_t i;
-	printf("smtprc %s (board %s)\nCONFIG_IPV6=%d CONFIG_TLS=%d CONFIG_LOG=%d\n",
-	       SMTPRC_VERSION, SMTPRC_BOARD, CONFIG_IPV6, CONFIG_TLS, CONFIG_LOG);
+	out_printf("smtprc %s (board %s)\nCONFIG_IPV6=%d CONFIG_TLS=%d "
+		   "CONFIG_LOG=%d\n", SMTPRC_VERSION, SMTPRC_BOARD, CONFIG_IPV6,
+		   CONFIG_TLS, CONFIG_LOG);
 	for (i = 0; i < sizeof capacities / sizeof capacities[0]; i++)
-		printf("%s=%ld %s\n", capacities[i].name, capacities[i].value,
-		       capacities[i].unit);
+		out_printf("%s=%ld %s\n", capacities[i].name, capacities[i].value,
+			   capacities[i].unit);
 }
 
 void smtprc_usage_error(const char *arg, const char *why)
 {
 	char a[256];
-	fprintf(stderr, "%s: usage error: %s%s%s\n", err_prog,
+	fmt_fd(2, "%s: usage error: %s%s%s\n", err_prog,
 		arg ? err_printable(a, sizeof a, arg) : "", arg ? ": " : "", why);
-	usage(stderr);
+	usage(2);
 }
 
 static int seconds(const char *v, unsigned *out)
@@ -297,7 +298,7 @@ static const char *load_tls_policy_file(struct smtprc_conf *c, const char *path)
 		size_t k = strlen(l.key) + 1 + strlen(l.val) + 1;
 		if (used + k > sizeof policy_file.joined)
 			return "TLS policy file larger than CONF_SIZE";
-		snprintf(v, k, "%s %s", l.key, l.val);
+		fmt_into(v, k, "%s %s", l.key, l.val);
 		used += k;
 		if ((why = add_tls_policy(c, v)) != 0)
 			return why;
@@ -512,7 +513,7 @@ int smtprc_options(struct smtprc_conf *c, int argc, char **argv)
 
 	/* /? and --version answer before anything is read. */
 	while ((rc = opt_next(smtprc_opts, NOPTS, argc, argv, &i, &h, &why)) > 0) {
-		if (h.id == OPT_HELP) { usage(stdout); return -2; }
+		if (h.id == OPT_HELP) { usage(1); return -2; }
 		if (h.id == O_VERSION) { version(); return -2; }
 		if (h.id == O_CHECK) check = h.on;
 		if (h.id == O_OAUTH_LOGIN) login = h.on;

@@ -1,9 +1,9 @@
 /* smtprc_sts.c: see smtprc_sts.h. */
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "dnsq.h"
+#include "fmt.h"
 #include "https.h"
 #include "log.h"
 #include "loop.h"
@@ -31,7 +31,7 @@ static int txt_id(const char *domain, const struct locate_req *lq,
 	size_t i, n = 0;
 
 	id[0] = 0;
-	snprintf(name, sizeof name, "_mta-sts.%s", domain);
+	fmt_into(name, sizeof name, "_mta-sts.%s", domain);
 	if (!lq->dns || dnsq_open(lq->dns) < 0 ||
 	    dnsq_submit(DNSQ_TXT, name, &txt) < 0)
 		return -1;
@@ -115,7 +115,7 @@ static int fetch(struct queue *q, const char *domain, const char *id,
 	long long now = (long long)time(0);
 	int n;
 
-	snprintf(url, sizeof url, "https://mta-sts.%s/.well-known/mta-sts.txt",
+	fmt_into(url, sizeof url, "https://mta-sts.%s/.well-known/mta-sts.txt",
 		 domain);
 	if (http_url_parse(url, &u, &bad) < 0)
 		return -1;
@@ -140,7 +140,7 @@ static int fetch(struct queue *q, const char *domain, const char *id,
 			 "text/plain") ? "not text/plain" : bad);
 		return -1;
 	}
-	n = snprintf(cache, sizeof cache, STS_CACHE_HEAD "%s %lld\n", id,
+	n = fmt_into(cache, sizeof cache, STS_CACHE_HEAD "%s %lld\n", id,
 		     now >= CLOCK_SET_MIN ? now : 0LL);
 	if (n > 0 && (size_t)n + r.body_len < sizeof cache) {
 		memcpy(cache + n, r.body, r.body_len);
@@ -208,7 +208,7 @@ int smtprc_sts_apply(const struct sts_policy *p, const char *domain,
 	*tls = RELAY_TLS_VERIFY;
 	if (n)
 		return 0;
-	snprintf(w, sizeof w, "the MTA-STS policy of %s (enforce) allows none "
+	fmt_into(w, sizeof w, "the MTA-STS policy of %s (enforce) allows none "
 		 "of its MX hosts", domain);
 	outcome_tls_failed(fail, w);
 	return -1;

@@ -17,7 +17,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -28,6 +27,7 @@
 #include "conf.h"
 #include "daemon.h"
 #include "err.h"
+#include "fmt.h"
 #include "log.h"
 #include "loop.h"
 #include "opt.h"
@@ -107,13 +107,14 @@ static const char *apply(void *ctx, const struct opt_hit *h)
 	return 0;
 }
 
-static void usage(FILE *f)
+static void usage(int fd)
 {
-	fputs("usage: smtprcd [/WAITFOR:sem] [/IFCLEANPOST:sem] [/TRIGGER:sem]\n"
-	      "               [/TIMEOUT:seconds | /FOREVER] [/CONCURRENCY:n] "
-	      "[--once] run-file\n"
-	      "  --retry-first=SECONDS --retry-max=SECONDS --stop-wait=SECONDS\n"
-	      "  --queue=DIR --semaphore-dir=DIR --config=FILE\n", f);
+	fmt_text(fd, "usage: smtprcd [/WAITFOR:sem] [/IFCLEANPOST:sem] "
+		 "[/TRIGGER:sem]\n"
+		 "               [/TIMEOUT:seconds | /FOREVER] [/CONCURRENCY:n] "
+		 "[--once] run-file\n"
+		 "  --retry-first=SECONDS --retry-max=SECONDS --stop-wait=SECONDS\n"
+		 "  --queue=DIR --semaphore-dir=DIR --config=FILE\n");
 }
 
 static char conf_buf[CONF_SIZE];
@@ -136,8 +137,8 @@ static void options(int argc, char **argv)
 	if (i < argc)
 		cf.runfile = argv[i];
 	if (!cf.runfile) {
-		fprintf(stderr, "%s: usage error: no run file given\n", err_prog);
-		usage(stderr);
+		fmt_fd(2, "%s: usage error: no run file given\n", err_prog);
+		usage(2);
 		exit(EX_USAGE_);
 	}
 	if (cf.retry_max < cf.retry_first)
@@ -457,7 +458,7 @@ static int take_lists(struct sched_dom *e)
 			      (run.chdir ? strlen(queue_abs) + 1 : 0);
 		if (d.args_len + need >= sizeof d.args)
 			break;
-		snprintf(path, sizeof path, "%s%sremote/%.*s.%s",
+		fmt_into(path, sizeof path, "%s%sremote/%.*s.%s",
 			 run.chdir ? queue_abs : "", run.chdir ? "/" : "",
 			 (int)len, pl.buf + at - 1 + 5, e->name);
 		add_arg(path, strlen(path));
@@ -499,7 +500,7 @@ static pid_t spawn(int lockfd)
 	 * file's directory as the working directory for it only (this
 	 * process is single-threaded and works through directory
 	 * descriptors; no file actions: musl allocates those). */
-	snprintf(num, sizeof num, "%d", lockfd);
+	fmt_into(num, sizeof num, "%d", lockfd);
 	setenv("SMTPRC_LOCK_FD", num, 1);
 	fcntl(lockfd, F_SETFD, 0);
 	if (run.chdir && chdir(run.chdir) < 0) {
@@ -609,12 +610,12 @@ static void reap(void)
 		} else {
 			unsigned long wait;
 			if (WIFEXITED(status))
-				snprintf(how, sizeof how, "exit %d%s",
+				fmt_into(how, sizeof how, "exit %d%s",
 					 WEXITSTATUS(status),
 					 WEXITSTATUS(status) == EX_TEMPFAIL_
 					 ? " (deferred)" : "");
 			else
-				snprintf(how, sizeof how, "killed by signal %d "
+				fmt_into(how, sizeof how, "killed by signal %d "
 					 "(its lists stay pending)",
 					 WTERMSIG(status));
 			if (WIFEXITED(status) && WEXITSTATUS(status) == EX_USAGE_)

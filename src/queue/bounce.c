@@ -1,6 +1,5 @@
 /* bounce.c: see bounce.h. */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>

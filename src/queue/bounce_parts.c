@@ -1,8 +1,8 @@
 /* bounce_parts.c: the report's two parts for a person and a program
  * (bounce_int.h). */
-#include <stdio.h>
 #include <string.h>
 #include "bounce_int.h"
+#include "fmt.h"
 #include "qp.h"
 #include "utf8.h"
 
@@ -135,7 +135,7 @@ void bounce_put_notification(struct wbuf *w, const struct bounce *b,
 	tl_end();
 	if (cut) {
 		char num[24];
-		snprintf(num, sizeof num, "%d", BOUNCE_ORIG_SIZE);
+		fmt_into(num, sizeof num, "%d", BOUNCE_ORIG_SIZE);
 		tl_adds("The header of your message is longer than ");
 		tl_adds(num);
 		tl_adds(" bytes: only its first lines are attached.");

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "dirscan.h"
 #include "err.h"
+#include "fmt.h"
 #include "queue.h"
 #include "readfile.h"
 
@@ -140,7 +141,7 @@ void queue_close(struct queue *q)
 
 void queue_new_id(struct queue *q, char *id)
 {
-	snprintf(id, QUEUE_ID_SIZE, "%lu-%lu-%lu", (unsigned long)time(0),
+	fmt_into(id, QUEUE_ID_SIZE, "%lu-%lu-%lu", (unsigned long)time(0),
 		 (unsigned long)getpid(), q->seq++);
 }
 
@@ -151,7 +152,7 @@ int queue_tmp_open(struct queue *q, struct queue_tmp *t)
 	for (tries = 0; tries < 100; tries++) {
 		/* In maildrop/ itself (queue_open_maildrop) the name starts
 		 * with a dot, which every scan of entries passes over. */
-		snprintf(t->name, sizeof t->name, "%s%lu-%lu-%lu.tmp",
+		fmt_into(t->name, sizeof t->name, "%s%lu-%lu-%lu.tmp",
 			 q->maildrop_only ? "." : "", (unsigned long)time(0),
 			 (unsigned long)getpid(), q->seq++);
 		t->fd = openat(q->fd[QUEUE_TMP], t->name,
@@ -293,7 +294,7 @@ int queue_link_message(struct queue *q, const struct queue_tmp *t,
 	/* A link left by an interrupted sort: replaced in one rename. The
 	 * second name ends in .tmp like the first, so that a kill between
 	 * the link and the rename leaves a file the sweep removes. */
-	snprintf(alt, sizeof alt, "%.*s.l.tmp", (int)(strlen(t->name) - 4),
+	fmt_into(alt, sizeof alt, "%.*s.l.tmp", (int)(strlen(t->name) - 4),
 		 t->name);
 	if (linkat(q->fd[QUEUE_TMP], t->name, q->fd[QUEUE_TMP], alt, 0) < 0)
 		return E_SYS;
@@ -328,7 +329,7 @@ int queue_set_aside(struct queue *q, const char *name)
 {
 	char bad[QUEUE_ID_SIZE + 16];
 
-	if ((size_t)snprintf(bad, sizeof bad, "%s.bad", name) >= sizeof bad) {
+	if ((size_t)fmt_into(bad, sizeof bad, "%s.bad", name) >= sizeof bad) {
 		errno = ENAMETOOLONG;
 		return E_SYS;
 	}
@@ -422,7 +423,7 @@ static long long proc_started(unsigned long pid)
 	long n;
 	int field;
 
-	snprintf(path, sizeof path, "/proc/%lu/stat", pid);
+	fmt_into(path, sizeof path, "/proc/%lu/stat", pid);
 	n = readfile_at(AT_FDCWD, path, buf, sizeof buf, 0);
 	if (n <= 0 || clock_gettime(CLOCK_BOOTTIME, &up) < 0)
 		return -1;
@@ -568,7 +569,7 @@ static int sts_each(const char *name, void *arg)
 		return 0;
 	if (!sts_scan.name[0] || (long long)st.st_mtime < sts_scan.oldest) {
 		sts_scan.oldest = (long long)st.st_mtime;
-		snprintf(sts_scan.name, sizeof sts_scan.name, "%s", name);
+		fmt_into(sts_scan.name, sizeof sts_scan.name, "%s", name);
 	}
 	return 0;
 }

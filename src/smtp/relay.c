@@ -1,10 +1,10 @@
 /* relay.c: see relay.h. */
 #include <errno.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "fmt.h"
 #include "readfile.h"
 #include "body.h"
 #include "dane.h"
@@ -36,11 +36,11 @@ static void fail(struct relay *r, int e, const char *what)
 	enum smtp_stage st = smtp_session_stage(&r->s);
 
 	if (e == E_TIMEOUT)
-		snprintf(why, sizeof why, "%s: timed out after %u s waiting "
+		fmt_into(why, sizeof why, "%s: timed out after %u s waiting "
 			 "for the reply to %s", r->peer, r->conf->timeout[st],
 			 stage_names[st]);
 	else
-		snprintf(why, sizeof why, "%s: %s during %s%s%s", r->peer,
+		fmt_into(why, sizeof why, "%s: %s during %s%s%s", r->peer,
 			 e == E_SYS ? strerror(errno) : err_str(e),
 			 stage_names[st], what ? ": " : "", what ? what : "");
 	memcpy(r->why, why, sizeof why);
@@ -371,7 +371,7 @@ static int implicit_tls(struct relay *r)
 	rc = tls_start(r->fd, &p, deadline_of(r, SMTP_STAGE_GREETING), why,
 		       sizeof why);
 	if (rc < 0) {
-		snprintf(r->why, sizeof r->why, "%s: implicit TLS: %s", r->peer, why);
+		fmt_into(r->why, sizeof r->why, "%s: implicit TLS: %s", r->peer, why);
 		return E_TLS;
 	}
 	r->tls_on = 1;
@@ -496,7 +496,7 @@ static int dane_policy(struct relay *r, const struct locate_addr *a,
 	    dane_tlsa_name(a->name, a->port, qname, sizeof qname) < 0)
 		return RELAY_TLS_MAY;
 	if (strcmp(r->tlsa_host, a->name) || r->tlsa_port != a->port) {
-		snprintf(r->tlsa_host, sizeof r->tlsa_host, "%s", a->name);
+		fmt_into(r->tlsa_host, sizeof r->tlsa_host, "%s", a->name);
 		r->tlsa_port = a->port;
 		if (dnsq_open(r->conf->dns) < 0) {
 			r->tlsa.status = DNSQ_TEMPFAIL;
@@ -521,7 +521,7 @@ static int dane_policy(struct relay *r, const struct locate_addr *a,
 	case DANE_UNUSABLE:
 		return RELAY_TLS_ENCRYPT;
 	case DANE_FAILED:
-		snprintf(why, whysize, "%s: DANE: TLSA look-up of %s failed (%s): "
+		fmt_into(why, whysize, "%s: DANE: TLSA look-up of %s failed (%s): "
 			 "server not used", a->name, qname,
 			 r->tlsa.status == DNSQ_PROTOCOL ? "malformed answer" :
 			 r->tlsa.status == DNSQ_NOMEM ? "out of memory" :
@@ -539,7 +539,7 @@ static int sts_server(struct relay *r, const struct locate_addr *a,
 		      char *why, size_t whysize)
 {
 	if (!sts_mx_match(r->conf->sts, a->name)) {
-		snprintf(why, whysize, "%s: not an MX the MTA-STS policy allows "
+		fmt_into(why, whysize, "%s: not an MX the MTA-STS policy allows "
 			 "(and no usable DANE TLSA records): server not used",
 			 a->name);
 		return -1;
@@ -559,14 +559,14 @@ static int tcp_connect(struct relay *r, const struct locate_addr *a,
 	int fd = net_connect_start(&a->ip, a->port), rc;
 
 	if (fd < 0) {
-		snprintf(why, whysize, "connect to %s: %s", r->peer, strerror(errno));
+		fmt_into(why, whysize, "connect to %s: %s", r->peer, strerror(errno));
 		return E_CONNECT;
 	}
 	rc = loop_wait_fd(fd, POLLOUT, loop_now_ms() + (long long)connect_s * 1000);
 	if (rc == 0)
 		rc = net_connect_result(fd);
 	if (rc < 0) {
-		snprintf(why, whysize, "connect to %s: %s", r->peer,
+		fmt_into(why, whysize, "connect to %s: %s", r->peer,
 			 rc == E_TIMEOUT ? "timed out" : strerror(errno));
 		close(fd);
 		return rc == E_TIMEOUT ? E_TIMEOUT : E_CONNECT;
@@ -581,15 +581,15 @@ static void session_why(const struct relay *r, int rc, char *why,
 			size_t whysize)
 {
 	if (rc == E_AUTH || rc == E_NOTLS)
-		snprintf(why, whysize, "%s: %s: %s", r->peer, err_str(rc),
+		fmt_into(why, whysize, "%s: %s: %s", r->peer, err_str(rc),
 			 r->s.why);
 	else if (rc == E_TLS || (rc == E_UNEXPECTED && r->why[0]))
-		snprintf(why, whysize, "%s", r->why);
+		fmt_into(why, whysize, "%s", r->why);
 	else if (r->s.last.code && (rc == E_GREETING || rc == E_HELLO))
-		snprintf(why, whysize, "%s refused the session: %s", r->peer,
+		fmt_into(why, whysize, "%s refused the session: %s", r->peer,
 			 r->s.last.text);
 	else
-		snprintf(why, whysize, "%s: %s", r->peer, err_str(rc));
+		fmt_into(why, whysize, "%s: %s", r->peer, err_str(rc));
 }
 
 static int connect_one(struct relay *r, const struct locate_addr *a,
@@ -600,14 +600,14 @@ static int connect_one(struct relay *r, const struct locate_addr *a,
 
 	ip46_fmt(&a->ip, ip);
 	if (strcmp(a->name, ip) && !(a->name[0] == '['))
-		snprintf(r->peer, sizeof r->peer, "%s[%s]:%u", a->name, ip, a->port);
+		fmt_into(r->peer, sizeof r->peer, "%s[%s]:%u", a->name, ip, a->port);
 	else
-		snprintf(r->peer, sizeof r->peer, "[%s]:%u", ip, a->port);
+		fmt_into(r->peer, sizeof r->peer, "[%s]:%u", ip, a->port);
 	r->server = a;
 	r->tls_check = tls == RELAY_TLS_VERIFY ? TLS_CHECK_VERIFY : TLS_CHECK_NONE;
 	if (tls == RELAY_TLS_VERIFY && (!a->name[0] || a->name[0] == '[')) {
 		/* No name, no check: a certificate for any name would pass. */
-		snprintf(why, whysize, "%s: the policy verify needs a host "
+		fmt_into(why, whysize, "%s: the policy verify needs a host "
 			 "name to check the certificate against, and this "
 			 "server is an address (route to its name, or say "
 			 "encrypt for this route)", r->peer);
@@ -649,7 +649,7 @@ again:
 			close(fd);
 			r->fd = -1;
 			r->tls_failed = 1;
-			snprintf(why, whysize, "%s", r->why);
+			fmt_into(why, whysize, "%s", r->why);
 			return E_CONNECT;
 		}
 		smtp_session_tls_implicit(&r->s);  /* no STARTTLS in TLS */
@@ -762,7 +762,7 @@ static int unsolicited(struct relay *r)
 	memcpy(text, r->in + r->in_used, n);
 	text[n] = 0;
 	text[strcspn(text, "\r\n")] = 0;
-	snprintf(why, sizeof why, "%s: a reply nobody asked for after the final "
+	fmt_into(why, sizeof why, "%s: a reply nobody asked for after the final "
 		 "dot's (\"%s\"): the replies are out of step; connection "
 		 "closed", r->peer, err_printable(text, sizeof text, text));
 	memcpy(r->why, why, sizeof why);

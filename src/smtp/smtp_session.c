@@ -1,9 +1,9 @@
 /* smtp_session.c: see smtp_session.h for the transition table. */
-#include <stdio.h>
 #include <string.h>
 #include "addr.h"
 #include "b64.h"
 #include "err.h"
+#include "fmt.h"
 #include "json.h"
 #include "smtp_session.h"
 
@@ -683,7 +683,7 @@ static void on_oauth(struct smtp_session *s, const struct smtp_reply *r)
 		s->emit = EM_AUTH_ABORT;
 		return;
 	}
-	snprintf(why, sizeof why, "%s%s%s%s", r->text, s->auth_status[0] ?
+	fmt_into(why, sizeof why, "%s%s%s%s", r->text, s->auth_status[0] ?
 		 " (the token's error: " : "", s->auth_status,
 		 s->auth_status[0] ? ")" : "");
 	finish(s, E_AUTH, why, r->code != 421);

@@ -6,10 +6,10 @@
 #if CONFIG_TLS
 #include <errno.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "err.h"
+#include "fmt.h"
 #include "loop.h"
 #include "tls_int.h"
 
@@ -156,21 +156,21 @@ static void start_why(int rc, int check, char *why, size_t whysize)
 	int e = br_ssl_engine_last_error(&conn.cc.eng);
 
 	if (check == TLS_CHECK_DANE && e == BR_ERR_X509_NOT_TRUSTED)
-		snprintf(why, whysize, "TLS handshake failed: the certificate "
+		fmt_into(why, whysize, "TLS handshake failed: the certificate "
 			 "chain matches no usable TLSA record (DANE; BearSSL "
 			 "error %d)", BR_ERR_X509_NOT_TRUSTED);
 	else if (e >= BR_ERR_RECV_FATAL_ALERT &&
 		 e < BR_ERR_RECV_FATAL_ALERT + 256)
-		snprintf(why, whysize, "TLS handshake failed: the server sent "
+		fmt_into(why, whysize, "TLS handshake failed: the server sent "
 			 "fatal alert %d: %s", e - BR_ERR_RECV_FATAL_ALERT,
 			 tls_alert_text(e - BR_ERR_RECV_FATAL_ALERT));
 	else if (rc == E_TLS || e)
-		snprintf(why, whysize, "TLS handshake failed: %s (BearSSL error "
+		fmt_into(why, whysize, "TLS handshake failed: %s (BearSSL error "
 			 "%d)", tls_error_text(e), e);
 	else if (rc == E_TIMEOUT)
-		snprintf(why, whysize, "TLS handshake timed out");
+		fmt_into(why, whysize, "TLS handshake timed out");
 	else
-		snprintf(why, whysize, "TLS handshake: %s", err_str(rc));
+		fmt_into(why, whysize, "TLS handshake: %s", err_str(rc));
 }
 
 int tls_start(int fd, const struct tls_peer *p, long long deadline,
@@ -185,7 +185,7 @@ int tls_start(int fd, const struct tls_peer *p, long long deadline,
 	engine_x509(eng, p);
 	br_ssl_engine_set_buffer(eng, conn.buf, sizeof conn.buf, 0);
 	if (!br_ssl_client_reset(&conn.cc, p->server_name, 0)) {
-		snprintf(why, whysize, "TLS set-up failed: %s",
+		fmt_into(why, whysize, "TLS set-up failed: %s",
 			 tls_error_text(br_ssl_engine_last_error(eng)));
 		return E_TLS;
 	}
@@ -255,7 +255,7 @@ void tls_describe(char *out, size_t size)
 	for (i = 0; i < tls_nsuites; i++)
 		if (tls_suites[i].id == sp.cipher_suite)
 			suite = tls_suites[i].name;
-	snprintf(out, size, "TLSv1.%u %s, certificate %s%s%s", v >= 0x0301 ?
+	fmt_into(out, size, "TLSv1.%u %s, certificate %s%s%s", v >= 0x0301 ?
 		 v - 0x0301 : 0, suite, conn.check == TLS_CHECK_VERIFY ||
 		 (conn.check == TLS_CHECK_DANE && conn.x.dane.how) ? "verified" :
 		 "not verified", conn.check == TLS_CHECK_DANE ? " by " : "",
@@ -263,12 +263,12 @@ void tls_describe(char *out, size_t size)
 							 : "?") : "");
 }
 #else
-#include <stdio.h>
+#include "fmt.h"
 #include "tls.h"
 
 int tls_start_unavailable(char *why, size_t whysize)
 {
-	snprintf(why, whysize, "TLS is not built in");
+	fmt_into(why, whysize, "TLS is not built in");
 	return E_TLS;
 }
 #endif

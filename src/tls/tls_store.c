@@ -4,9 +4,9 @@
 #if CONFIG_TLS
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "fmt.h"
 #include "tls_int.h"
 
 struct tls_store {
@@ -213,7 +213,7 @@ int tls_anchors_load_file(const char *path, char *why, size_t whysize)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		snprintf(why, whysize, "CA bundle %s: %s", path, strerror(errno));
+		fmt_into(why, whysize, "CA bundle %s: %s", path, strerror(errno));
 		return -1;
 	}
 	tls_anchors_reset(0);
@@ -222,11 +222,11 @@ int tls_anchors_load_file(const char *path, char *why, size_t whysize)
 			break;
 	close(fd);
 	if (n < 0) {
-		snprintf(why, whysize, "CA bundle %s: %s", path, strerror(errno));
+		fmt_into(why, whysize, "CA bundle %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (w || tls_anchors_finish(&sa, &w) < 0 || !sa.anchors) {
-		snprintf(why, whysize, "CA bundle %s: %s", path,
+		fmt_into(why, whysize, "CA bundle %s: %s", path,
 			 w ? w : "no certificate in it");
 		return -1;
 	}
