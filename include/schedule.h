@@ -45,6 +45,7 @@ struct sched {
 	unsigned short bucket[SCHED_BUCKETS];   /* first entry + 1, or 0 */
 	unsigned long retry_first, retry_max;   /* seconds */
 	unsigned running;                       /* entries with a pid */
+	unsigned used;                          /* entries with a name */
 };
 
 /* Empties the table. retry_max below retry_first is taken as
@@ -61,6 +62,9 @@ unsigned long sched_backoff(const struct sched *s, unsigned n);
  * over SMTP_DOMAIN_SIZE). */
 struct sched_dom *sched_find(struct sched *s, const char *name, size_t len,
 			     int create);
+
+/* 1 when every entry has a name: sched_find creates none. */
+int sched_full(const struct sched *s);
 
 /* Frees entry e (not running). */
 void sched_free(struct sched *s, struct sched_dom *e);

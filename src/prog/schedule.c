@@ -10,6 +10,7 @@ void sched_init(struct sched *s, unsigned long retry_first,
 	s->retry_first = retry_first;
 	s->retry_max = retry_max < retry_first ? retry_first : retry_max;
 	s->running = 0;
+	s->used = 0;
 }
 
 unsigned long sched_backoff(const struct sched *s, unsigned n)
@@ -41,7 +42,7 @@ struct sched_dom *sched_find(struct sched *s, const char *name, size_t len,
 		if (!memcmp(e->name, name, len) && !e->name[len])
 			return e;
 	}
-	if (!create || !len || len > SMTP_DOMAIN_SIZE)
+	if (!create || !len || len > SMTP_DOMAIN_SIZE || sched_full(s))
 		return 0;
 	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
 		struct sched_dom *e = &s->dom[i];
@@ -52,9 +53,15 @@ struct sched_dom *sched_find(struct sched *s, const char *name, size_t len,
 		e->name[len] = 0;
 		e->chain = s->bucket[b];
 		s->bucket[b] = (unsigned short)(i + 1);
+		s->used++;
 		return e;
 	}
 	return 0;
+}
+
+int sched_full(const struct sched *s)
+{
+	return s->used == SMTPRCD_DOMAINS_MAX;
 }
 
 void sched_free(struct sched *s, struct sched_dom *e)
@@ -66,6 +73,8 @@ void sched_free(struct sched *s, struct sched_dom *e)
 		p = &s->dom[*p - 1].chain;
 	if (*p)
 		*p = e->chain;
+	if (e->name[0])
+		s->used--;
 	e->name[0] = 0;
 	e->chain = 0;
 }

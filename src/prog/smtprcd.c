@@ -366,7 +366,8 @@ static int scan_one(const char *name, void *arg)
 	len = strlen(dot + 1);
 	e = sched_find(&d.sch, dot + 1, len, 0);
 	if (!e) {
-		e = sched_find(&d.sch, dot + 1, len, 1);
+		/* (When the table is full, without a second look-up.) */
+		e = sched_full(&d.sch) ? 0 : sched_find(&d.sch, dot + 1, len, 1);
 		if (e)
 			schedule_from(e, name);
 		else

@@ -109,13 +109,16 @@ static void schedule_table_full(void)
 		CHECK(sched_find(&s, name, (size_t)n, 1) != 0);
 	}
 	CHECK(sched_find(&s, "one-more.example", 16, 1) == 0);
+	CHECK(sched_full(&s));
 	/* An entry freed is taken again; every other is still found
 	 * through its hash chain. */
 	e = sched_find(&s, "d7.example", 10, 0);
 	CHECK(e != 0);
 	sched_free(&s, e);
+	CHECK(!sched_full(&s));
 	CHECK(sched_find(&s, "d7.example", 10, 0) == 0);
 	CHECK(sched_find(&s, "one-more.example", 16, 1) == e);
+	CHECK(sched_full(&s));
 	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
 		int n = snprintf(name, sizeof name, "d%zu.example", i);
 		struct sched_dom *f = sched_find(&s, name, (size_t)n, 0);
@@ -127,6 +130,7 @@ static void schedule_table_full(void)
 		if ((e = sched_find(&s, name, (size_t)n, 0)) != 0)
 			sched_free(&s, e);
 	}
+	CHECK(s.used == SMTPRCD_DOMAINS_MAX - (SMTPRCD_DOMAINS_MAX + 2) / 3);
 	for (i = 0; i < SMTPRCD_DOMAINS_MAX; i++) {
 		int n = snprintf(name, sizeof name, "d%zu.example", i);
 		CHECK((sched_find(&s, name, (size_t)n, 0) != 0) ==
