@@ -54,6 +54,8 @@ int queue_share_maildrop(struct queue *q, const char *path, long gid);
 /* Removes maildrop/'s temporary files whose writer no longer runs (a
  * sendmail killed mid-write). */
 void queue_sweep_maildrop(struct queue *q);
+/* The same for one name of maildrop/ (a scan's dot file). */
+void queue_sweep_maildrop_one(struct queue *q, const char *name);
 /* Opens the queue at path for reading only (mailq): nothing is created,
  * and a missing subdirectory is left closed (its scans find nothing).
  * Returns 0 or E_SYS when path itself cannot be opened. */

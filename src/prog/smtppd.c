@@ -551,8 +551,14 @@ static int sort_one(const char *name, void *arg)
 	size_t nbad, nremote = 0, nlocal = 0;
 	int fd, rc;
 
-	if (name[0] == '.' || strchr(name, '.'))
-		return daemon_term;        /* .bad entries and dot files */
+	if (name[0] == '.') {
+		/* A sendmail's entry being written, or left by one killed
+		 * mid-write: that one goes now, not at the next start. */
+		queue_sweep_maildrop_one(q, name);
+		return daemon_term;
+	}
+	if (strchr(name, '.'))
+		return daemon_term;        /* .bad entries */
 	fd = queue_open_entry(q, QUEUE_MAILDROP, name, 0);
 	if (fd < 0 && (errno == ELOOP || errno == EINVAL)) {
 		/* A link, FIFO or folder named like an entry: never followed,
@@ -650,6 +656,10 @@ int smtppd_main(int argc, char **argv)
 			more = ps.sorted + ps.failed != before && !ps.failed &&
 			       !daemon_term;
 		} while (more);
+		/* What a relay client killed mid-write or mid-clean-up left
+		 * in tmp/ and done/ (two reads of folders that are most
+		 * often empty): gone within a pass, not at the next start. */
+		queue_sweep(&q);
 		if (queue_sync(&q) < 0)
 			err_warn(1, "unable to sync the queue directories");
 		if (ps.remote)

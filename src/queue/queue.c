@@ -491,6 +491,11 @@ void queue_sweep(struct queue *q)
 	dirscan(q->fd[QUEUE_TMP], sweep_tmp, q);
 }
 
+void queue_sweep_maildrop_one(struct queue *q, const char *name)
+{
+	sweep_maildrop(name, q);
+}
+
 void queue_sweep_maildrop(struct queue *q)
 {
 	dirscan(q->fd[QUEUE_MAILDROP], sweep_maildrop, q);

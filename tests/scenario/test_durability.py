@@ -338,3 +338,47 @@ def smtppd_killed_while_replacing_a_message_link_leaves_nothing_for_ever():
             assert "body" in f.read()
     finally:
         m.stop()
+
+
+@test
+def a_running_smtppd_sweeps_what_killed_writers_left():
+    """A sendmail killed before its rename leaves maildrop/.TIME-PID-SEQ.tmp,
+    a relay client killed mid-write a tmp/ file: a running smtppd removes
+    both within its next pass (a box runs for months between starts), and
+    keeps a file whose writer still runs."""
+    if RUN:
+        raise Skip("strace's signal injection is run on the host build")
+    m = Mts()
+    try:
+        m.start_pd()
+        m.fifo_ready("PD")
+        p = subprocess.run(["strace", "-f", "-qq", "-o", "/dev/null",
+                            "-e", "trace=renameat,renameat2,rename",
+                            "-e", "inject=renameat,renameat2,rename:"
+                            "signal=KILL:when=1"] + m.cmd("sendmail", "a@b.example"),
+                           input=b"Subject: killed\n\nx\n", env=m.env,
+                           stderr=subprocess.PIPE, timeout=60)
+        assert p.returncode != 0, p.stderr
+        left = [n for n in os.listdir(os.path.join(m.queue, "maildrop"))
+                if n.startswith(".")]
+        assert len(left) == 1 and left[0].endswith(".tmp"), left
+        hour_ago = int(time.time()) - 3600
+        gone = os.path.join(m.queue, "tmp", "%d-%d-1.tmp" % (hour_ago, 2 ** 22 + 7))
+        working = os.path.join(m.queue, "tmp", "%d-%d-2.tmp" % (time.time(),
+                                                                os.getpid()))
+        for path in (gone, working):
+            with open(path, "w") as f:
+                f.write("half a list")
+        os.utime(gone, (hour_ago, hour_ago))
+        rc, err = m.sendmail(b"Subject: next\n\nx\n", "c@d.example")
+        assert rc == 0, err
+        end = time.time() + 20
+        while (os.path.exists(gone) or m.files("maildrop")) and time.time() < end:
+            time.sleep(0.1)
+        assert not os.path.exists(gone), m.pending()
+        assert not [n for n in os.listdir(os.path.join(m.queue, "maildrop"))
+                    if n.startswith(".")], m.pending()
+        assert os.path.exists(working), m.pending()   # its writer runs
+        os.unlink(working)
+    finally:
+        m.stop()
