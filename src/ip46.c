@@ -73,6 +73,7 @@ static size_t fmt6(const unsigned char *p, char *out)
 				      (unsigned)(p[2 * i] << 8 | p[2 * i + 1]));
 		i++;
 	}
+	out[n] = 0;            /* a text that ends in "::" has no more */
 	if (groups == 6)
 		n += (size_t)fmt_into(out + n, IP46_FMT_SIZE - n, ":%u.%u.%u.%u",
 				      p[12], p[13], p[14], p[15]);

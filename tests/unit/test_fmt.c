@@ -78,6 +78,7 @@ static void ip6_text(const char *in, const char *want)
 	size_t n;
 
 	memset(&a, 0, sizeof a);
+	memset(out, 'X', sizeof out);     /* the text must end itself */
 	a.is6 = 1;
 	if (inet_pton(AF_INET6, in, a.ip) != 1) {
 		CHECK(!"a test address");
