@@ -63,9 +63,13 @@ CFLAGS  := -std=c11 -D_GNU_SOURCE $(BOARD_CFLAGS) $(BOARD_OWN_CFLAGS) \
 # kilobytes on every board, which matters on 8-16 MiB of flash.
 # --fatal-warnings: a link warning (objects of two ABIs mixed, say) fails
 # the build. --sort-section=alignment: less padding between sections
-# (190 bytes on armhf).
+# (190 bytes on armhf). common-page-size=16: the data segment follows the
+# code in the file at once, sharing its last page, instead of ld padding
+# the file to a page boundary to save a page of memory (up to 4 KB of
+# flash: 2.7 KB on armhf with TLS off, 0.8 KB on arm64).
 LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
-           -Wl,--sort-section=alignment -Wl,--fatal-warnings $(BOARD_LDFLAGS)
+           -Wl,-z,common-page-size=16 -Wl,--sort-section=alignment \
+           -Wl,--fatal-warnings $(BOARD_LDFLAGS)
 # udns without IPv6 when CONFIG_IPV6=0: no AF_INET6 code at all.
 LIBS    := -L$(DEPS)/lib -lbearssl $(if $(filter 0,$(CONFIG_IPV6)),-ludns4,-ludns)
 
