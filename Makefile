@@ -156,7 +156,8 @@ $(UNIT): $(UNIT_SRCS) $(LIB_OBJS) tests/unit/unit.h $(O)/tests/suites.h
 # thousand; a long run is a manual job).
 FUZZ_RUNS ?= 200000
 # Every tests/fuzz/fuzz_NAME.c is a harness; FUZZ_SRC_NAME names the code
-# it links (and every one links src/fmt.c, the formatter).
+# it links (and every one links src/fmt.c, the formatter, with its
+# src/wbuf.c).
 FUZZ      := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SRC_reply    := src/smtp/smtp_reply.c src/err.c
 FUZZ_SRC_ehlo     := src/smtp/smtp_ehlo.c
@@ -193,7 +194,7 @@ $(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(O)/config.h $(HDRS) $(SRCS) | $(DEPS)/.b
 	@echo "  FUZZ    $@"
 	@clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -I$(O) -Iinclude -o $@ $< \
-		$(FUZZ_SRC_$*) src/fmt.c
+		$(filter-out src/wbuf.c,$(FUZZ_SRC_$*)) src/fmt.c src/wbuf.c
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ); do mkdir -p build/fuzz-corpus/$$f; \

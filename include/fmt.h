@@ -9,7 +9,8 @@
  * every call against its arguments, and a conversion not listed is
  * printed as it stands (a test finds it).
  *
- * Standard output is buffered in OUT_BUF_SIZE bytes: out_flush() writes
+ * Standard output is buffered in OUT_BUF_SIZE bytes (wbuf.h, whose first
+ * write error sticks): out_flush() writes
  * it, and so do out_exit() and err_fatal(); main() flushes after the
  * program returns. */
 #ifndef FMT_H
@@ -27,9 +28,8 @@ int fmt_into(char *buf, size_t size, const char *f, ...) FMT_PRINTF(3, 4);
 int fmt_vinto(char *buf, size_t size, const char *f, va_list ap)
 	FMT_PRINTF(3, 0);
 
-/* Formats into standard output's buffer (a line longer than
- * OUT_LINE_SIZE is cut there). Returns 0, or -1 when an earlier write
- * failed (errno set then). */
+/* Formats into standard output's buffer (a text longer than
+ * OUT_BUF_SIZE is cut there). Returns 0, or -1 when a write failed. */
 int out_printf(const char *f, ...) FMT_PRINTF(1, 2);
 /* The string, as it is. */
 int out_puts(const char *s);

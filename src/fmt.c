@@ -1,10 +1,9 @@
 /* fmt.c: see fmt.h. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "config.h"
 #include "fmt.h"
+#include "wbuf.h"
 
 /* Where a format goes: buf[0..size), len counting every byte the whole
  * text has (past size too, as snprintf counts). */
@@ -157,73 +156,40 @@ int fmt_into(char *buf, size_t size, const char *f, ...)
 	return n;
 }
 
-/* Standard output's buffer; err: the errno of a write that failed. */
-static struct {
-	char buf[OUT_BUF_SIZE];
-	size_t len;
-	int err;
-} out;
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
+/* Standard output: the project's buffered writer (wbuf.h) on fd 1. */
+static char out_buf[OUT_BUF_SIZE];
+static struct wbuf out = { 1, out_buf, sizeof out_buf, 0, 0 };
 
 int out_flush(void)
 {
-	if (out.len && !out.err && write_all(1, out.buf, out.len) < 0)
-		out.err = errno ? errno : EIO;
-	out.len = 0;
-	if (out.err)
-		errno = out.err;
-	return out.err ? -1 : 0;
+	return wbuf_flush(&out) < 0 ? -1 : 0;
 }
 
 int out_printf(const char *f, ...)
 {
 	va_list ap;
-	size_t n;
+	size_t n, room;
 	int again;
 
-	for (again = 0; again < 2; again++) {
+	/* Formatted in place; when it does not fit, once more after a
+	 * flush, and cut when it does not fit a whole buffer either. */
+	for (again = 0; again < 2 && !out.err; again++) {
+		room = out.size - out.len;
 		va_start(ap, f);
-		n = (size_t)fmt_vinto(out.buf + out.len, sizeof out.buf - out.len,
-				     f, ap);
+		n = (size_t)fmt_vinto(out.buf + out.len, room, f, ap);
 		va_end(ap);
-		if (n < sizeof out.buf - out.len || !out.len) {
-			/* It fitted, or it is cut at the buffer's size. */
-			out.len += n < sizeof out.buf - out.len
-				   ? n : sizeof out.buf - out.len - 1;
+		if (n < room || !out.len) {
+			out.len += n < room ? n : room - 1;
 			break;
 		}
-		if (out_flush() < 0)
-			return -1;
+		wbuf_flush(&out);
 	}
 	return out.err ? -1 : 0;
 }
 
 int out_puts(const char *str)
 {
-	size_t n = strlen(str);
-
-	if (n >= sizeof out.buf - out.len && out_flush() < 0)
-		return -1;
-	if (n >= sizeof out.buf) {
-		if (!out.err && write_all(1, str, n) < 0)
-			out.err = errno ? errno : EIO;
-		return out.err ? -1 : 0;
-	}
-	memcpy(out.buf + out.len, str, n);
-	out.len += n;
+	wbuf_puts(&out, str);
 	return out.err ? -1 : 0;
 }
 
@@ -236,22 +202,28 @@ void out_exit(int status)
 void fmt_fd(int fd, const char *f, ...)
 {
 	char line[OUT_LINE_SIZE];
+	struct wbuf w;
 	va_list ap;
 	size_t n;
 
 	va_start(ap, f);
 	n = (size_t)fmt_vinto(line, sizeof line, f, ap);
 	va_end(ap);
-	if (n >= sizeof line)
-		n = sizeof line - 1;
-	if (write_all(fd, line, n) < 0)
-		return;    /* standard error is gone: nothing to tell it */
+	wbuf_init(&w, fd, line, sizeof line);
+	w.len = n < sizeof line ? n : sizeof line - 1;   /* already there */
+	wbuf_flush(&w);    /* standard error gone: nothing to tell it */
 }
 
 void fmt_text(int fd, const char *s)
 {
-	if (fd == 1)
+	char buf[256];
+	struct wbuf w;
+
+	if (fd == 1) {
 		out_puts(s);
-	else
-		write_all(fd, s, strlen(s));
+		return;
+	}
+	wbuf_init(&w, fd, buf, sizeof buf);
+	wbuf_puts(&w, s);
+	wbuf_flush(&w);
 }
