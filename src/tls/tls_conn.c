@@ -30,8 +30,8 @@ static struct {
 _Static_assert(TLS_IO_SIZE >= BR_SSL_BUFSIZE_MONO,
 	       "TLS_IO_SIZE holds at least one whole record");
 
-const br_hash_class *const tls_hashes[5] = {
-	&br_sha1_vtable, &br_sha224_vtable, &br_sha256_vtable,
+const br_hash_class *const tls_hashes[4] = {
+	&br_sha224_vtable, &br_sha256_vtable,
 	&br_sha384_vtable, &br_sha512_vtable
 };
 
@@ -41,8 +41,8 @@ void tls_minimal_init(br_x509_minimal_context *xc,
 	int id;
 
 	br_x509_minimal_init(xc, &br_sha256_vtable, ta, n);
-	for (id = br_sha1_ID; id <= br_sha512_ID; id++)
-		br_x509_minimal_set_hash(xc, id, tls_hashes[id - br_sha1_ID]);
+	for (id = br_sha224_ID; id <= br_sha512_ID; id++)
+		br_x509_minimal_set_hash(xc, id, tls_hashes[id - br_sha224_ID]);
 	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
 	br_x509_minimal_set_ecdsa(xc, br_ec_get_default(),
 				  br_ecdsa_vrfy_asn1_get_default());
@@ -108,7 +108,8 @@ static int pump(int fd, unsigned want, long long deadline)
 	}
 }
 
-/* The engine's profile: TLS 1.2, the suites of tls_suites, every hash,
+/* The engine's profile: TLS 1.2, the suites of tls_suites, SHA-224 to
+ * SHA-512 (no SHA-1: RFC 9155),
  * the default EC, RSA, ECDSA, AES-GCM and ChaCha20 code. */
 static void engine_profile(br_ssl_engine_context *eng)
 {
@@ -120,8 +121,8 @@ static void engine_profile(br_ssl_engine_context *eng)
 		ids[i] = tls_suites[i].id;
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_suites(eng, ids, i);
-	for (id = br_sha1_ID; id <= br_sha512_ID; id++)
-		br_ssl_engine_set_hash(eng, id, tls_hashes[id - br_sha1_ID]);
+	for (id = br_sha224_ID; id <= br_sha512_ID; id++)
+		br_ssl_engine_set_hash(eng, id, tls_hashes[id - br_sha224_ID]);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_ec(eng);

@@ -37,6 +37,9 @@ const char *tls_error_text(int e)
 	case BR_ERR_X509_FORBIDDEN_KEY_USAGE: return "certificate key usage "
 		"forbids TLS";
 	case BR_ERR_X509_WEAK_PUBLIC_KEY: return "certificate key too weak";
+	case BR_ERR_X509_UNSUPPORTED: return "certificate signed with an "
+		"algorithm this client refuses or does not know (MD5 and SHA-1 "
+		"signatures are refused)";
 	case TLS_ERR_NO_LEAF_KEY: return "the server's certificate has no usable "
 		"key (RSA over 4096 bits, an unknown key type, or a malformed "
 		"certificate)";

@@ -20,8 +20,11 @@
 #include "tls.h"
 
 /* The hash functions of TLS 1.2 and of certificate signatures, indexed
- * by BearSSL's hash id minus br_sha1_ID. */
-extern const br_hash_class *const tls_hashes[5];
+ * by BearSSL's hash id minus br_sha224_ID: SHA-224 to SHA-512. MD5 and
+ * SHA-1 are left out: they are not offered for the server's signatures
+ * (RFC 9155 forbids it), and a certificate signed with them does not
+ * verify (BR_ERR_X509_UNSUPPORTED). */
+extern const br_hash_class *const tls_hashes[4];
 
 /* Feeds BearSSL's X.509 decoder. Once it has stopped (a whole certificate
  * decoded, or an error) its interpreter has ended and must not run again:

@@ -386,6 +386,60 @@ def handshake_corner_cases_against_openssl_s_server():
 
 
 @test
+def sha1_signatures_are_neither_offered_nor_trusted():
+    """RFC 9155: a TLS 1.2 client must not offer SHA-1 for the server's
+    signature, and a certificate signed with SHA-1 proves nothing. Against
+    openssl s_server (security level 0, so that it may use SHA-1 at all):
+    a server that can sign only with SHA-1 finds no common signature
+    algorithm; a certificate its CA signed with SHA-1 does not verify,
+    the same certificate signed with SHA-256 does (the control). Before,
+    both were accepted."""
+    need_tls()
+    from cryptography.hazmat.primitives import hashes
+    d = tmpdir()
+    certs = Certs(d)
+    rsa = certs.leaf("rsa", "mx.test", kind="rsa")
+    sha1 = certs.leaf("sha1", "mx.test", sig_hash=hashes.SHA1())
+    good = certs.leaf("good", "mx.test")
+    dns = Nsd({"test": "$ORIGIN test.\n$TTL 60\n@ SOA ns h 1 60 60 60 60\n"
+                       "@ NS ns\nns A 127.0.0.1\nmx A 127.0.0.1\n"})
+    cases = [
+        (["-sigalgs", "RSA+SHA1"], rsa, [], "fatal alert 40"),
+        ([], sha1, ["--tls=verify"], "SHA-1 signatures are refused"),
+        ([], good, ["--tls=verify"], "certificate verified"),
+    ]
+    q = qlib.make_queue(tmpdir())
+    try:
+        for n, (args, cert, opts, want) in enumerate(cases):
+            port = free_port()
+            srv = subprocess.Popen(["openssl", "s_server", "-quiet", "-accept",
+                                    "127.0.0.1:%d" % port, "-cert", cert[0],
+                                    "-key", cert[1], "-tls1_2",
+                                    "-cipher", "DEFAULT:@SECLEVEL=0"] + args,
+                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+            try:
+                wait_port(port)
+                lst = one_list(q, n)
+                rc, err = smtprc(q, "mx.test:%d" % port, [lst], "/V",
+                                 "--resolver=127.0.0.1:%d" % dns.port,
+                                 "--tls-implicit-port=%d" % port,
+                                 "--tls-ca-file=" + certs.ca_file,
+                                 "--timeout-greeting=1", *opts)
+            finally:
+                stop_process(srv)
+            case = (args, opts, rc, err[-1500:])
+            # s_server speaks no SMTP: even the control ends deferred
+            assert rc == EX_TEMPFAIL and os.path.exists(lst), case
+            assert want in err, case
+            if want != "certificate verified":
+                assert "4.7.5" in open(lst).read(), case
+    finally:
+        dns.stop()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@test
 def per_domain_policy_option_and_file():
     need_tls()
     srv = FaultServer()          # offers no STARTTLS

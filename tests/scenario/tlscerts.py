@@ -3,6 +3,7 @@ cryptography package: a private CA, and leaves for a name, for a wrong
 name, expired, or self-signed. Everything goes into one folder."""
 import datetime
 import os
+import warnings
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -44,10 +45,11 @@ class Certs:
         self.ca_file, _ = _write(os.path.join(folder, "ca"), self.ca, self.ca_key)
 
     def leaf(self, label, name, expired=False, self_signed=False, kind="ec",
-             chain=False, bits=2048):
+             chain=False, bits=2048, sig_hash=None):
         """Writes LABEL.crt and LABEL.key for DNS name `name`; with chain,
         LABEL.crt holds the CA's certificate after the leaf's (what a
-        DANE-TA(2) server sends)."""
+        DANE-TA(2) server sends). sig_hash: the hash of the signature
+        (default SHA-256)."""
         now = datetime.datetime.utcnow()
         key = (ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else
                rsa.generate_private_key(public_exponent=65537, key_size=bits))
@@ -61,7 +63,10 @@ class Certs:
              .not_valid_before(start).not_valid_after(end)
              .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), False)
              .add_extension(x509.BasicConstraints(ca=False, path_length=None), True))
-        cert = b.sign(key if self_signed else self.ca_key, hashes.SHA256())
+        with warnings.catch_warnings():   # SHA-1 is deprecated: on purpose
+            warnings.simplefilter("ignore")
+            cert = b.sign(key if self_signed else self.ca_key,
+                          sig_hash or hashes.SHA256())
         out = _write(os.path.join(self.dir, label), cert, key)
         if chain:
             with open(out[0], "ab") as f:
