@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -150,6 +151,16 @@ static void options(int argc, char **argv)
 static char run_buf[RUNFILE_SIZE];
 static struct runfile run;
 static char queue_abs[1024];
+
+/* The absolute name of the current directory into queue_abs: 0, or -1.
+ * The system call itself (libc's getcwd links strdup for a case not used
+ * here); a name the kernel marks "(unreachable)" is refused, as libc's. */
+static int queue_abs_name(void)
+{
+	long n = syscall(SYS_getcwd, queue_abs, sizeof queue_abs);
+
+	return n > 0 && queue_abs[0] == '/' ? 0 : -1;
+}
 
 /* The relay client's arguments, checked as it will take them before
  * anything starts: a mistake (the seed's "argument /SELF:" with its
@@ -746,7 +757,7 @@ int smtprcd_main(int argc, char **argv)
 	load_runfile();
 	if (cf.check)
 		return 0;    /* the configuration and the run file are good */
-	if (chdir(cf.queue) < 0 || !getcwd(queue_abs, sizeof queue_abs))
+	if (chdir(cf.queue) < 0 || queue_abs_name() < 0)
 		err_fatal(EX_CANTCREAT_, 1, "unable to enter the queue %s",
 			  cf.queue);
 	if (queue_open(&d.q, ".") < 0)
