@@ -317,6 +317,8 @@ def run_deliver(kernel, initrd, work, pf):
     say("  resident memory after the run (page tables): %s; relay clients' "
         "peak (smtprcd's log): %s KiB"
         % (rss, ", ".join(map(str, sorted(set(clients)))) or "?"))
+    for code in box.report("CODE"):
+        say("  code pages mapped, %s" % code)
     if per:
         say("  disk: %.0f bytes written and %s flushes per delivered message"
             % (per[0], "%.1f" % per[1] if per[1] is not None else "?"))
