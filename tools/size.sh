@@ -72,8 +72,10 @@ gcc's crtbeginS.o, which are abicalls). A link warning fails the build.
 No stdio is linked (include/fmt.h formats; armhf -8 KB, mips -11 KB), nor
 libc's setuid/setgid, sysconf or ioctl (armhf -3 KB together). The data
 segment follows the code in the file without padding to a page boundary
-(-z common-page-size=16: up to 4 KB, 2.7 KB on armhf with TLS off). Left to
-try: musl's strerror table (2.3 KB on armhf), one BSS overlay per
+(-z common-page-size=16: up to 4 KB, 2.7 KB on armhf with TLS off). TLS
+links no SHA-1 (RFC 9155: not offered, not accepted in certificates;
+-1.1 KB). tools/daemons-first.ld orders the code for the daemons' resident
+memory, not for size (+28 bytes on armhf). Left to try: musl's strerror table (2.3 KB on armhf), one BSS overlay per
 program, MIPS16e for BearSSL's non-arithmetic parts. CONFIG_TLS=1 links
 BearSSL (STARTTLS, implicit TLS, the verify policy's trust store, DANE) and
 with it the HTTPS client, JSON, OAuth 2.0 and MTA-STS (about 43 KB on
