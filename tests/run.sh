@@ -87,6 +87,8 @@ stack_max=$(sed -n 's/^#define STACK_OWN_MAX \([0-9]*\).*/\1/p' "$O/config.h")
 /usr/bin/python3 tools/stack.py "$O/obj" "$stack_max"
 check "build: the deepest chain of own stack frames is within STACK_OWN_MAX" \
 	/usr/bin/python3 tools/stack.py "$O/obj" "$stack_max"
+check "build: every module the daemons run is placed first (tools/daemons-first.ld)" \
+	/usr/bin/python3 tools/layout-check.py "$O/obj" tools/daemons-first.ld
 echo "build: $sp passed, $sf failed" >"$log"
 count build
 

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""tools/layout-check.py OBJDIR LDSCRIPT: every module the daemons run is
+placed first by LDSCRIPT (tools/daemons-first.ld).
+
+Reads the call graphs GCC writes with -fcallgraph-info (OBJDIR/**/*.ci),
+starts from every function of the daemons' own files (DAEMON_FILES: their
+static functions include the callbacks they hand to others) and follows
+the direct calls. A module reached that the script does not name would
+put daemon code among the relay client's, and a daemon would map another
+64 KiB window of code: exit 1, naming it. Calls through pointers are not
+in the graphs; arena.c (musl's setenv allocates through it) is named in
+the script by hand for that reason."""
+import glob
+import os
+import re
+import sys
+
+DAEMON_FILES = {"src/prog/smtppd.c", "src/prog/smtprcd.c", "src/prog/main.c",
+                "src/prog/privilege.c", "src/prog/daemon.c", "src/prog/resort.c",
+                "src/prog/sorting.c", "src/prog/schedule.c", "src/prog/runfile.c",
+                "src/queue/queue.c", "src/queue/dirscan.c"}
+# main() calls every program's main: only its own module is followed.
+NOT_FOLLOWED = {"smtprc_main", "sendmail_main", "mailq_main"}
+NODE = re.compile(r'node: \{ title: "([^"]+)" label: "[^\\"]*\\n([^:\\"]+):\d+[^}]*\}')
+EDGE = re.compile(r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"')
+
+
+def graph(objdir):
+    file_of, calls = {}, {}
+    for path in glob.glob(os.path.join(objdir, "**", "*.ci"), recursive=True):
+        text = open(path).read()
+        for m in NODE.finditer(text):
+            if "shape : ellipse" not in m.group(0):   # a definition
+                file_of[m.group(1)] = m.group(2)
+        for a, b in EDGE.findall(text):
+            calls.setdefault(a, set()).add(b)
+    return file_of, calls
+
+
+def reached(file_of, calls):
+    seen, todo = set(), [f for f, src in file_of.items() if src in DAEMON_FILES]
+    while todo:
+        f = todo.pop()
+        if f in seen or f in NOT_FOLLOWED:
+            continue
+        seen.add(f)
+        todo.extend(calls.get(f, ()))
+    return {file_of[f] for f in seen if f in file_of}
+
+
+def main():
+    objdir, script = sys.argv[1], sys.argv[2]
+    placed = {"src/%s.c" % m for m in
+              re.findall(r"\*/obj/([\w/]+)\.o\(", open(script).read())}
+    file_of, calls = graph(objdir)
+    if not file_of:
+        print("layout-check: no call graphs (*.ci) under %s" % objdir)
+        return 1
+    missing = sorted(reached(file_of, calls) - placed)
+    for m in missing:
+        print("layout-check: %s runs in a daemon but %s does not place it first"
+              % (m, script))
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
