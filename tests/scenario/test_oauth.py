@@ -190,6 +190,13 @@ def kill_9_during_refreshes_never_loses_the_refresh_token():
     p = Peers(rotate=True, revoke=False)
     rnd = random.Random(7)
     kills = 0
+    # How long a run goes on after the endpoint has its request: a kill
+    # is aimed at a random instant within it. It starts generous and
+    # shrinks to what a run that ended first took, so that the kills land
+    # inside the window on a fast host and under an emulator alike (a
+    # fixed 0-0.3 s under qemu-arm missed it: a run ends about 20 ms after
+    # the request, and 2 kills of 16 failed the landing's CI).
+    span = 0.3
     try:
         path = token_file(p.d, p.smtp.port, p.ep)
         for i in range(20):
@@ -208,10 +215,15 @@ def kill_9_during_refreshes_never_loses_the_refresh_token():
             while len(p.ep.requests) == seen and proc.poll() is None and \
                     time.monotonic() < end and i % 5:
                 time.sleep(0.001)
-            time.sleep(rnd.uniform(0, 0.03 if not RUN else 0.3))
+            start = time.monotonic()
+            aim = start + rnd.uniform(0, span)
+            while proc.poll() is None and time.monotonic() < aim:
+                time.sleep(0.001)
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
+            elif i % 5:
+                span = max(0.005, 0.9 * (time.monotonic() - start))
             proc.wait(60)
             f = fields(path)
             assert set(f) >= {"target", "user", "token-endpoint", "client-id",
