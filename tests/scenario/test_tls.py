@@ -330,6 +330,28 @@ def implicit_tls_on_the_submissions_port():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def against_s_server(q, n, cert, args, host, *opts):
+    """One list of q delivered by smtprc to openssl s_server (started with
+    cert and args on an implicit-TLS port of 127.0.0.1, stopped after) as
+    host:PORT: (list path, exit code, standard error). s_server speaks no
+    SMTP, so a handshake that succeeds ends in a greeting time-out."""
+    port = free_port()
+    srv = subprocess.Popen(["openssl", "s_server", "-quiet", "-accept",
+                            "127.0.0.1:%d" % port, "-cert", cert[0],
+                            "-key", cert[1]] + args,
+                           stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        lst = one_list(q, n)
+        rc, err = smtprc(q, "%s:%d" % (host, port), [lst], "/V",
+                         "--tls-implicit-port=%d" % port,
+                         "--timeout-greeting=1", *opts)
+    finally:
+        stop_process(srv)
+    return lst, rc, err
+
+
 @test
 def handshake_corner_cases_against_openssl_s_server():
     """openssl s_server on an implicit-TLS port, configured the ways a
@@ -358,20 +380,7 @@ def handshake_corner_cases_against_openssl_s_server():
     q = qlib.make_queue(tmpdir())
     try:
         for n, (args, cert, want) in enumerate(cases):
-            port = free_port()
-            srv = subprocess.Popen(["openssl", "s_server", "-quiet", "-accept",
-                                    "127.0.0.1:%d" % port, "-cert", cert[0],
-                                    "-key", cert[1]] + args,
-                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-            try:
-                wait_port(port)
-                lst = one_list(q, n)
-                rc, err = smtprc(q, "[127.0.0.1]:%d" % port, [lst], "/V",
-                                 "--tls-implicit-port=%d" % port,
-                                 "--timeout-greeting=1")
-            finally:
-                stop_process(srv)
+            lst, rc, err = against_s_server(q, n, cert, args, "[127.0.0.1]")
             case = (args, rc, err[-1500:])
             assert rc == EX_TEMPFAIL and os.path.exists(lst), case
             assert want in err, case
@@ -411,23 +420,10 @@ def sha1_signatures_are_neither_offered_nor_trusted():
     q = qlib.make_queue(tmpdir())
     try:
         for n, (args, cert, opts, want) in enumerate(cases):
-            port = free_port()
-            srv = subprocess.Popen(["openssl", "s_server", "-quiet", "-accept",
-                                    "127.0.0.1:%d" % port, "-cert", cert[0],
-                                    "-key", cert[1], "-tls1_2",
-                                    "-cipher", "DEFAULT:@SECLEVEL=0"] + args,
-                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-            try:
-                wait_port(port)
-                lst = one_list(q, n)
-                rc, err = smtprc(q, "mx.test:%d" % port, [lst], "/V",
-                                 "--resolver=127.0.0.1:%d" % dns.port,
-                                 "--tls-implicit-port=%d" % port,
-                                 "--tls-ca-file=" + certs.ca_file,
-                                 "--timeout-greeting=1", *opts)
-            finally:
-                stop_process(srv)
+            lst, rc, err = against_s_server(
+                q, n, cert, ["-tls1_2", "-cipher", "DEFAULT:@SECLEVEL=0"] + args,
+                "mx.test", "--resolver=127.0.0.1:%d" % dns.port,
+                "--tls-ca-file=" + certs.ca_file, *opts)
             case = (args, opts, rc, err[-1500:])
             # s_server speaks no SMTP: even the control ends deferred
             assert rc == EX_TEMPFAIL and os.path.exists(lst), case
