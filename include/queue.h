@@ -118,6 +118,12 @@ int queue_copy_message(struct queue *q, int fd, long long off,
 int queue_link_message(struct queue *q, const struct queue_tmp *t,
 		       const char *name);
 int queue_maildrop_done(struct queue *q, const char *name);
+
+/* 1 when maildrop/ID is still there for the message ID that a list's
+ * name (ID.DOMAIN) starts with: the posting office has not finished
+ * sorting it, so its lists and links may still be replaced and are not
+ * the queue's yet (docs/queue.md, "sorted"); 0 when it is gone. */
+int queue_unsorted(struct queue *q, const char *list_name);
 /* Removes dir/name (an entry this process made a moment ago and must take
  * back). Returns 0 or E_SYS; a missing entry is not an error. */
 int queue_remove(struct queue *q, int dir, const char *name);

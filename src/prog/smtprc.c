@@ -604,6 +604,14 @@ static int run_load(struct run *r, const char *path)
 		r->st.malformed = 1;
 		return -1;
 	}
+	if (queue_unsorted(&r->q, job->name)) {
+		/* smtppd stopped before it removed the maildrop entry: it
+		 * sorts it again, replacing this list (docs/queue.md). */
+		log_line("%s: its message is still in maildrop/, being sorted "
+			 "(left for a run after that)", path);
+		r->st.deferred = 1;
+		return -1;
+	}
 	msgfd = queue_open_message(&r->q, job->name, &job->msglen);
 	if (msgfd >= 0)
 		return msgfd;

@@ -371,6 +371,7 @@ static int scan_one(const char *name, void *arg)
 	const char *dot = strchr(name, '.');
 	struct sched_dom *e;
 	size_t len;
+	int due;
 	(void)arg;
 	if (name[0] == '.' || !dot || !dot[1])
 		return 0;
@@ -392,11 +393,17 @@ static int scan_one(const char *name, void *arg)
 			return 0;
 		}
 	}
+	due = !e->pid && (d.flush || e->next_ms <= d.now);
+	/* Its message still in maildrop/: smtppd stopped before the end
+	 * of the sort and sorts it again, replacing this list. Not there
+	 * until then; smtppd's signal after the sort brings it. */
+	if (due && queue_unsorted(&d.q, name))
+		return 0;
 	chain_of(e)->seen++;
 	e->nlists++;
 	if (e->pid)
 		e->counted_running = 1;
-	if (!e->pid && (d.flush || e->next_ms <= d.now))
+	if (due)
 		pool_add(e, name, (size_t)(dot - name));
 	return 0;
 }

@@ -317,6 +317,22 @@ int queue_maildrop_done(struct queue *q, const char *name)
 	return 0;
 }
 
+int queue_unsorted(struct queue *q, const char *list_name)
+{
+	char id[QUEUE_ID_SIZE];
+	struct stat st;
+	size_t n = strcspn(list_name, ".");
+
+	if (n >= sizeof id)
+		return 0;
+	memcpy(id, list_name, n);
+	id[n] = 0;
+	/* Any answer but "no such entry" (a queue the caller cannot read)
+	 * holds the list: never a run on lists that may be replaced. */
+	return fstatat(q->fd[QUEUE_MAILDROP], id, &st,
+		       AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
+}
+
 int queue_remove(struct queue *q, int dir, const char *name)
 {
 	if (unlinkat(q->fd[dir], name, 0) < 0 && errno != ENOENT)

@@ -4,6 +4,7 @@ import email
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -507,6 +508,47 @@ def kill_9_of_the_daemons_loses_nothing():
         stop.set()
         m.stop()
         r.stop()
+
+
+@test
+def lists_of_an_entry_still_in_the_maildrop_wait_for_its_sort():
+    """smtppd killed after it wrote an entry's links and lists and before
+    it removed the entry (here: the entry put back after a whole sort)
+    sorts the entry again at its next start, replacing those lists. Until
+    then no relay client may work on them: a run that finished one would
+    remove the message link the new sort made (a list left without its
+    message, the failure kill_9_of_the_daemons_loses_nothing found in CI)
+    or send the message a second time."""
+    srv = FaultServer()
+    m = Mts(conf_lines=["route * [127.0.0.1]:%d" % srv.port])
+    try:
+        rc, err = m.sendmail(b"Subject: t\n\nx\n", "a@sorting.example")
+        assert rc == 0, err
+        [entry] = m.files("maildrop")
+        src = os.path.join(m.queue, "maildrop", entry)
+        saved = os.path.join(m.dir, "entry")
+        shutil.copy2(src, saved)
+        p = subprocess.run(m.cmd("smtppd", "--once"), env=m.env,
+                           stderr=subprocess.PIPE, timeout=60)
+        assert p.returncode == 0 and not m.files("maildrop"), p.stderr
+        shutil.copy2(saved, src)
+        [lst] = m.files("remote")
+        assert lst.startswith(entry + "."), lst     # the route's hop
+        rc, err = smtprc(m.queue, lst[len(entry) + 1:],
+                         [os.path.join(m.queue, "remote", lst)])
+        assert rc == EX_TEMPFAIL and not srv.messages, (rc, err)
+        if CONFIG_LOG:
+            assert "still in maildrop/" in err, err
+        m.start_rd()
+        m.fifo_ready("RD")
+        time.sleep(1.5)
+        assert not m.runs() and not srv.messages, (m.runs(), m.log())
+        m.start_pd()          # sorts it again and tells smtprcd
+        assert m.wait_empty(30), (m.pending(), m.log()[-2000:])
+        assert len(srv.messages) == 1, srv.messages
+    finally:
+        m.stop()
+        srv.stop()
 
 
 @test
