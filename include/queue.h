@@ -79,20 +79,26 @@ int queue_open_entry(struct queue *q, int dir, const char *name,
 /* The status of dir/name. Returns 0 or E_SYS. */
 int queue_stat(struct queue *q, int dir, const char *name, struct stat *st);
 
-/* Writes a fresh unique queue identifier "TIME-PID-SEQ" into id, which has
- * QUEUE_ID_SIZE bytes. */
+/* Writes a fresh unique queue identifier "TIME-PID-SEQ-R" into id, which
+ * has QUEUE_ID_SIZE bytes (R: 32 random bits, docs/queue.md). */
 void queue_new_id(struct queue *q, char *id);
 
 /* Creates a new empty file in tmp/ for writing. Returns 0 or E_SYS. */
 int queue_tmp_open(struct queue *q, struct queue_tmp *t);
 /* fsyncs and closes t, renames it to name in directory dir (QUEUE_*) or,
  * when dir is -1, to the path name relative to the working directory;
- * with sync_dir the target directory is fsynced at once, and when that
- * fails the renamed file is removed again, so that a caller told "not
- * durable" never leaves an entry behind. On failure the temporary file is
- * removed and E_SYS returned (errno kept). */
+ * the directory is fsynced by queue_sync. On failure the temporary file
+ * is removed and E_SYS returned (errno kept). */
 int queue_tmp_commit(struct queue *q, struct queue_tmp *t, int dir,
-		     const char *name, int sync_dir);
+		     const char *name);
+/* A new maildrop entry maildrop/ID: t fsynced, closed and linked there
+ * (a link, not a rename: an entry of the same name, made by a boot whose
+ * clock and PIDs were the same, is never replaced; a fresh ID is written
+ * into id and tried instead), its tmp name removed and maildrop/ fsynced
+ * at once; when that fails the entry is removed again, so that a caller
+ * told "not durable" never leaves one behind. Returns 0 or E_SYS,
+ * nothing left behind on failure. */
+int queue_tmp_commit_entry(struct queue *q, struct queue_tmp *t, char *id);
 void queue_tmp_abort(struct queue *q, struct queue_tmp *t);
 /* The temporary file t opened again for reading (a bounce quotes the
  * message being sorted). Returns an fd or E_SYS. */

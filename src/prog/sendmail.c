@@ -771,7 +771,7 @@ static void write_entry(struct msg *m, const char *sender, char *id,
 		     "end of DATA");
 	if (wbuf_flush(&m->w) < 0)
 		fail(m, write_status(), 1, "unable to write to the queue");
-	if (queue_tmp_commit(&m->q, &m->t, QUEUE_MAILDROP, id, 1) < 0) {
+	if (queue_tmp_commit_entry(&m->q, &m->t, id) < 0) {
 		/* Not durable, and taken back by the queue: exit status and
 		 * queue agree. */
 		m->t.fd = -1;

@@ -369,7 +369,7 @@ static int write_domains(struct queue *q, const char *id,
 	}
 	for (i = 0; i < e.so.ndom; i++) {
 		dir = list_name(id, i, name, sizeof name);
-		if (queue_tmp_commit(q, &e.lt[i], dir, name, 0) < 0) {
+		if (queue_tmp_commit(q, &e.lt[i], dir, name) < 0) {
 			e.lt[i].fd = -1;    /* removed by the commit */
 			err = errno;
 			undo_lists(q, id, i);

@@ -236,5 +236,5 @@ int bounce_write(struct queue *q, const struct bounce *b)
 		queue_tmp_abort(q, &t);
 		return E_SYS;
 	}
-	return queue_tmp_commit(q, &t, QUEUE_MAILDROP, id, 1);
+	return queue_tmp_commit_entry(q, &t, id);
 }

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -141,8 +142,24 @@ void queue_close(struct queue *q)
 
 void queue_new_id(struct queue *q, char *id)
 {
-	fmt_into(id, QUEUE_ID_SIZE, "%lu-%lu-%lu", (unsigned long)time(0),
-		 (unsigned long)getpid(), q->seq++);
+	/* R: the nanoseconds mixed with 32 of the random bytes the kernel
+	 * gives each program it starts (AT_RANDOM; musl's stack protector
+	 * takes the first 4 or 8 of the 16). A box that boots with its
+	 * clock at 1970 and starts the same programs with the same PIDs
+	 * makes TIME-PID-SEQ of an earlier boot again, and so too the
+	 * Message-ID <ID@origin> that receivers may take for a copy. */
+	const unsigned char *a = (const void *)getauxval(AT_RANDOM);
+	unsigned long r;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	r = (unsigned long)ts.tv_nsec;
+	if (a)
+		r ^= (unsigned long)a[8] | (unsigned long)a[9] << 8 |
+		     (unsigned long)a[10] << 16 | (unsigned long)a[11] << 24;
+	fmt_into(id, QUEUE_ID_SIZE, "%lu-%lu-%lu-%lu",
+		 (unsigned long)ts.tv_sec, (unsigned long)getpid(), q->seq++,
+		 r & 0xffffffffUL);
 }
 
 int queue_tmp_open(struct queue *q, struct queue_tmp *t)
@@ -181,38 +198,58 @@ int queue_tmp_reopen(struct queue *q, const struct queue_tmp *t)
 	return fd < 0 ? E_SYS : fd;
 }
 
-int queue_tmp_commit(struct queue *q, struct queue_tmp *t, int dir,
-		     const char *name, int sync_dir)
+/* fsyncs and closes t. Returns 0, or E_SYS with t removed. */
+static int tmp_close(struct queue *q, struct queue_tmp *t)
 {
-	int dfd = dir >= 0 ? q->fd[dir] : AT_FDCWD, e;
+	int fd = t->fd;
 
-	if (fsync(t->fd) < 0)
-		goto fail;
-	if (close(t->fd) < 0) {
-		t->fd = -1;
-		goto fail;
-	}
 	t->fd = -1;
-	if (renameat(q->fd[QUEUE_TMP], t->name, dfd, name) < 0)
-		goto fail;
-	if (dir >= 0) {
-		if (sync_dir && fsync(dfd) < 0) {
-			/* Not durable: take it back, so that the caller's
-			 * "failed" and the queue agree. */
-			e = errno;
-			unlinkat(dfd, name, 0);
-			errno = e;
-			return E_SYS;
-		}
-		if (!sync_dir)
-			q->dirty |= 1u << dir;
-	} else {
-		q->dirty |= 1u << QUEUE_REMOTE;
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		queue_tmp_abort(q, t);
+		return E_SYS;
 	}
 	return 0;
-fail:
-	queue_tmp_abort(q, t);
-	return E_SYS;
+}
+
+int queue_tmp_commit(struct queue *q, struct queue_tmp *t, int dir,
+		     const char *name)
+{
+	if (tmp_close(q, t) < 0)
+		return E_SYS;
+	if (renameat(q->fd[QUEUE_TMP], t->name,
+		     dir >= 0 ? q->fd[dir] : AT_FDCWD, name) < 0) {
+		queue_tmp_abort(q, t);
+		return E_SYS;
+	}
+	q->dirty |= 1u << (dir >= 0 ? dir : QUEUE_REMOTE);
+	return 0;
+}
+
+int queue_tmp_commit_entry(struct queue *q, struct queue_tmp *t, char *id)
+{
+	int md = q->fd[QUEUE_MAILDROP], tries = 0, e;
+
+	if (tmp_close(q, t) < 0)
+		return E_SYS;
+	/* A link, not a rename: never over an entry of the same name. */
+	while (linkat(q->fd[QUEUE_TMP], t->name, md, id, 0) < 0) {
+		if (errno != EEXIST || ++tries == 100) {
+			queue_tmp_abort(q, t);
+			return E_SYS;
+		}
+		queue_new_id(q, id);
+	}
+	unlinkat(q->fd[QUEUE_TMP], t->name, 0);
+	if (fsync(md) < 0) {
+		e = errno;
+		unlinkat(md, id, 0);
+		errno = e;
+		return E_SYS;
+	}
+	return 0;
 }
 
 int queue_write_all(int fd, const char *p, size_t n)
@@ -242,7 +279,7 @@ static int put_file(struct queue *q, int dir, const char *name,
 		queue_tmp_abort(q, &t);
 		return E_SYS;
 	}
-	return queue_tmp_commit(q, &t, dir, name, 0);
+	return queue_tmp_commit(q, &t, dir, name);
 }
 
 int queue_replace(struct queue *q, const char *path, const char *data,

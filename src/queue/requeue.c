@@ -49,5 +49,5 @@ int requeue_list(struct queue *q, const struct rcptlist *l, int msgfd,
 		errno = e;
 		return E_SYS;
 	}
-	return queue_tmp_commit(q, &t, QUEUE_MAILDROP, id, 1);
+	return queue_tmp_commit_entry(q, &t, id);
 }
