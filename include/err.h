@@ -32,6 +32,9 @@ enum {
 	E_BUSY = -20,        /* a lock another process holds */
 };
 
+/* The text for errno value e (musl's wording; "error N" for a value a
+ * queue, a socket or a process does not meet). */
+const char *err_errno(int e);
 /* Returns a static English description of an E_* code. */
 const char *err_str(int e);
 

@@ -130,6 +130,11 @@ int queue_maildrop_done(struct queue *q, const char *name);
  * sorting it, so its lists and links may still be replaced and are not
  * the queue's yet (docs/queue.md, "sorted"); 0 when it is gone. */
 int queue_unsorted(struct queue *q, const char *list_name);
+/* At smtppd's start, when maildrop/ has entries: removes every list and
+ * message link (remote/, local/, mess/) whose entry is still there, left
+ * by a sort that did not finish. The entry is sorted again from scratch,
+ * by today's routes, so none of them is left to be relayed twice. */
+void queue_drop_unsorted(struct queue *q);
 /* Removes dir/name (an entry this process made a moment ago and must take
  * back). Returns 0 or E_SYS; a missing entry is not an error. */
 int queue_remove(struct queue *q, int dir, const char *name);

@@ -202,7 +202,7 @@ int conf_load(int argc, char *const *argv, char *buf, size_t size,
 		char line[600];
 		fmt_into(line, sizeof line, "configuration error: %s: %s", p,
 			 len == READFILE_TOO_BIG ? "larger than CONF_SIZE"
-						 : strerror(errno));
+						 : err_errno(errno));
 		err_line(3, line);
 		return -1;
 	}

@@ -11,11 +11,100 @@
 
 const char *err_prog = "smtprc";
 
+/* The errno values a queue, a socket or a process can meet, and their
+ * texts (musl's wording) in the same order, NUL after each: a third of
+ * libc's strerror table. */
+static const unsigned short errno_codes[] = {
+	EPERM, ENOENT, ESRCH, EINTR, EIO, ENXIO,
+	E2BIG, ENOEXEC, EBADF, ECHILD, EAGAIN, ENOMEM,
+	EACCES, EFAULT, EBUSY, EEXIST, EXDEV, ENODEV,
+	ENOTDIR, EISDIR, EINVAL, ENFILE, EMFILE, ENOTTY,
+	ETXTBSY, EFBIG, ENOSPC, ESPIPE, EROFS, EMLINK,
+	EPIPE, ENAMETOOLONG, ENOLCK, ENOSYS, ENOTEMPTY, ELOOP,
+	EOVERFLOW, EPROTO, ENOTSOCK, EMSGSIZE, EOPNOTSUPP, EAFNOSUPPORT,
+	EADDRINUSE, EADDRNOTAVAIL, ENETDOWN, ENETUNREACH, ECONNABORTED, ECONNRESET,
+	ENOBUFS, ENOTCONN, ETIMEDOUT, ECONNREFUSED, EHOSTDOWN, EHOSTUNREACH,
+	EINPROGRESS, ESTALE, EDQUOT
+};
+static const char errno_texts[] =
+	"Operation not permitted\0"
+	"No such file or directory\0"
+	"No such process\0"
+	"Interrupted system call\0"
+	"I/O error\0"
+	"No such device or address\0"
+	"Argument list too long\0"
+	"Exec format error\0"
+	"Bad file descriptor\0"
+	"No child process\0"
+	"Resource temporarily unavailable\0"
+	"Out of memory\0"
+	"Permission denied\0"
+	"Bad address\0"
+	"Resource busy\0"
+	"File exists\0"
+	"Cross-device link\0"
+	"No such device\0"
+	"Not a directory\0"
+	"Is a directory\0"
+	"Invalid argument\0"
+	"Too many open files in system\0"
+	"No file descriptors available\0"
+	"Not a tty\0"
+	"Text file busy\0"
+	"File too large\0"
+	"No space left on device\0"
+	"Invalid seek\0"
+	"Read-only file system\0"
+	"Too many links\0"
+	"Broken pipe\0"
+	"Filename too long\0"
+	"No locks available\0"
+	"Function not implemented\0"
+	"Directory not empty\0"
+	"Symbolic link loop\0"
+	"Value too large for data type\0"
+	"Protocol error\0"
+	"Not a socket\0"
+	"Message too large\0"
+	"Not supported\0"
+	"Address family not supported by protocol\0"
+	"Address in use\0"
+	"Address not available\0"
+	"Network is down\0"
+	"Network unreachable\0"
+	"Connection aborted\0"
+	"Connection reset by peer\0"
+	"No buffer space available\0"
+	"Socket not connected\0"
+	"Operation timed out\0"
+	"Connection refused\0"
+	"Host is down\0"
+	"Host is unreachable\0"
+	"Operation in progress\0"
+	"Stale file handle\0"
+	"Quota exceeded\0";
+
+const char *err_errno(int e)
+{
+	static char other[24];
+	const char *t = errno_texts;
+	size_t i;
+
+	for (i = 0; i < sizeof errno_codes / sizeof errno_codes[0]; i++) {
+		if (errno_codes[i] == e)
+			return t;
+		t += strlen(t) + 1;
+	}
+	fmt_into(other, sizeof other, "error %d", e);
+	return other;
+}
+
 const char *err_str(int e)
 {
 	switch (e) {
 	case E_OK: return "success";
-	case E_SYS: return strerror(errno);
+	case E_SYS: return err_errno(errno);
 	case E_NOMEM: return "a fixed capacity was exceeded";
 	case E_REPLY_CODE: return "protocol error: reply code is not three digits 2xx-5xx";
 	case E_REPLY_MIXED: return "protocol error: multi-line reply with mixed codes";
@@ -101,7 +190,7 @@ static void say_msg(const char *kind, int with_errno, const char *msg)
 	char line[640];
 	int e = errno;
 	if (with_errno)
-		fmt_into(line, sizeof line, "%s: %s: %s", kind, msg, strerror(e));
+		fmt_into(line, sizeof line, "%s: %s: %s", kind, msg, err_errno(e));
 	else
 		fmt_into(line, sizeof line, "%s: %s", kind, msg);
 	err_line(kind[0] == 'f' ? 3 : 4, line);

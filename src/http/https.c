@@ -60,7 +60,7 @@ static int fetch_one(const struct https_req *q, const struct locate_addr *a,
 	ip46_fmt(&a->ip, ip);
 	if (fd < 0) {
 		fmt_into(why, whysize, "%s[%s]:%u: %s", q->url->host, ip,
-			 a->port, strerror(errno));
+			 a->port, err_errno(errno));
 		return E_CONNECT;
 	}
 	rc = loop_wait_fd(fd, POLLOUT, q->deadline);
@@ -69,7 +69,7 @@ static int fetch_one(const struct https_req *q, const struct locate_addr *a,
 	if (rc < 0) {
 		fmt_into(why, whysize, "%s[%s]:%u: %s", q->url->host, ip,
 			 a->port, rc == E_TIMEOUT ? "timed out connecting"
-			 : strerror(errno));
+			 : err_errno(errno));
 		close(fd);
 		return rc;
 	}

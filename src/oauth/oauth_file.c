@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "addr.h"
 #include "conf.h"
+#include "err.h"
 #include "fmt.h"
 #include "oauth.h"
 #include "readfile.h"
@@ -140,7 +141,7 @@ int oauth_load(struct oauth *o, const char *path, char *why, size_t whysize)
 	st.st_mode = 0;
 	len = readfile_at(AT_FDCWD, path, text, sizeof text, &st);
 	bad = len == READFILE_TOO_BIG ? "larger than OAUTH_FILE_SIZE"
-	      : len < 0 ? strerror(errno)
+	      : len < 0 ? err_errno(errno)
 	      : st.st_mode & 077 ? "readable or writable by group or others "
 				   "(chmod 600)"
 	      : st.st_uid != geteuid() ? "owned by another user (it must be "
@@ -215,7 +216,7 @@ int oauth_store(const struct oauth *o, const char *path,
 		rc = rename(tmp, path);
 	if (rc < 0) {
 		fmt_into(why, whysize, "oauth-file %s: cannot write it anew "
-			 "(%s): the old one is kept", path, strerror(errno));
+			 "(%s): the old one is kept", path, err_errno(errno));
 		if (fd >= 0)
 			unlink(tmp);
 		return -1;

@@ -83,7 +83,9 @@ static int show_list(const char *name, void *arg)
 	long n;
 	size_t i;
 
-	if (name[0] == '.')
+	/* Its entry, still in maildrop/, was shown "not sorted yet". */
+	if (name[0] == '.' || (mq.q.fd[QUEUE_MAILDROP] >= 0 &&
+				queue_unsorted(&mq.q, name)))
 		return 0;
 	n = slurp(local ? QUEUE_LOCAL : QUEUE_REMOTE, name, &st);
 	if (n < 0)

@@ -73,7 +73,10 @@ static int each(const char *name, void *arg)
 	const char *hop = strchr(name, '.');
 	long len;
 
-	if (!hop || !route_hop(hop + 1, strlen(hop + 1)))
+	/* Its entry still in maildrop/: its sort, next, uses today's
+	 * routes and replaces it. */
+	if (!hop || !route_hop(hop + 1, strlen(hop + 1)) ||
+	    queue_unsorted(s->q, name))
 		return 0;
 	hop++;
 	len = queue_read(s->q, QUEUE_REMOTE, name, s->buf, s->size, 0);

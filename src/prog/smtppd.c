@@ -9,7 +9,8 @@
  * and shown by mailq, since this system has no local delivery agent).
  * A recipient whose address or domain cannot be routed is bounced at once.
  * Only when every file is durable is the maildrop entry removed, so a
- * crash at any point leaves the entry to be sorted again. An entry that
+ * crash at any point leaves the entry to be sorted again (what that sort
+ * had written is removed at the next start). An entry that
  * cannot be parsed is renamed maildrop/ID.bad, logged, and kept.
  */
 #include <errno.h>
@@ -638,6 +639,7 @@ int smtppd_main(int argc, char **argv)
 	}
 	queue_sweep(&q);
 	queue_sweep_maildrop(&q);
+	queue_drop_unsorted(&q);
 	/* Before the first scan of the maildrop, which sorts what this
 	 * hands back. */
 	resort_hops(&q, &routes, &e.list, e.out, sizeof e.out, e.copy,

@@ -199,7 +199,7 @@ static void job_reports(struct queue *q, int msgfd, time_t now,
 	rc = reports_failed(&rp);
 	if (rc < 0) {
 		fmt_into(why, sizeof why, "bounce not written (%s); will bounce "
-			 "on a later attempt", strerror(errno));
+			 "on a later attempt", err_errno(errno));
 		err_warn(0, "message %s: %s", job->name, why);
 		for (i = 0; i < job->list.nrcpt; i++)
 			if (job->out_of[i].kind == OUTCOME_BOUNCED)
@@ -742,7 +742,7 @@ static struct mime7 *job_seven(int msgfd, const struct relay_msg *m)
 	}
 	if (n < 0) {
 		fmt_into(w, sizeof w, "unable to read the message: %s",
-			 strerror(errno));
+			 err_errno(errno));
 		outcome_local_error(&o, w);
 		job_some(&o);
 		return 0;
@@ -944,7 +944,7 @@ static void run_attempt(struct run *r, int msgfd)
 		char w[SMTP_DIAG_SIZE];
 		struct outcome o;
 		fmt_into(w, sizeof w, "unable to read the message: %s",
-			 strerror(errno));
+			 err_errno(errno));
 		outcome_local_error(&o, w);
 		job_all(&o);
 		r->st.ioerr = 1;

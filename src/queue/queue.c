@@ -370,6 +370,34 @@ int queue_unsorted(struct queue *q, const char *list_name)
 		       AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
 }
 
+struct drop {
+	struct queue *q;
+	int dir;
+};
+
+static int drop_each(const char *name, void *arg)
+{
+	struct drop *d = arg;
+
+	if (d->dir == QUEUE_MAILDROP)   /* is there an entry at all? */
+		return name[0] != '.' && !strchr(name, '.');
+	if (queue_unsorted(d->q, name) && unlinkat(d->q->fd[d->dir], name,
+						   0) == 0)
+		d->q->dirty |= 1u << d->dir;
+	return 0;
+}
+
+void queue_drop_unsorted(struct queue *q)
+{
+	struct drop d = { q, QUEUE_MAILDROP };
+
+	if (queue_scan(q, QUEUE_MAILDROP, drop_each, &d) != 1)
+		return;
+	for (d.dir = QUEUE_MESS; d.dir <= QUEUE_LOCAL; d.dir++)
+		if (d.dir != QUEUE_DONE && d.dir != QUEUE_TMP)
+			queue_scan(q, d.dir, drop_each, &d);
+}
+
 int queue_remove(struct queue *q, int dir, const char *name)
 {
 	if (unlinkat(q->fd[dir], name, 0) < 0 && errno != ENOENT)

@@ -41,7 +41,7 @@ static void fail(struct relay *r, int e, const char *what)
 			 stage_names[st]);
 	else
 		fmt_into(why, sizeof why, "%s: %s during %s%s%s", r->peer,
-			 e == E_SYS ? strerror(errno) : err_str(e),
+			 e == E_SYS ? err_errno(errno) : err_str(e),
 			 stage_names[st], what ? ": " : "", what ? what : "");
 	memcpy(r->why, why, sizeof why);
 	smtp_session_fail(&r->s, e, why);
@@ -559,7 +559,7 @@ static int tcp_connect(struct relay *r, const struct locate_addr *a,
 	int fd = net_connect_start(&a->ip, a->port), rc;
 
 	if (fd < 0) {
-		fmt_into(why, whysize, "connect to %s: %s", r->peer, strerror(errno));
+		fmt_into(why, whysize, "connect to %s: %s", r->peer, err_errno(errno));
 		return E_CONNECT;
 	}
 	rc = loop_wait_fd(fd, POLLOUT, loop_now_ms() + (long long)connect_s * 1000);
@@ -567,7 +567,7 @@ static int tcp_connect(struct relay *r, const struct locate_addr *a,
 		rc = net_connect_result(fd);
 	if (rc < 0) {
 		fmt_into(why, whysize, "connect to %s: %s", r->peer,
-			 rc == E_TIMEOUT ? "timed out" : strerror(errno));
+			 rc == E_TIMEOUT ? "timed out" : err_errno(errno));
 		close(fd);
 		return rc == E_TIMEOUT ? E_TIMEOUT : E_CONNECT;
 	}

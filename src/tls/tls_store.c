@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include "err.h"
 #include "fmt.h"
 #include "tls_int.h"
 
@@ -213,7 +214,7 @@ int tls_anchors_load_file(const char *path, char *why, size_t whysize)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		fmt_into(why, whysize, "CA bundle %s: %s", path, strerror(errno));
+		fmt_into(why, whysize, "CA bundle %s: %s", path, err_errno(errno));
 		return -1;
 	}
 	tls_anchors_reset(0);
@@ -222,7 +223,7 @@ int tls_anchors_load_file(const char *path, char *why, size_t whysize)
 			break;
 	close(fd);
 	if (n < 0) {
-		fmt_into(why, whysize, "CA bundle %s: %s", path, strerror(errno));
+		fmt_into(why, whysize, "CA bundle %s: %s", path, err_errno(errno));
 		return -1;
 	}
 	if (w || tls_anchors_finish(&sa, &w) < 0 || !sa.anchors) {
