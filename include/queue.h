@@ -130,6 +130,10 @@ int queue_maildrop_done(struct queue *q, const char *name);
  * sorting it, so its lists and links may still be replaced and are not
  * the queue's yet (docs/queue.md, "sorted"); 0 when it is gone. */
 int queue_unsorted(struct queue *q, const char *list_name);
+/* 1 when maildrop/ holds no entry (dot files and ID.bad aside): then
+ * every list read before the call is the queue's (queue_unsorted is 0
+ * for each). A folder that cannot be read counts as not empty. */
+int queue_maildrop_empty(struct queue *q);
 /* At smtppd's start, when maildrop/ has entries: removes every list and
  * message link (remote/, local/, mess/) whose entry is still there, left
  * by a sort that did not finish. The entry is sorted again from scratch,

@@ -50,6 +50,7 @@ static struct {
 	struct queue q;
 	time_t now;
 	unsigned long entries, rcpts;
+	unsigned long unsorted;   /* entries in maildrop/ (not set aside) */
 } mq;
 
 /* Reads dir/name into the buffer. Returns the length or -1 (gone
@@ -84,8 +85,7 @@ static int show_list(const char *name, void *arg)
 	size_t i;
 
 	/* Its entry, still in maildrop/, was shown "not sorted yet". */
-	if (name[0] == '.' || (mq.q.fd[QUEUE_MAILDROP] >= 0 &&
-				queue_unsorted(&mq.q, name)))
+	if (name[0] == '.' || (mq.unsorted && queue_unsorted(&mq.q, name)))
 		return 0;
 	n = slurp(local ? QUEUE_LOCAL : QUEUE_REMOTE, name, &st);
 	if (n < 0)
@@ -132,6 +132,7 @@ static int show_maildrop(const char *name, void *arg)
 	if (n < 0)
 		return 0;   /* sorted meanwhile */
 	mq.entries++;
+	mq.unsorted += !bad;
 	age((unsigned long)st.st_mtime, a, sizeof a);
 	if (maildrop_parse(&mq.env, mq.buf, (size_t)n) < 0) {
 		out_printf("maildrop/%s  %lld bytes  age %s  MALFORMED (%s)%s: left "

@@ -214,6 +214,7 @@ static struct {
 	int waiting;            /* a due domain found no table entry */
 	unsigned long passes;   /* scans of remote/ made, for the log */
 	int want_scan;          /* new lists may be there: read it again */
+	int all_sorted;         /* maildrop/ was empty after the last scan */
 	/* argv of the next child */
 	char args[SMTPRCD_ARGS_SIZE];
 	size_t args_len;
@@ -371,7 +372,6 @@ static int scan_one(const char *name, void *arg)
 	const char *dot = strchr(name, '.');
 	struct sched_dom *e;
 	size_t len;
-	int due;
 	(void)arg;
 	if (name[0] == '.' || !dot || !dot[1])
 		return 0;
@@ -393,17 +393,11 @@ static int scan_one(const char *name, void *arg)
 			return 0;
 		}
 	}
-	due = !e->pid && (d.flush || e->next_ms <= d.now);
-	/* Its message still in maildrop/: smtppd stopped before the end
-	 * of the sort and sorts it again, replacing this list. Not there
-	 * until then; smtppd's signal after the sort brings it. */
-	if (due && queue_unsorted(&d.q, name))
-		return 0;
 	chain_of(e)->seen++;
 	e->nlists++;
 	if (e->pid)
 		e->counted_running = 1;
-	if (due)
+	if (!e->pid && (d.flush || e->next_ms <= d.now))
 		pool_add(e, name, (size_t)(dot - name));
 	return 0;
 }
@@ -428,6 +422,10 @@ static void scan(void)
 	d.waiting = 0;
 	if (queue_scan(&d.q, QUEUE_REMOTE, scan_one, 0) == E_SYS)
 		err_warn(1, "unable to read remote/");
+	/* After the scan: an entry gone now was sorted before, so every list
+	 * just read is the queue's, and take_lists need not ask (one read
+	 * of a folder that is most often empty, not a look-up per list). */
+	d.all_sorted = queue_maildrop_empty(&d.q);
 	d.last_scan = d.now;
 	d.want_scan = 0;
 	d.passes++;
@@ -480,9 +478,17 @@ static int take_lists(struct sched_dom *e)
 		fmt_into(path, sizeof path, "%s%sremote/%.*s.%s",
 			 run.chdir ? queue_abs : "", run.chdir ? "/" : "",
 			 (int)len, pl.buf + at - 1 + 5, e->name);
-		add_arg(path, strlen(path));
 		c->head = rec_next(at);
 		c->n--;
+		/* Its message still in maildrop/: smtppd stopped before the
+		 * end of the sort and replaces this list when it starts. Not
+		 * there until then (smtppd's signal brings the new one). */
+		if (!d.all_sorted &&
+		    queue_unsorted(&d.q, strrchr(path, '/') + 1)) {
+			e->nlists--;
+			continue;
+		}
+		add_arg(path, strlen(path));
 		n++;
 	}
 	if (!c->head)

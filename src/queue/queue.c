@@ -370,6 +370,17 @@ int queue_unsorted(struct queue *q, const char *list_name)
 		       AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
 }
 
+static int is_entry(const char *name, void *arg)
+{
+	(void)arg;
+	return name[0] != '.' && !strchr(name, '.');
+}
+
+int queue_maildrop_empty(struct queue *q)
+{
+	return queue_scan(q, QUEUE_MAILDROP, is_entry, 0) == 0;
+}
+
 struct drop {
 	struct queue *q;
 	int dir;
@@ -379,8 +390,6 @@ static int drop_each(const char *name, void *arg)
 {
 	struct drop *d = arg;
 
-	if (d->dir == QUEUE_MAILDROP)   /* is there an entry at all? */
-		return name[0] != '.' && !strchr(name, '.');
 	if (queue_unsorted(d->q, name) && unlinkat(d->q->fd[d->dir], name,
 						   0) == 0)
 		d->q->dirty |= 1u << d->dir;
@@ -389,11 +398,11 @@ static int drop_each(const char *name, void *arg)
 
 void queue_drop_unsorted(struct queue *q)
 {
-	struct drop d = { q, QUEUE_MAILDROP };
+	struct drop d = { q, QUEUE_MESS };
 
-	if (queue_scan(q, QUEUE_MAILDROP, drop_each, &d) != 1)
+	if (queue_maildrop_empty(q))
 		return;
-	for (d.dir = QUEUE_MESS; d.dir <= QUEUE_LOCAL; d.dir++)
+	for (; d.dir <= QUEUE_LOCAL; d.dir++)
 		if (d.dir != QUEUE_DONE && d.dir != QUEUE_TMP)
 			queue_scan(q, d.dir, drop_each, &d);
 }
