@@ -201,12 +201,14 @@ int queue_tmp_reopen(struct queue *q, const struct queue_tmp *t)
 /* fsyncs and closes t. Returns 0, or E_SYS with t removed. */
 static int tmp_close(struct queue *q, struct queue_tmp *t)
 {
-	int fd = t->fd;
+	int fd = t->fd, rc = fsync(fd), e = errno;
 
 	t->fd = -1;
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		int e = errno;
-		close(fd);
+	if (close(fd) < 0 && rc == 0) {   /* closed once, whatever fsync said */
+		rc = -1;
+		e = errno;
+	}
+	if (rc < 0) {
 		errno = e;
 		queue_tmp_abort(q, t);
 		return E_SYS;
