@@ -400,13 +400,17 @@ static int drop_each(const char *name, void *arg)
 
 void queue_drop_unsorted(struct queue *q)
 {
-	struct drop d = { q, QUEUE_MESS };
+	static const unsigned char dirs[] = { QUEUE_REMOTE, QUEUE_LOCAL,
+					      QUEUE_MESS };
+	struct drop d = { q, 0 };
+	size_t i;
 
 	if (queue_maildrop_empty(q))
 		return;
-	for (; d.dir <= QUEUE_LOCAL; d.dir++)
-		if (d.dir != QUEUE_DONE && d.dir != QUEUE_TMP)
-			queue_scan(q, d.dir, drop_each, &d);
+	for (i = 0; i < sizeof dirs; i++) {      /* lists, then links */
+		d.dir = dirs[i];
+		queue_scan(q, d.dir, drop_each, &d);
+	}
 }
 
 int queue_remove(struct queue *q, int dir, const char *name)

@@ -44,8 +44,8 @@ static long read_all(const char *top, const char *name, char *buf, size_t n)
 static void entry_never_replaced(void)
 {
 	char top[] = "/tmp/smtprc-unit-XXXXXX", id[QUEUE_ID_SIZE];
-	char again[QUEUE_ID_SIZE], buf[16], p[256];
-	const char *files[] = { "maildrop/0-1-0", id, 0, 0 };
+	char again[QUEUE_ID_SIZE], buf[16], p[256], entry[QUEUE_ID_SIZE + 9];
+	const char *files[] = { "maildrop/0-1-0", entry, 0 };
 	struct queue q;
 	struct queue_tmp t;
 	int fd;
@@ -72,8 +72,7 @@ static void entry_never_replaced(void)
 	queue_new_id(&q, again);
 	CHECK(strcmp(again, id) != 0);
 	queue_close(&q);
-	memmove(id + 9, id, strlen(id) + 1);
-	memcpy(id, "maildrop/", 9);
+	snprintf(entry, sizeof entry, "maildrop/%s", id);
 	remove_queue(top, files);
 }
 
