@@ -104,7 +104,7 @@ packages:
 ifneq ($(MUSL_STAMP),)
 $(MUSL_STAMP): tools/build-musl.sh tools/deps.sh board/$(BOARD).mk | packages
 	@tools/build-musl.sh $(abspath build/$(BOARD)) $(BOARD_MUSL) $(BOARD_GNU) \
-		"$(BOARD_ARCH)"
+		"$(BOARD_ARCH)" $(BOARD_MUSL_MIPS16)
 endif
 
 $(DEPS)/.built: tools/build-deps.sh tools/deps.sh board/$(BOARD).mk $(MUSL_STAMP) | packages

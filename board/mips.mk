@@ -9,17 +9,23 @@
 BOARD_GNU      = mips-linux-gnu
 BOARD_MUSL     = mips-linux-musl
 BOARD_PKGS     = gcc-mips-linux-gnu qemu-user-static
-# -mno-shared -fno-pie: the binary is a static executable (never PIE), so
-# every object, musl's too, is built as such: abicalls code that calls
-# and addresses its own symbols directly instead of through the GOT
-# (about 21 KB less on mipsel, and no mix of abicalls and non-abicalls
-# objects). -minterlink-mips16: calls between MIPS32 and MIPS16e code
+# -mno-abicalls -fno-pic -fno-pie: the binary is a static executable
+# (never PIE), so every object, musl's too, is plain non-PIC code: calls
+# and addresses direct, no GOT and no $gp set-up per function (38 KB less
+# on mipsel than abicalls code). musl is built with crt1.o alone and
+# without gcc's crtbeginS.o (tools/build-musl.sh), libgcc's 64-bit
+# division and shifts are src/mips_int64.c: libgcc.a and those start
+# files are abicalls code, and a link mixing the two warns, which fails
+# the build. -minterlink-mips16: calls between MIPS32 and MIPS16e code
 # (below) switch mode, musl's calls to our malloc too.
-BOARD_ARCH     = -march=mips32r2 -mno-shared -fno-pie -minterlink-mips16
+BOARD_ARCH     = -march=mips32r2 -mno-abicalls -fno-pic -fno-pie -minterlink-mips16
 BOARD_CFLAGS   = -Os $(BOARD_ARCH)
-# Our own code as MIPS16e (16-bit instructions): about 56 KB less. musl
-# (inline assembly) stays MIPS32.
+# Our own code as MIPS16e (16-bit instructions): about 56 KB less.
 BOARD_OWN_CFLAGS = -mips16
+# musl's C files too where they can be, not those with MIPS32 inline
+# assembly (system calls, atomics) or floating point: tools/cc-mips16.sh,
+# 4.8 KB less on mipsel. Its assembly files stay MIPS32.
+BOARD_MUSL_MIPS16 = mips16
 # BearSSL and udns as MIPS16e too: 20 KB less on mipsel (BearSSL's
 # protocol and certificate code 12.6 KB, its arithmetic 7.5, udns 4.5),
 # all but ec_c25519_m31 (X25519), which MIPS16e makes 0.4 KB larger.

@@ -90,15 +90,21 @@ static void usage(int fd)
 	      "  /SRV_SUPERDOMAINS[+|-] /SRV_SELF[+|-] /IMPLICIT[+|-] /IP6ADDR[+|-]\n"
 	      "  /CLIENTIP[+|-] /CLIENTPORT[+|-]   (see smtprc(8))\n"
 	      "  --helo-name=NAME --lifetime=SECONDS --smtp-port=N --queue=DIR\n"
-	      "  --semaphore-dir=DIR --resolver=ADDR[:PORT] --timeout-dns=SECONDS\n"
-	      "  --tls=none|may|encrypt|verify|dane (default may; none without TLS)\n"
+	      "  --semaphore-dir=DIR --resolver=ADDR[:PORT] --timeout-dns=SECONDS\n");
+	/* A build without TLS names only what it has. */
+	if (CONFIG_TLS)
+		fmt_text(fd,
+	      "  --tls=none|may|encrypt|verify|dane (default may)\n"
 	      "  --tls-ca-file=FILE (verify; default /etc/ssl/certs/ca-certificates.crt)\n"
 	      "  --tls-implicit-port=N (TLS from the first byte there; default 465)\n"
 	      "  --tls-policy='DOMAIN POLICY' --tls-policy-file=FILE (lines DOMAIN POLICY)\n"
-	      "  --auth-file=FILE (lines TARGET USER PASSWORD; mode 0600)\n"
 	      "  --oauth-file=FILE (a route's OAuth 2.0 settings and tokens; 0600)\n"
 	      "  --oauth-login TARGET (sign in once: OAuth 2.0 device grant)\n"
-	      "  --[no-]mta-sts (RFC 8461 for direct delivery; default on with TLS)\n"
+	      "  --[no-]mta-sts (RFC 8461 for direct delivery; default on)\n");
+	else
+		fmt_text(fd, "  --tls=none (this build has no TLS: CONFIG_TLS=0)\n");
+	fmt_text(fd,
+	      "  --auth-file=FILE (lines TARGET USER PASSWORD; mode 0600)\n"
 	      "  --allow-local-mx (DNS may name this host: a test bed)\n"
 	      "  --route='DOMAIN TARGET' --config=FILE (else $SMTPRC_CONF, else\n"
 	      "  " CONF_DEFAULT_PATH ")\n"

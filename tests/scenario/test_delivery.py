@@ -3,8 +3,8 @@ lists) and a private Postfix (the delivered bytes, exactly)."""
 import os
 
 import qlib
-from harness import (CONFIG_IPV6, CONFIG_LOG, PROG, RUN, PrivatePostfix,
-                     SmtpSink, Skip, smtprc, test, tmpdir)
+from harness import (CONFIG_IPV6, CONFIG_LOG, CONFIG_TLS, PROG, RUN,
+                     PrivatePostfix, SmtpSink, Skip, smtprc, test, tmpdir)
 import subprocess
 
 
@@ -157,3 +157,13 @@ def multicall_names():
     os.symlink(os.path.abspath(PROG), link)
     p = subprocess.run(RUN + [link, "--help"], stdout=subprocess.PIPE)
     assert p.stdout.decode().startswith("usage: smtprc "), p.stdout
+    # A build names only the options it has: TLS's and OAuth's with TLS.
+    text = p.stdout.decode()
+    tls_only = ("--tls-ca-file", "--tls-policy", "--oauth-file", "mta-sts",
+                "--tls=none|may|encrypt|verify|dane")
+    if CONFIG_TLS:
+        assert all(o in text for o in tls_only), text
+    else:
+        assert not any(o in text for o in tls_only), text
+        assert "--tls=none (this build has no TLS" in text, text
+    assert "--auth-file=FILE" in text and "--allow-local-mx" in text, text
