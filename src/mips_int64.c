@@ -11,7 +11,7 @@
  * Shift-and-subtract, one quotient bit per step: at most 64 steps, and
  * one 32-bit hardware division when both operands fit 32 bits. Division
  * by zero is undefined in C; here it gives all ones and the dividend as
- * remainder, never a trap. Checked by tests/unit/test_divdi3.c under
+ * remainder, never a trap. Checked by tests/unit/test_int64.c under
  * qemu-mips and qemu-mipsel (q * d + r == n, r < d, C's signs; shifts
  * against multiplications and divisions by powers of two). */
 #if defined(__mips__) && !defined(__mips_abicalls)

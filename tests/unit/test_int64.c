@@ -87,23 +87,25 @@ static void any_operands(void)
 }
 
 /* Shifts by every count against multiplication and division by the
- * power of two (a right shift of a negative value: floor division). */
+ * power of two. s is negative: its right shift is floor division, one
+ * below C's truncating division when that leaves a remainder, and -1 at
+ * 63 (where 2^63 is no long long). */
 static volatile int vn;
 
 static void shifts(void)
 {
 	unsigned long long x = 0xf0e1d2c3b4a59687ULL, p = 1;
-	long long s = (long long)x;
+	long long s = (long long)x, want;
 	int n, bad = 0;
 
 	for (n = 0; n < 64; n++, p <<= 1) {
 		vn = n;
 		bad += (x << vn) != x * p;
 		bad += (x >> vn) != x / p;
-		bad += (unsigned long long)(s >> vn) !=
-		       (unsigned long long)(s / (long long)p -
-		       (s % (long long)p != 0 && n != 63 ? 1 : 0)) && n < 63;
-		bad += n == 63 && (s >> vn) != -1;
+		want = -1;
+		if (n < 63)
+			want = s / (long long)p - (s % (long long)p != 0);
+		bad += (s >> vn) != want;
 		bad += ((long long)(x >> 1) >> vn) != (long long)((x >> 1) / p);
 	}
 	CHECK(bad == 0);
