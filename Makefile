@@ -51,12 +51,16 @@ WARN    := -Wall -Wextra -Wundef -Wshadow -Wstrict-prototypes \
 # udns only, but for the BearSSL sources in BOARD_DEPS_NATIVE.
 # On the boards (not the host build, which the benchmarks time): switch
 # statements as branches instead of lookup tables, and small functions
-# not inlined: 460 bytes less on armhf, 530 on mipsel.
+# not inlined: 460 bytes less on armhf, 530 on mipsel. No unwind tables
+# on any board (nothing unwinds: no C++, no backtraces); gcc for AArch64
+# makes them unless told -fno-unwind-tables too: 33 KB of .eh_frame on
+# arm64 with BearSSL and udns (tools/build-deps.sh does the same there).
 OWN_SIZE_CFLAGS := $(if $(filter host,$(BOARD)),,-fno-tree-switch-conversion \
 		   -fno-inline-small-functions)
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(BOARD_CFLAGS) $(BOARD_OWN_CFLAGS) \
 	   $(OWN_SIZE_CFLAGS) -ffunction-sections \
-           -fdata-sections -fno-asynchronous-unwind-tables $(WARN) \
+           -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
+           $(WARN) \
            -fcallgraph-info=su -I$(O) -Iinclude -isystem $(DEPS)/include
 # noseparate-code: no page-aligned padding between code and read-only
 # data; norelro: no padding to a page boundary before the GOT (a static

@@ -23,10 +23,14 @@ set -eu
 unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 out=$1 cc=$2 ar=$3 board_cflags=$4 ipv6=$5 native=${7:-}
 cflags="$board_cflags ${6:-}"
+# No unwind tables: nothing here unwinds (no C++, no backtraces), and gcc
+# for AArch64 emits .eh_frame even with -fno-asynchronous-unwind-tables
+# (-funwind-tables is its default): 33 KB of the arm64 binary.
+nounwind="-fno-asynchronous-unwind-tables -fno-unwind-tables"
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/src
 deps=$out/deps
-stamp="$deps/.built $cc $cflags [$native] $ipv6 udns-getdn-fix udns-rng"
+stamp="$deps/.built $cc $cflags [$native] $ipv6 udns-getdn-fix udns-rng $nounwind"
 if [ -f "$deps/.built" ] && [ "$(cat "$deps/.built")" = "$stamp" ] &&
 	[ -f "$deps/lib/libbearssl.a" ] && [ -f "$deps/lib/libudns.a" ] &&
 	[ -f "$deps/lib/libudns4.a" ]; then
@@ -39,7 +43,7 @@ mkdir -p "$deps/lib" "$deps/include" "$deps/obj"
 # BearSSL: its own Makefile, static library only, no tools, no tests.
 cp -r "$src/bearssl" "$deps/obj/bearssl"
 make -s -C "$deps/obj/bearssl" CONF=Unix CC="$cc" LD="$cc" AR="$ar" \
-	CFLAGS="$cflags -ffunction-sections -fdata-sections" \
+	CFLAGS="$cflags $nounwind -ffunction-sections -fdata-sections" \
 	DLL=no TOOLS=no TESTS=no >"$deps/obj/bearssl.log" 2>&1 ||
 	{ tail -20 "$deps/obj/bearssl.log" >&2; exit 1; }
 cp "$deps/obj/bearssl/build/libbearssl.a" "$deps/lib/"
@@ -48,7 +52,7 @@ cp "$deps/obj/bearssl/build/libbearssl.a" "$deps/lib/"
 for f in $native; do
 	c=$(find "$deps/obj/bearssl/src" -name "$f.c")
 	[ -n "$c" ] || { echo "build-deps.sh: no BearSSL source $f.c" >&2; exit 1; }
-	$cc $board_cflags -ffunction-sections -fdata-sections \
+	$cc $board_cflags $nounwind -ffunction-sections -fdata-sections \
 		-I"$deps/obj/bearssl/inc" -I"$deps/obj/bearssl/src" \
 		-c "$c" -o "$deps/obj/$f.o"
 	(cd "$deps/obj" && $ar r "$deps/lib/libbearssl.a" "$f.o")
@@ -73,7 +77,8 @@ for v in 6 4; do
 	for f in udns_dn udns_dntosp udns_parse udns_resolver udns_init udns_misc \
 		udns_XtoX udns_rr_a udns_rr_ptr udns_rr_mx udns_rr_txt udns_bl \
 		udns_rr_srv udns_rr_naptr udns_codes udns_jran; do
-		$cc $cflags -ffunction-sections -fdata-sections -DHAVE_CONFIG_H -I. \
+		$cc $cflags $nounwind -ffunction-sections -fdata-sections \
+			-DHAVE_CONFIG_H -I. \
 			-I"$src/udns" -w -c "$src/udns/$f.c" -o "$f.o"
 		objs="$objs $f.o"
 	done
