@@ -139,7 +139,10 @@ $(O)/obj/%.o: src/%.c $(O)/config.h $(O)/capacities.h $(HDRS) Makefile board/$(B
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
 
-$(PROG): $(OBJS) Makefile board/$(BOARD).mk tools/daemons-first.ld
+# The libraries too: a rebuilt musl, BearSSL or udns (a board's flags or a
+# build script changed) is linked in, not left behind a stale binary.
+$(PROG): $(OBJS) Makefile board/$(BOARD).mk tools/daemons-first.ld \
+	 $(DEPS)/.built $(MUSL_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,-Map=$@.map -o $@.unstripped $(OBJS) $(LIBS)
 	$(STRIP) -R .comment -R .ARM.attributes -o $@ $@.unstripped
@@ -153,7 +156,8 @@ $(O)/tests/suites.h: $(UNIT_SRCS)
 	@mkdir -p $(dir $@)
 	@sed -n 's/^UNIT_SUITE(\([a-z0-9_]*\)).*/UNIT_SUITE_ENTRY(\1)/p' \
 		$(UNIT_SRCS) | sort -u >$@.tmp && mv $@.tmp $@
-$(UNIT): $(UNIT_SRCS) $(LIB_OBJS) tests/unit/unit.h $(O)/tests/suites.h
+$(UNIT): $(UNIT_SRCS) $(LIB_OBJS) tests/unit/unit.h $(O)/tests/suites.h \
+	 $(DEPS)/.built $(MUSL_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -I$(O)/tests $(LDFLAGS) -o $@ $(UNIT_SRCS) \
 		$(LIB_OBJS) $(LIBS)
