@@ -143,7 +143,8 @@ static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 		 relay.tls_info,
 		 relay.tls_info[0] || relay.peer[0] ? ")" : "",
 		 o->from_server ? "" : o->status, o->from_server ? "" : " ",
-		 o->diag, o->dup_risk ? " (possible duplicate)" : "");
+		 o->diag, o->dup_risk && !strstr(o->diag, "possible duplicate")
+		 ? " (possible duplicate)" : "");   /* once, though cut */
 }
 
 /* Expires and logs the outcome of every recipient of the loaded list. A

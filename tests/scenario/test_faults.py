@@ -184,6 +184,44 @@ def reply_421_mid_session():
 
 
 @test
+def drop_after_pipelined_dots_finishes_what_was_delivered():
+    # The third message's dot reply never comes: the two before it were
+    # accepted (each dot reply came in with the next message's replies),
+    # so their lists are finished; the third is deferred as a possible
+    # duplicate (said once in its log line), the two after it untried.
+    count = {"n": 0}
+
+    def dot(arg, srv):
+        count["n"] += 1
+        return "drop" if count["n"] == 3 else None
+    q, lists = setup(n=5)
+    rc, err, srv = run(q, lists, {"dot": dot})
+    assert rc == EX_TEMPFAIL, (rc, err)
+    for l in lists[:2]:
+        assert not os.path.exists(l), (l, err)
+        assert not os.path.exists(os.path.join(q, "mess", os.path.basename(l)))
+    assert_deferred(q, lists[2], ["bob@example.com"], "")
+    if CONFIG_LOG:
+        assert err.count("possible duplicate") == 1, err
+    for l in lists[3:]:
+        assert_deferred(q, l, ["bob@example.com"], "")
+    assert sorted(os.listdir(os.path.join(q, "done"))) == [], "left in done/"
+
+
+@test
+def a_list_named_twice_is_sent_once():
+    # The first naming is settled (its pending dot reply read) before the
+    # second is loaded: the second finds no list and sends nothing.
+    q, lists = setup(n=2)
+    rc, err, srv = run(q, lists[:1] + lists[1:] + lists[:1], {})
+    assert rc == 0, (rc, err)
+    assert len(srv.messages) == 2, (srv.messages, err)
+    assert qlib.queue_files(q) == [], qlib.queue_files(q)
+    if CONFIG_LOG:
+        assert "no such list any more" in err, err
+
+
+@test
 def drop_at_each_stage():
     for stage in ("greeting", "ehlo", "mail", "rcpt", "data", "dot"):
         q, (lst,) = setup()
