@@ -10,8 +10,9 @@ Runs, each a boot of the box (tests/system/guest/systest does the box's
 part and reports on the console):
   deliver  five messages from root and one from the user alice through
            the set-group-ID sendmail, and alice's crontab's output mailed
-           by crond: all stored by Postfix, the conversation in the box's
-           syslog
+           by crond: all stored by Postfix over its STARTTLS, the
+           conversation in the box's syslog; one more for a domain routed
+           with TLS policy "none": stored, sent in plaintext
   power    a burst of messages, the power cut (qemu killed) at a random
            instant during injection or delivery, the box booted again
            with its disk: every accepted message stored at least once,
@@ -200,7 +201,12 @@ def rootfs(work, port, ca_file):
     base = ("queue /var/spool/smtprc\nsemaphore-dir /var/run/smtprc\n"
             "helo-name nas1.example.net\norigin nas1.example.net\n"
             "retry-first 5\nretry-max 10\nconcurrency 2\nsyslog yes\n")
-    files["smtprc.conf.plain"] = base + "route * [10.0.2.2]:%d\n" % port
+    # plain.example.com goes to the same Postfix by its name, a route
+    # target of its own whose policy is no TLS: its relay client runs in
+    # plaintext (the others take Postfix's STARTTLS: "may").
+    files["smtprc.conf.plain"] = (base + "route * [10.0.2.2]:%d\n" % port +
+                                  "route plain.example.com %s:%d\n" % (MX, port) +
+                                  "tls-policy %s none\n" % MX)
     files["smtprc.conf.tls"] = (base + "route * %s:%d\ntls verify\n"
                                 "tls-ca-file /etc/systest-ca.pem\n" % (MX, port))
     for name, text in files.items():
@@ -241,11 +247,14 @@ def disk_figures(box, delivered):
     return written / delivered, (flushes / delivered if flushes is not None else None)
 
 
-def peaks(box):
-    """Relay clients' peak resident memory (smtprcd's log, from wait4) and
-    the daemons' resident memory at the end (smaps_rollup), KiB."""
-    clients = [int(m) for l in box.syslog()
-               for m in re.findall(r"relay client \d+ .*peak (\d+) KiB", l)]
+def peaks(box, target=None):
+    """Relay clients' peak resident memory (smtprcd's log, from wait4; of
+    target's runs only when given) and the daemons' resident memory at the
+    end (smaps_rollup), KiB. A child's peak counts smtprcd's pages it
+    shared between fork and exec too, so none is below smtprcd's."""
+    clients = [int(m.group(2)) for l in box.syslog()
+               for m in re.finditer(r"(\S+): relay client \d+ .*peak (\d+) KiB", l)
+               if target is None or m.group(1) == target]
     rss = box.report("RSS") + box.report("PEAK")
     return clients, "; largest sampled: ".join(rss) if rss else "?"
 
@@ -285,7 +294,7 @@ def run_deliver(kernel, initrd, work, pf):
     booted = box.report("BOOTED")
     assert booted, "\n".join(box.lines[-40:])
     want = ["<root-%d@nas1.example.net>" % i for i in range(1, 6)] + \
-        ["<alice@nas1.example.net>"]
+        ["<alice@nas1.example.net>", "<plain@nas1.example.net>"]
     got = wait_stored(pf, want)
     for k in want:
         assert len(got.get(k, [])) == 1, (k, sorted(got), box.lines[-60:])
@@ -309,14 +318,25 @@ def run_deliver(kernel, initrd, work, pf):
     assert re.search(r"smtprc\[\d+\]: > MAIL FROM:<alice@nas1.example.net>", log), \
         log[-3000:]
     assert re.search(r"smtprc\[\d+\]: < 250 2\.0\.0 Ok: queued as", log), log[-3000:]
+    # The route's TLS policy "none": that message in plaintext, the
+    # others over Postfix's STARTTLS.
+    assert re.search(r"delivered <admin@plain\.example\.com> \S+ via "
+                     r"mx\.systest\.example\[10\.0\.2\.2\]:\d+ \(plaintext\)",
+                     log), log[-3000:]
+    assert re.search(r"delivered <admin@example\.com> \S+ via \S+ \(TLSv1\.[23] ",
+                     log), log[-3000:]
     assert box.report("LEFT") == ["0"], box.report("LEFT")
-    clients, rss = peaks(box)
-    per = disk_figures(box, 7)
-    say("deliver: 7 messages (5 root, alice, alice's cron) stored once each; "
-        "boot to power-off %.1f s" % (time.time() - t0))
+    _, rss = peaks(box)
+    tls, _ = peaks(box, "[10.0.2.2]:%d" % pf.port)
+    plain, _ = peaks(box, "%s:%d" % (MX, pf.port))
+    assert tls and plain, box.syslog()[-40:]
+    per = disk_figures(box, 8)
+    say("deliver: 8 messages (5 root, alice, alice's cron, one in plaintext) "
+        "stored once each; boot to power-off %.1f s" % (time.time() - t0))
     say("  resident memory after the run (page tables): %s; relay clients' "
-        "peak (smtprcd's log): %s KiB"
-        % (rss, ", ".join(map(str, sorted(set(clients)))) or "?"))
+        "peak (smtprcd's log): TLS %s KiB, plaintext %s KiB"
+        % (rss, ", ".join(map(str, sorted(set(tls)))),
+           ", ".join(map(str, sorted(set(plain))))))
     for code in box.report("CODE"):
         say("  code pages mapped, %s" % code)
     if per:
@@ -412,7 +432,7 @@ def main():
     certs = Certs(work)
     cert = certs.leaf("mx", MX)
     failed = 0
-    with harness.PrivatePostfix(domains=("example.com",), tls=cert) as pf:
+    with harness.PrivatePostfix(domains=("example.com", "plain.example.com"), tls=cert) as pf:
         initrd = rootfs(work, pf.port, certs.ca_file)
         only = os.environ.get("SYSTEST_ONLY", "")
         for name, fn in (("deliver", lambda: run_deliver(kernel, initrd, work, pf)),
