@@ -30,7 +30,8 @@ nounwind="-fno-asynchronous-unwind-tables -fno-unwind-tables"
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/src
 deps=$out/deps
-stamp="$deps/.built $cc $cflags [$native] $ipv6 udns-getdn-fix udns-rng $nounwind"
+stamp="$deps/.built $cc $cflags [$native] $ipv6 udns-getdn-fix udns-rng"
+stamp="$stamp $nounwind"
 if [ -f "$deps/.built" ] && [ "$(cat "$deps/.built")" = "$stamp" ] &&
 	[ -f "$deps/lib/libbearssl.a" ] && [ -f "$deps/lib/libudns.a" ] &&
 	[ -f "$deps/lib/libudns4.a" ]; then
