@@ -10,7 +10,10 @@ BOARD_PKGS     = gcc-aarch64-linux-gnu qemu-user-static
 # -fno-pie: the binary is a static executable, never PIE (Debian's
 # compilers make PIE code by default): direct addressing instead of the GOT.
 BOARD_ARCH     = -fno-pie
-BOARD_CFLAGS   = -Os $(BOARD_ARCH)
+# -fomit-frame-pointer: Debian's gcc for AArch64 keeps the frame pointer
+# at -Os; nothing here walks frames (4 KB, 1.5%, of BearSSL, udns and
+# ours; musl omits it already).
+BOARD_CFLAGS   = -Os $(BOARD_ARCH) -fomit-frame-pointer
 BOARD_LDFLAGS  = -Wl,-z,max-page-size=4096
 BOARD_RUN      = qemu-aarch64-static
 BOARD_IPV6     = 1
