@@ -74,7 +74,8 @@ C files are MIPS16e too where the assembler takes their inline assembly
 (tools/cc-mips16.sh, -4.8 KB). A link warning (such as objects of two
 ABIs mixed) fails the build. No board has unwind tables (nothing
 unwinds; gcc for AArch64 makes .eh_frame unless told -fno-unwind-tables
-as well: arm64 -33 KB).
+as well: arm64 -33 KB), and arm64 none of the frame pointer that
+Debian's gcc for AArch64 keeps at -Os (-4 KB).
 No stdio is linked (include/fmt.h formats; armhf -8 KB, mips -11 KB), nor
 libc's setuid/setgid, sysconf or ioctl (armhf -3 KB together). The data
 segment follows the code in the file without padding to a page boundary
