@@ -130,7 +130,7 @@ static int job_load(const char *path, const char *domain, int any_domain,
 	return 0;
 }
 
-/* 1 when diag ends saying what outcome_txn adds after a lost dot reply
+/* 1 when diag ends saying what outcome_rcpt adds after a lost dot reply
  * (an expiry's prefix may have cut it off: then the log line says it). */
 static int says_dup(const char *diag)
 {
