@@ -94,6 +94,10 @@ void outcome_session_ended(struct outcome *o, const struct smtp_result *last,
  * the implicit MX has no address either). */
 int outcome_is_no_address(const struct outcome *o);
 
+/* 1 when o carries a duplicate risk its text no longer says (outcome_rcpt
+ * appends it; an expiry's prefix can cut it off): a log line adds it. */
+int outcome_dup_unsaid(const struct outcome *o);
+
 /* A deferral of a message queued age seconds ago, over lifetime seconds,
  * becomes a bounce whose text says so and keeps the last error. */
 void outcome_expire(struct outcome *o, unsigned long age,

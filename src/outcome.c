@@ -119,6 +119,16 @@ int outcome_is_too_many(const struct outcome *o)
 	       (!strcmp(o->status, "4.5.3") || !strcmp(o->status, "4.0.0"));
 }
 
+/* What a deferral after a lost dot reply says at the end of its text. */
+static const char dup_note[] = " (after the final dot: possible duplicate)";
+
+int outcome_dup_unsaid(const struct outcome *o)
+{
+	size_t n = strlen(o->diag), k = sizeof dup_note - 1;
+
+	return o->dup_risk && (n < k || memcmp(o->diag + n - k, dup_note, k));
+}
+
 void outcome_rcpt(const struct smtp_txn *t, size_t i, struct outcome *o)
 {
 	char st[12];
@@ -135,12 +145,10 @@ void outcome_rcpt(const struct smtp_txn *t, size_t i, struct outcome *o)
 	if (!step(&t->dot, 2, t, o)) {
 		if (t->dot.code == 0 && t->dot_sent) {
 			/* The server may have taken the message: say so. */
-			static const char dup[] = " (after the final dot: "
-						  "possible duplicate)";
 			size_t n = strlen(o->diag);
-			if (n > sizeof o->diag - sizeof dup)
-				n = sizeof o->diag - sizeof dup;
-			memcpy(o->diag + n, dup, sizeof dup);
+			if (n > sizeof o->diag - sizeof dup_note)
+				n = sizeof o->diag - sizeof dup_note;
+			memcpy(o->diag + n, dup_note, sizeof dup_note);
 			o->dup_risk = 1;
 		}
 		return;

@@ -130,17 +130,6 @@ static int job_load(const char *path, const char *domain, int any_domain,
 	return 0;
 }
 
-/* 1 when diag ends saying what outcome_rcpt adds after a lost dot reply
- * (an expiry's prefix may have cut it off: then the log line says it). */
-static int says_dup(const char *diag)
-{
-	static const char end[] = "possible duplicate)";
-	size_t n = strlen(diag);
-
-	return n >= sizeof end - 1 &&
-	       !memcmp(diag + n - (sizeof end - 1), end, sizeof end - 1);
-}
-
 static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 {
 	log_at(o->kind == OUTCOME_DELIVERED ? LOG_AT_INFO : o->kind ==
@@ -154,8 +143,7 @@ static void log_outcome(const struct rcptlist_rcpt *r, const struct outcome *o)
 		 relay.tls_info,
 		 relay.tls_info[0] || relay.peer[0] ? ")" : "",
 		 o->from_server ? "" : o->status, o->from_server ? "" : " ",
-		 o->diag, o->dup_risk && !says_dup(o->diag) ?
-		 " (possible duplicate)" : "");
+		 o->diag, outcome_dup_unsaid(o) ? " (possible duplicate)" : "");
 }
 
 /* Expires and logs the outcome of every recipient of the loaded list. A

@@ -40,6 +40,15 @@ static void outcomes(void)
 	t.dot_sent = 1;
 	outcome_rcpt(&t, 0, &o);
 	CHECK(o.kind == OUTCOME_DEFERRED && o.dup_risk);
+	CHECK(!outcome_dup_unsaid(&o));
+	/* A full text keeps the words at its end; an expiry's prefix then
+	 * pushes them out, and the log line must add them. */
+	memset(t.fail.text, 'x', sizeof t.fail.text - 1);
+	t.fail.text[sizeof t.fail.text - 1] = 0;
+	outcome_rcpt(&t, 0, &o);
+	CHECK(o.dup_risk && !outcome_dup_unsaid(&o));
+	outcome_expire(&o, 2, 1);
+	CHECK(o.dup_risk && outcome_dup_unsaid(&o));
 	/* No reply before the dot: deferred, no duplicate risk. */
 	t.dot_sent = 0;
 	t.data.code = 0;
