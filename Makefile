@@ -48,7 +48,7 @@ WARN    := -Wall -Wextra -Wundef -Wshadow -Wstrict-prototypes \
 # tools/stack.py (the deepest stack, checked by make check).
 # BOARD_OWN_CFLAGS: flags for the project's own code only (not musl,
 # BearSSL or udns), such as MIPS16e; BOARD_DEPS_CFLAGS: for BearSSL and
-# udns only, but for the BearSSL sources in BOARD_DEPS_NATIVE.
+# udns only.
 # On the boards (not the host build, which the benchmarks time): switch
 # statements as branches instead of lookup tables, and small functions
 # not inlined: 460 bytes less on armhf, 530 on mipsel. No unwind tables
@@ -114,7 +114,7 @@ endif
 $(DEPS)/.built: tools/build-deps.sh tools/deps.sh board/$(BOARD).mk $(MUSL_STAMP) | packages
 	@echo "  DEPS    BearSSL and udns for $(BOARD)"
 	@tools/build-deps.sh $(abspath build/$(BOARD)) "$(CC)" "$(AR)" \
-		"$(BOARD_CFLAGS)" 1 "$(BOARD_DEPS_CFLAGS)" "$(BOARD_DEPS_NATIVE)"
+		"$(BOARD_CFLAGS)" 1 "$(BOARD_DEPS_CFLAGS)"
 deps: $(DEPS)/.built
 
 # config.h changes only when a flag does, so objects rebuild only then.

@@ -25,11 +25,10 @@ BOARD_OWN_CFLAGS = -mips16
 # 4.8 KB less on mipsel. Its assembly files stay MIPS32.
 BOARD_MUSL_MIPS16 = mips16
 # BearSSL and udns as MIPS16e too: 20 KB less on mipsel (BearSSL's
-# protocol and certificate code 12.6 KB, its arithmetic 7.5, udns 4.5),
-# all but ec_c25519_m31 (X25519), which MIPS16e makes 0.4 KB larger.
-# MIPS16e has the 32x32->64 multiplications BearSSL's m31/i31 code uses.
+# protocol and certificate code 12.6 KB, its arithmetic 7.5, udns 4.5).
+# MIPS16e has the 32x32->64 multiplications BearSSL's i31 code uses;
+# every BearSSL file linked is smaller so than as MIPS32 code.
 BOARD_DEPS_CFLAGS = -mips16
-BOARD_DEPS_NATIVE = ec_c25519_m31
 BOARD_LDFLAGS  = -Wl,-z,max-page-size=4096 -no-pie
 BOARD_RUN      = qemu-mipsel-static
 BOARD_IPV6     = 1

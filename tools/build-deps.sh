@@ -1,7 +1,7 @@
 #!/bin/sh
 # tools/build-deps.sh: build the pinned BearSSL and udns for one board.
 #
-#   tools/build-deps.sh OUT CC AR CFLAGS IPV6 [DEPS_CFLAGS [NATIVE]]
+#   tools/build-deps.sh OUT CC AR CFLAGS IPV6 [DEPS_CFLAGS]
 #
 # OUT     board build folder (build/host, build/armhf, ...); results go to
 #         OUT/deps/lib/{libbearssl,libudns}.a and OUT/deps/include/
@@ -9,8 +9,6 @@
 # CFLAGS  the board's optimisation and ABI flags
 # IPV6    unused (both udns variants are built); kept for the stamp
 # DEPS_CFLAGS  flags for BearSSL and udns only (mips: -mips16)
-# NATIVE  BearSSL sources (names without .c) compiled with CFLAGS alone,
-#         where DEPS_CFLAGS would make them larger or slower
 #
 # Sources come from tools/deps.sh (Debian source packages, pinned there) in
 # build/src. Nothing here runs target code, so it works for cross builds:
@@ -21,7 +19,7 @@ set -eu
 # travel in MAKEFLAGS and would override BearSSL's own (its O is the
 # object file suffix). Its make must see only what is passed below.
 unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
-out=$1 cc=$2 ar=$3 board_cflags=$4 ipv6=$5 native=${7:-}
+out=$1 cc=$2 ar=$3 board_cflags=$4 ipv6=$5
 cflags="$board_cflags ${6:-}"
 # No unwind tables: nothing here unwinds (no C++, no backtraces), and gcc
 # for AArch64 emits .eh_frame even with -fno-asynchronous-unwind-tables
@@ -30,7 +28,7 @@ nounwind="-fno-asynchronous-unwind-tables -fno-unwind-tables"
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/src
 deps=$out/deps
-stamp="$deps/.built $cc $cflags [$native] $ipv6 udns-getdn-fix udns-rng"
+stamp="$deps/.built $cc $cflags $ipv6 udns-getdn-fix udns-rng"
 stamp="$stamp $nounwind"
 if [ -f "$deps/.built" ] && [ "$(cat "$deps/.built")" = "$stamp" ] &&
 	[ -f "$deps/lib/libbearssl.a" ] && [ -f "$deps/lib/libudns.a" ] &&
@@ -48,16 +46,6 @@ make -s -C "$deps/obj/bearssl" CONF=Unix CC="$cc" LD="$cc" AR="$ar" \
 	DLL=no TOOLS=no TESTS=no >"$deps/obj/bearssl.log" 2>&1 ||
 	{ tail -20 "$deps/obj/bearssl.log" >&2; exit 1; }
 cp "$deps/obj/bearssl/build/libbearssl.a" "$deps/lib/"
-# The NATIVE files again with the board's flags alone, replacing their
-# members of the archive (member names are the sources' base names).
-for f in $native; do
-	c=$(find "$deps/obj/bearssl/src" -name "$f.c")
-	[ -n "$c" ] || { echo "build-deps.sh: no BearSSL source $f.c" >&2; exit 1; }
-	$cc $board_cflags $nounwind -ffunction-sections -fdata-sections \
-		-I"$deps/obj/bearssl/inc" -I"$deps/obj/bearssl/src" \
-		-c "$c" -o "$deps/obj/$f.o"
-	(cd "$deps/obj" && $ar r "$deps/lib/libbearssl.a" "$f.o")
-done
 cp "$deps/obj/bearssl/inc/"*.h "$deps/include/"
 
 # udns: the library objects only, compiled directly (its Makefile wants

@@ -63,33 +63,35 @@ verdict() { # board, column (all or tls), target bytes, what
 	cat <<'TXT'
 
 How the boards are built small (board/*.mk): every cross board compiles
-musl, BearSSL, udns and our code -fno-pie, as the static executable it is
-(armhf -12 KB); armel is Thumb throughout (-82 KB); mips and mipsel
-compile our code as MIPS16e (-56 KB), BearSSL (but X25519) and udns too
-(-20 KB), and everything, musl included, as non-PIC code without
-abicalls (-38 KB against abicalls code with -mno-shared): musl without
-its PIC start files, no crtbeginS.o, and src/mips_int64.c for libgcc's
-64-bit division and shifts, whose only copies are abicalls code; musl's
-C files are MIPS16e too where the assembler takes their inline assembly
+musl, BearSSL, udns and our code -fno-pie, as the static executable it
+is (armhf -12 KB); armel is Thumb throughout (-82 KB); mips and mipsel
+compile our code as MIPS16e (-56 KB), BearSSL and udns too (-20 KB), and
+everything, musl included, as non-PIC code without abicalls (-38 KB
+against abicalls code with -mno-shared): musl without its PIC start
+files, no crtbeginS.o, and src/mips_int64.c for libgcc's 64-bit division
+and shifts, whose only copies are abicalls code; musl's C files are
+MIPS16e too where the assembler takes their inline assembly
 (tools/cc-mips16.sh, -4.8 KB). A link warning (such as objects of two
 ABIs mixed) fails the build. No board has unwind tables (nothing
 unwinds; gcc for AArch64 makes .eh_frame unless told -fno-unwind-tables
 as well: arm64 -33 KB), and arm64 none of the frame pointer that
-Debian's gcc for AArch64 keeps at -Os (-4 KB).
-No stdio is linked (include/fmt.h formats; armhf -8 KB, mips -11 KB), nor
-libc's setuid/setgid, sysconf or ioctl (armhf -3 KB together). The data
-segment follows the code in the file without padding to a page boundary
-(-z common-page-size=16: up to 4 KB, 2.7 KB on armhf with TLS off). TLS
+Debian's gcc for AArch64 keeps at -Os (-4 KB). No stdio is linked
+(include/fmt.h formats; armhf -8 KB, mips -11 KB), nor libc's
+setuid/setgid, sysconf or ioctl (armhf -3 KB together). The data segment
+follows the code in the file without padding to a page boundary (-z
+common-page-size=16: up to 4 KB, 2.7 KB on armhf with TLS off). TLS
 links no SHA-1 (RFC 9155: not offered, not accepted in certificates;
--1.1 KB). tools/daemons-first.ld orders the code for the daemons' resident
-memory, not for size (+28 bytes on armhf). Nor is libc's strerror table:
+-1.1 KB), and its curves are BearSSL's generic code (src/tls/tls_ec.c),
+not its faster P-256 and X25519 (mips -11 KB, arm64 -8 KB, armhf -7 KB).
+tools/daemons-first.ld orders the code for the daemons' resident memory,
+not for size (+28 bytes on armhf). Nor is libc's strerror table:
 err_errno (include/err.h) keeps musl's words for the 57 errno values a
 queue, a socket or a process meets (armhf -0.8 KB). Left to try: one BSS
 overlay per program (it would also let arm64 use -mcmodel=tiny, whose
 addresses reach only 1 MB: today's BSS is farther). CONFIG_TLS=1 links
-BearSSL (STARTTLS, implicit TLS, the verify policy's trust store, DANE) and
-with it the HTTPS client, JSON, OAuth 2.0 and MTA-STS (about 43 KB on
-x86_64, 33 KB on armhf); CONFIG_TLS=0 links none of them.
+BearSSL (STARTTLS, implicit TLS, the verify policy's trust store, DANE)
+and with it the HTTPS client, JSON, OAuth 2.0 and MTA-STS (about 43 KB
+on x86_64, 33 KB on armhf); CONFIG_TLS=0 links none of them.
 TXT
 } >>"$out"
 cp "$out" docs/size.md

@@ -44,7 +44,7 @@ void tls_minimal_init(br_x509_minimal_context *xc,
 	for (id = br_sha224_ID; id <= br_sha512_ID; id++)
 		br_x509_minimal_set_hash(xc, id, tls_hashes[id - br_sha224_ID]);
 	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
-	br_x509_minimal_set_ecdsa(xc, br_ec_get_default(),
+	br_x509_minimal_set_ecdsa(xc, &tls_ec,
 				  br_ecdsa_vrfy_asn1_get_default());
 }
 
@@ -110,7 +110,8 @@ static int pump(int fd, unsigned want, long long deadline)
 
 /* The engine's profile: TLS 1.2, the suites of tls_suites, SHA-224 to
  * SHA-512 (no SHA-1: RFC 9155),
- * the default EC, RSA, ECDSA, AES-GCM and ChaCha20 code. */
+ * the curves of tls_ec, the default RSA, ECDSA, AES-GCM and ChaCha20
+ * code. */
 static void engine_profile(br_ssl_engine_context *eng)
 {
 	uint16_t ids[16];
@@ -125,7 +126,7 @@ static void engine_profile(br_ssl_engine_context *eng)
 		br_ssl_engine_set_hash(eng, id, tls_hashes[id - br_sha224_ID]);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
-	br_ssl_engine_set_default_ec(eng);
+	br_ssl_engine_set_ec(eng, &tls_ec);
 	br_ssl_engine_set_rsavrfy(eng, br_rsa_pkcs1_vrfy_get_default());
 	br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
 	br_ssl_engine_set_default_aes_gcm(eng);

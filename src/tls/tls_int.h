@@ -6,6 +6,7 @@
  *   tls_any.c     X.509 class "no check": any chain, the leaf's key
  *   tls_dane.c    X.509 class DANE (RFC 7672): the chain against TLSA
  *   tls_conn.c    the connection: engine, socket pump, handshake
+ *   tls_ec.c      the elliptic curves, small rather than fast
  *   tls_error.c   sentences for engine errors, alerts, suite names
  *
  * Each X.509 class keeps its state in its own context, whose first member
@@ -25,6 +26,10 @@
  * (RFC 9155 forbids it), and a certificate signed with them does not
  * verify (BR_ERR_X509_UNSUPPORTED). */
 extern const br_hash_class *const tls_hashes[4];
+
+/* X25519, P-256, P-384 and P-521 over BearSSL's generic code
+ * (tls_ec.c): ECDHE and ECDSA, in the handshake and in certificates. */
+extern const br_ec_impl tls_ec;
 
 /* Feeds BearSSL's X.509 decoder. Once it has stopped (a whole certificate
  * decoded, or an error) its interpreter has ended and must not run again:

@@ -3,6 +3,7 @@
 expired one, a self-signed one), every policy against every kind, and the
 faults no real server gives: no STARTTLS, a broken handshake, and a
 response injected after the 220 to STARTTLS."""
+import base64
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ from dnsd import Nsd
 from faultsmtp import FaultServer
 from harness import (Skip, PrivatePostfix, free_port, smtprc, stop_process, test,
                      tmpdir, wait_port)
-from tlscerts import Certs
+from tlscerts import Certs, der
 from sysexits import EX_TEMPFAIL, EX_USAGE
 
 TLS = os.environ.get("CONFIG_TLS", "1") == "1"
@@ -430,6 +431,48 @@ def sha1_signatures_are_neither_offered_nor_trusted():
             assert want in err, case
             if want != "certificate verified":
                 assert "4.7.5" in open(lst).read(), case
+    finally:
+        dns.stop()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@test
+def every_curve_in_the_handshake_and_in_an_ecdsa_chain():
+    """The curves smtprc offers (X25519, P-256, P-384, P-521: tls_ec.c,
+    BearSSL's generic code) each used for ECDHE by openssl s_server, the
+    server's P-256 key signing it, under the verify policy with a P-384 CA
+    that signs with SHA-384 (as the ECDSA roots of public PKIs do). The
+    control: the same leaf with one byte of the CA's signature changed is
+    not trusted."""
+    need_tls()
+    d = tmpdir()
+    certs = Certs(d, ca_kind="ec384")
+    leaf = certs.leaf("leaf", "mx.test")
+    der_bytes = bytearray(der(leaf[0]))
+    der_bytes[-1] ^= 1      # the last byte of the ECDSA signature's s
+    bad = (os.path.join(d, "bad.crt"), leaf[1])
+    with open(bad[0], "wb") as f:
+        f.write(b"-----BEGIN CERTIFICATE-----\n" +
+                base64.encodebytes(bytes(der_bytes)) +
+                b"-----END CERTIFICATE-----\n")
+    dns = Nsd({"test": "$ORIGIN test.\n$TTL 60\n@ SOA ns h 1 60 60 60 60\n"
+                       "@ NS ns\nns A 127.0.0.1\nmx A 127.0.0.1\n"})
+    cases = [(curve, leaf, "certificate verified")
+             for curve in ("X25519", "prime256v1", "secp384r1", "secp521r1")]
+    cases.append(("prime256v1", bad, "certificate chain not trusted"))
+    q = qlib.make_queue(tmpdir())
+    try:
+        for n, (curve, cert, want) in enumerate(cases):
+            lst, rc, err = against_s_server(
+                q, n, cert, ["-tls1_2", "-curves", curve], "mx.test",
+                "--resolver=127.0.0.1:%d" % dns.port,
+                "--tls-ca-file=" + certs.ca_file, "--tls=verify")
+            case = (curve, cert, rc, err[-1500:])
+            # s_server speaks no SMTP: a verified session ends deferred too
+            assert rc == EX_TEMPFAIL and os.path.exists(lst), case
+            assert want in err, case
+            if cert is leaf:
+                assert "ECDHE-ECDSA-" in err, case
     finally:
         dns.stop()
         shutil.rmtree(d, ignore_errors=True)

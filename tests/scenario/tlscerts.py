@@ -28,10 +28,15 @@ def _write(path, cert, key):
 
 
 class Certs:
-    def __init__(self, folder):
+    def __init__(self, folder, ca_kind="rsa"):
+        """ca_kind "rsa" (2048 bits) or "ec384": a P-384 key that signs
+        with SHA-384, as the ECDSA CAs of public PKIs do."""
         self.dir = folder
         now = datetime.datetime.utcnow()
-        self.ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.ca_key = (ec.generate_private_key(ec.SECP384R1()) if ca_kind == "ec384"
+                       else rsa.generate_private_key(public_exponent=65537,
+                                                     key_size=2048))
+        self.ca_hash = hashes.SHA384() if ca_kind == "ec384" else hashes.SHA256()
         self.ca = (x509.CertificateBuilder()
                    .subject_name(_name("smtprc test CA"))
                    .issuer_name(_name("smtprc test CA"))
@@ -41,7 +46,7 @@ class Certs:
                    .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
                    .add_extension(x509.KeyUsage(False, False, False, False, False,
                                                 True, True, False, False), True)
-                   .sign(self.ca_key, hashes.SHA256()))
+                   .sign(self.ca_key, self.ca_hash))
         self.ca_file, _ = _write(os.path.join(folder, "ca"), self.ca, self.ca_key)
 
     def leaf(self, label, name, expired=False, self_signed=False, kind="ec",
@@ -49,7 +54,7 @@ class Certs:
         """Writes LABEL.crt and LABEL.key for DNS name `name`; with chain,
         LABEL.crt holds the CA's certificate after the leaf's (what a
         DANE-TA(2) server sends). sig_hash: the hash of the signature
-        (default SHA-256)."""
+        (default the CA's: SHA-256, or SHA-384 for an ec384 CA)."""
         now = datetime.datetime.utcnow()
         key = (ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else
                rsa.generate_private_key(public_exponent=65537, key_size=bits))
@@ -66,7 +71,7 @@ class Certs:
         with warnings.catch_warnings():   # SHA-1 is deprecated: on purpose
             warnings.simplefilter("ignore")
             cert = b.sign(key if self_signed else self.ca_key,
-                          sig_hash or hashes.SHA256())
+                          sig_hash or self.ca_hash)
         out = _write(os.path.join(self.dir, label), cert, key)
         if chain:
             with open(out[0], "ab") as f:
