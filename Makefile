@@ -106,7 +106,9 @@ packages:
 	@tools/deps.sh packages $(BOARD_PKGS)
 
 ifneq ($(MUSL_STAMP),)
-$(MUSL_STAMP): tools/build-musl.sh tools/deps.sh board/$(BOARD).mk | packages
+$(MUSL_STAMP): tools/build-musl.sh tools/deps.sh tools/cc-mips16.sh \
+		tools/musl-mips16/syscall_arch.h tools/musl-mips16/syscall_mips16.s \
+		board/$(BOARD).mk | packages
 	@tools/build-musl.sh $(abspath build/$(BOARD)) $(BOARD_MUSL) $(BOARD_GNU) \
 		"$(BOARD_ARCH)" $(BOARD_MUSL_MIPS16)
 endif

@@ -14,6 +14,7 @@ out=$1 target=$2 gnu=$3 arch=$4 mips16=${5:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 dest=$out/musl
 stamp="musl $target $gnu $arch $mips16"
+[ "$mips16" = mips16 ] && stamp="$stamp syscall_mips16"
 if [ -f "$dest/.built" ] && [ "$(cat "$dest/.built")" = "$stamp" ] &&
 	[ -x "$dest/bin/musl-gcc" ]; then
 	exit 0
@@ -25,7 +26,13 @@ cp -r "$top/build/src/musl" "$out/obj-musl"
 cd "$out/obj-musl"
 echo "  MUSL    $target (${gnu}-gcc)"
 cc=$gnu-gcc
-[ "$mips16" = mips16 ] && cc="$top/tools/cc-mips16.sh $gnu-gcc"
+# MIPS16e: tools/cc-mips16.sh, and the MIPS32 system call its files call
+# (tools/musl-mips16/), built into libc.a with musl's own assembly files.
+if [ "$mips16" = mips16 ]; then
+	cc="$top/tools/cc-mips16.sh $gnu-gcc"
+	mkdir -p src/internal/mips
+	cp "$top/tools/musl-mips16/syscall_mips16.s" src/internal/mips/
+fi
 CFLAGS="$arch" ./configure --target="$target" CROSS_COMPILE="$gnu-" \
 	CC="$cc" --disable-shared --enable-wrapper=gcc --prefix="$dest" \
 	>configure.log 2>&1 || { tail -20 configure.log >&2; exit 1; }

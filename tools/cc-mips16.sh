@@ -8,6 +8,9 @@
 # helpers (abicalls code, which the link refuses to mix), nor for the
 # start files. Assembly files are never touched: their MIPS32 code must
 # stay so, and an accidental MIPS16e assembly would not be refused.
+# The MIPS16e attempt sees tools/musl-mips16/syscall_arch.h before musl's
+# own: its system calls go through one MIPS32 function instead of inline
+# MIPS32 assembly, so that the files making them can be MIPS16e too.
 cc=$1
 shift
 src='' out=''
@@ -18,7 +21,7 @@ for a; do
 	prev=$a
 done
 case $src in ''|*/crt/*|crt/*) exec "$cc" "$@" ;; esac
-if "$cc" "$@" -mips16 2>/dev/null; then
+if "$cc" -I"${0%/*}/musl-mips16" "$@" -mips16 2>/dev/null; then
 	case $out in *.o|*.lo)
 		if ! "${cc%gcc}nm" -u "$out" | grep -q '__mips16_'; then
 			exit 0
