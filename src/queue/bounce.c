@@ -6,6 +6,7 @@
 #include "readfile.h"
 #include "bounce_int.h"
 #include "err.h"
+#include "fmt.h"
 #include "maildrop.h"
 #include "wbuf.h"
 
@@ -43,32 +44,12 @@ void bounce_date(time_t t, char *out)
 	static const char days[] = "SunMonTueWedThuFriSat";
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	struct tm tm;
-	size_t n = 0;
-	int y;
 
 	utc(t, &tm);
-	memcpy(out + n, days + 3 * tm.tm_wday, 3); n += 3;
-	out[n++] = ','; out[n++] = ' ';
-	out[n++] = (char)('0' + tm.tm_mday / 10);
-	out[n++] = (char)('0' + tm.tm_mday % 10);
-	out[n++] = ' ';
-	memcpy(out + n, months + 3 * tm.tm_mon, 3); n += 3;
-	out[n++] = ' ';
-	y = tm.tm_year + 1900;
-	out[n++] = (char)('0' + y / 1000 % 10);
-	out[n++] = (char)('0' + y / 100 % 10);
-	out[n++] = (char)('0' + y / 10 % 10);
-	out[n++] = (char)('0' + y % 10);
-	out[n++] = ' ';
-	out[n++] = (char)('0' + tm.tm_hour / 10);
-	out[n++] = (char)('0' + tm.tm_hour % 10);
-	out[n++] = ':';
-	out[n++] = (char)('0' + tm.tm_min / 10);
-	out[n++] = (char)('0' + tm.tm_min % 10);
-	out[n++] = ':';
-	out[n++] = (char)('0' + tm.tm_sec / 10);
-	out[n++] = (char)('0' + tm.tm_sec % 10);
-	memcpy(out + n, " +0000", 7);
+	/* Four digits of the year, as before: a text of 31 bytes. */
+	fmt_into(out, 32, "%.3s, %02d %.3s %04d %02d:%02d:%02d +0000",
+		 days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon,
+		 (tm.tm_year + 1900) % 10000, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* The chunk buffer of header_part and put_original, which run one after
