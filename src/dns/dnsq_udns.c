@@ -260,9 +260,11 @@ int dnsq_open(const struct dnsq_conf *c)
 		return 0;
 	memset(&g, 0, sizeof g);
 	g.ctx = &dns_defctx;
-	/* Reads /etc/resolv.conf (open/read, no allocation). */
-	if (dns_init(g.ctx, 0) < 0)
-		return E_SYS;
+	/* udns's defaults, then c: not dns_init, which would read resolv.conf
+	 * again (dnsq_conf did: c holds its servers, time-out and tries) and
+	 * the resolver variables of the environment (RES_OPTIONS and others)
+	 * that the code below mostly overrode anyway; 1.2 KB less on mipsel. */
+	dns_reset(g.ctx);
 	if (!c->nserv)
 		return E_NODNS;
 	{
