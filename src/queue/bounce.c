@@ -13,16 +13,22 @@
 /* UTC calendar fields of t without gmtime_r, whose musl version pulls in
  * the time-zone reader and its allocator (about 6 KB): days since the
  * epoch to a civil date by the usual era arithmetic (400-year cycles of
- * 146097 days, years starting in March). */
+ * 146097 days, years starting in March). One 64-bit division, then long
+ * (32 bits on the boards: 64-bit arithmetic is long code there), with the
+ * day clamped to within 2,000,000,000 days (5 million years) of 1970. */
 static void utc(time_t t, struct tm *tm)
 {
-	long long secs = (long long)t, days = secs / 86400, rem = secs % 86400;
-	long long era, doe, yoe, y, doy, mp;
+	long long d = (long long)t / 86400;
+	long rem = (long)((long long)t - d * 86400);
+	long days, era, doe, yoe, y, doy, mp;
 
 	if (rem < 0) {
 		rem += 86400;
-		days--;
+		d--;
 	}
+	if (d > 2000000000 || d < -2000000000)
+		d = d > 0 ? 2000000000 : -2000000000;
+	days = (long)d;
 	tm->tm_hour = (int)(rem / 3600);
 	tm->tm_min = (int)(rem / 60 % 60);
 	tm->tm_sec = (int)(rem % 60);
