@@ -197,9 +197,10 @@ FUZZ_SRC_config   := src/dns/dnsq_conf.c src/opt.c src/ip46.c src/err.c
 FUZZ_SRC_submit   := src/header.c src/queue/maildrop.c src/queue/rcptlist.c \
 	src/addr.c src/utf8.c src/dsn.c src/idna.c src/prog/runfile.c \
 	src/route.c src/wbuf.c src/conf_line.c src/err.c
-# The trust store around BearSSL's decoders: BearSSL is linked from the
-# board's own build (not instrumented; its C has no libc state to clash).
-FUZZ_SRC_anchors  := src/tls/tls_store.c src/err.c \
+# The trust store: our PEM reader and BearSSL's X.509 decoder. BearSSL is
+# linked from the board's own build (not instrumented; its C has no libc
+# state to clash).
+FUZZ_SRC_anchors  := src/tls/tls_store.c src/tls/tls_pem.c src/err.c \
 	-isystem $(DEPS)/include $(DEPS)/lib/libbearssl.a
 FUZZ_BINS := $(FUZZ:%=$(O)/fuzz/fuzz_%)
 

@@ -3,6 +3,7 @@
  * sees tls.h alone.
  *
  *   tls_store.c   the trust store (the CA bundle as anchors)
+ *   tls_pem.c     the PEM reader of the CA bundle
  *   tls_any.c     X.509 class "no check": any chain, the leaf's key
  *   tls_dane.c    X.509 class DANE (RFC 7672): the chain against TLSA
  *   tls_conn.c    the connection: engine, socket pump, handshake
@@ -30,6 +31,33 @@ extern const br_hash_class *const tls_hashes[4];
 /* X25519, P-256, P-384 and P-521 over BearSSL's generic code
  * (tls_ec.c): ECDHE and ECDSA, in the handshake and in certificates. */
 extern const br_ec_impl tls_ec;
+
+/* A PEM reader (tls_pem.c): what it finds goes to a sink, whose
+ * functions return 0, or -1 to stop the reading (an error of the sink's
+ * own). begin gets the object's name, data its bytes as they are decoded
+ * (3 at a time or fewer), end the end of the object. */
+struct tls_pem_sink {
+	void *ctx;
+	int (*begin)(void *ctx, const char *name);
+	int (*data)(void *ctx, const unsigned char *b, size_t n);
+	int (*end)(void *ctx);
+};
+struct tls_pem {
+	const struct tls_pem_sink *sink;
+	char line[TLS_PEM_LINE_SIZE];   /* the line so far */
+	char name[TLS_PEM_NAME_SIZE];   /* the open object's */
+	size_t len;
+	unsigned long acc;              /* base64 bits not yet out */
+	int nacc, pad;                  /* characters in acc, '=' among them */
+	int in, over, bad;              /* in an object, line too long, error */
+};
+void tls_pem_init(struct tls_pem *p, const struct tls_pem_sink *sink);
+/* Reads len more bytes. Returns 0, or -1 when the PEM is malformed or a
+ * sink function stopped it (and from then on). */
+int tls_pem_push(struct tls_pem *p, const void *buf, size_t len);
+/* The end of the input: a last line without its line end is read.
+ * Returns 0 or -1, as tls_pem_push. */
+int tls_pem_finish(struct tls_pem *p);
 
 /* Feeds BearSSL's X.509 decoder. Once it has stopped (a whole certificate
  * decoded, or an error) its interpreter has ended and must not run again:

@@ -1,5 +1,6 @@
 /* tls_store.c: the trust store of tls.h: the CA bundle streamed through
- * BearSSL's PEM and X.509 decoders into anchors in fixed storage. */
+ * the PEM reader (tls_pem.c) and BearSSL's X.509 decoder into anchors in
+ * fixed storage. */
 #include "config.h"
 #if CONFIG_TLS
 #include <errno.h>
@@ -17,7 +18,7 @@ struct tls_store {
 	size_t used, limit;
 	size_t skipped, objects;
 	/* the object being decoded */
-	br_pem_decoder_context pem;
+	struct tls_pem pem;
 	br_x509_decoder_context x509;
 	int in_cert;        /* inside a CERTIFICATE object */
 	size_t dn_start;    /* where this certificate's DN begins in bytes */
@@ -60,25 +61,6 @@ static void dn_append(void *ctx, const void *buf, size_t len)
 		return;
 	}
 	memcpy(p, buf, len);
-}
-
-static void to_x509(void *ctx, const void *buf, size_t len)
-{
-	struct tls_store *st = ctx;
-	if (st->in_cert && tls_x509_feed(&st->x509, buf, len) < 0)
-		st->trailing = 1;
-}
-
-void tls_anchors_reset(size_t limit)
-{
-	struct tls_store *st = &store;
-	memset(&st->ta, 0, sizeof st->ta);
-	st->n = st->used = st->skipped = st->objects = 0;
-	st->limit = limit && limit < TLS_ANCHOR_BYTES ? limit : TLS_ANCHOR_BYTES;
-	st->in_cert = st->overflow = 0;
-	st->err = 0;
-	br_pem_decoder_init(&st->pem);
-	br_pem_decoder_setdest(&st->pem, to_x509, st);
 }
 
 /* A certificate ended: keep its name and key as an anchor. */
@@ -137,60 +119,86 @@ full:
 	return -1;
 }
 
+static int pem_data(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct tls_store *st = ctx;
+	if (st->in_cert && tls_x509_feed(&st->x509, buf, len) < 0)
+		st->trailing = 1;
+	return 0;
+}
+
+static int pem_begin(void *ctx, const char *name)
+{
+	struct tls_store *st = ctx;
+
+	st->objects++;
+	st->in_cert = !strcmp(name, "CERTIFICATE") ||
+		      !strcmp(name, "X509 CERTIFICATE");
+	if (st->in_cert) {
+		st->dn_start = st->used;
+		st->overflow = st->trailing = 0;
+		br_x509_decoder_init(&st->x509, dn_append, st);
+	}
+	return 0;
+}
+
+static int pem_end(void *ctx)
+{
+	struct tls_store *st = ctx;
+	int rc = st->in_cert ? end_cert(st) : 0;
+
+	st->in_cert = 0;
+	return rc;
+}
+
+static const struct tls_pem_sink pem_sink = {
+	&store, pem_begin, pem_data, pem_end
+};
+
+void tls_anchors_reset(size_t limit)
+{
+	struct tls_store *st = &store;
+	memset(&st->ta, 0, sizeof st->ta);
+	st->n = st->used = st->skipped = st->objects = 0;
+	st->limit = limit && limit < TLS_ANCHOR_BYTES ? limit : TLS_ANCHOR_BYTES;
+	st->in_cert = st->overflow = 0;
+	st->err = 0;
+	tls_pem_init(&st->pem, &pem_sink);
+}
+
+/* A refusal of the PEM reader: the store's own error (end_cert's), or
+ * the PEM's. */
+static int pem_failed(struct tls_store *st, const char **why)
+{
+	if (!st->err)
+		st->err = "malformed PEM in the CA bundle";
+	*why = st->err;
+	return -1;
+}
+
 int tls_anchors_push(const void *buf, size_t len, const char **why)
 {
 	struct tls_store *st = &store;
-	const unsigned char *p = buf;
 
 	if (st->err) {
 		*why = st->err;
 		return -1;
 	}
-	while (len) {
-		size_t k = br_pem_decoder_push(&st->pem, p, len);
-		p += k;
-		len -= k;
-		switch (br_pem_decoder_event(&st->pem)) {
-		case BR_PEM_BEGIN_OBJ:
-			st->objects++;
-			st->in_cert = !strcmp(br_pem_decoder_name(&st->pem),
-					     "CERTIFICATE") ||
-				     !strcmp(br_pem_decoder_name(&st->pem),
-					     "X509 CERTIFICATE");
-			if (st->in_cert) {
-				st->dn_start = st->used;
-				st->overflow = st->trailing = 0;
-				br_x509_decoder_init(&st->x509, dn_append, st);
-			}
-			break;
-		case BR_PEM_END_OBJ:
-			if (st->in_cert && end_cert(st) < 0) {
-				*why = st->err;
-				return -1;
-			}
-			st->in_cert = 0;
-			break;
-		case BR_PEM_ERROR:
-			st->err = "malformed PEM in the CA bundle";
-			*why = st->err;
-			return -1;
-		}
-	}
-	return 0;
+	return tls_pem_push(&st->pem, buf, len) < 0 ? pem_failed(st, why) : 0;
 }
 
 int tls_anchors_finish(struct tls_anchor_stats *s, const char **why)
 {
 	struct tls_store *st = &store;
 
+	int bad = st->err || tls_pem_finish(&st->pem) < 0;
+
 	s->anchors = st->n;
 	s->bytes = st->used;
 	s->skipped = st->skipped;
 	s->objects = st->objects;
-	if (st->err) {
-		*why = st->err;
-		return -1;
-	}
+	if (bad)
+		return pem_failed(st, why);
 	if (st->in_cert) {
 		st->used = st->dn_start;
 		*why = "the CA bundle ends inside a certificate";

@@ -2,6 +2,8 @@
  * CA bundle (ca-certificates, installed by tools/deps.sh) and with
  * malformed and oversized input. */
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include "config.h"
 #include "tls.h"
@@ -146,8 +148,92 @@ static void malformed(void)
 	}
 }
 
+/* The base64 of the bundle's first certificate, in one line, into b64. */
+static size_t first_b64(char *b64, size_t size)
+{
+	size_t len = read_bundle(), n = 0;
+	const char *b = strstr(bundle, "-----BEGIN CERTIFICATE-----\n");
+	const char *e = b ? strstr(b, "-----END CERTIFICATE-----") : 0;
+
+	CHECK(len && b && e);
+	if (!b || !e)
+		return 0;
+	for (b += 28; b < e && n + 1 < size; b++)
+		if (*b != '\n' && *b != '\r')
+			b64[n++] = *b;
+	b64[n] = 0;
+	return n;
+}
+
+/* Loads text in pieces of 1 and of 5 bytes: both results must agree;
+ * returns the first's. */
+static int load_text(const char *text, struct tls_anchor_stats *st,
+		     const char **why)
+{
+	struct tls_anchor_stats st5;
+	const char *why5 = 0;
+	int rc = load(text, strlen(text), 1, 0, st, why);
+	CHECK(load(text, strlen(text), 5, 0, &st5, &why5) == rc);
+	CHECK(st5.anchors == st->anchors && st5.objects == st->objects);
+	return rc;
+}
+
+/* The PEM reader (tls_pem.c) through the store: what RFC 7468 allows
+ * (CRLF, blanks, text around objects, any line length inside, no LF
+ * after the last line) is read; what it does not is malformed. */
+static void pem_forms(void)
+{
+	static char b64[4096], text[9000], body[5000];
+	struct tls_anchor_stats st;
+	const char *why = 0;
+	size_t n = first_b64(b64, sizeof b64), i, k = 0;
+
+	CHECK(n > 100 && n % 4 == 0);
+	/* CRLF, blanks at line ends, text before, between and after, lines
+	 * of 61 characters (not whole quanta of 4). */
+	for (i = 0; i < n; i += 61)
+		k += (size_t)snprintf(body + k, sizeof body - k, "%.61s \r\n",
+				      b64 + i);
+	snprintf(text, sizeof text, "Issuer: some CA\r\n"
+		 "-----BEGIN CERTIFICATE-----\r\n%s-----END CERTIFICATE-----"
+		 "\r\nbetween\n-----BEGIN CERTIFICATE-----\n%s"
+		 "-----END CERTIFICATE-----", body, body);
+	CHECK(load_text(text, &st, &why) == 0 && st.anchors == 2 &&
+	      st.objects == 2);
+	/* One line of the whole body: over TLS_PEM_LINE_SIZE inside an
+	 * object is malformed... */
+	CHECK(n > TLS_PEM_LINE_SIZE);
+	snprintf(text, sizeof text, "-----BEGIN CERTIFICATE-----\n%s\n"
+		 "-----END CERTIFICATE-----\n", b64);
+	CHECK(load_text(text, &st, &why) < 0 && strstr(why, "malformed PEM"));
+	/* ...and outside one it is text, as is a name over
+	 * TLS_PEM_NAME_SIZE. */
+	snprintf(text, sizeof text, "%s\n-----BEGIN %s-----\n-----BEGIN "
+		 "CERTIFICATE-----\n%s-----END CERTIFICATE-----\n", b64, b64,
+		 body);
+	CHECK(load_text(text, &st, &why) == 0 && st.anchors == 1 &&
+	      st.objects == 1);
+	/* An END of another name; data after the padding; padding first;
+	 * three of four characters padding; a quantum cut short by the END
+	 * line. */
+	snprintf(text, sizeof text, "-----BEGIN CERTIFICATE-----\n%s"
+		 "-----END X509 CERTIFICATE-----\n", body);
+	CHECK(load_text(text, &st, &why) < 0 && strstr(why, "malformed PEM"));
+	CHECK(load_text("-----BEGIN X-----\nAA==AAAA\n-----END X-----\n", &st,
+			&why) < 0);
+	CHECK(load_text("-----BEGIN X-----\n=AAA\n-----END X-----\n", &st,
+			&why) < 0);
+	CHECK(load_text("-----BEGIN X-----\nA===\n-----END X-----\n", &st,
+			&why) < 0);
+	CHECK(load_text("-----BEGIN X-----\nAAAAAA\n-----END X-----\n", &st,
+			&why) < 0);
+	CHECK(load_text("-----BEGIN X-----\nAA==\n-----END X-----\n", &st,
+			&why) == 0 && st.objects == 1 && st.anchors == 0);
+}
+
 UNIT_SUITE(tls_tests) = {
 	{ "tls: the system CA bundle as trust anchors", system_bundle },
+	{ "tls: PEM forms RFC 7468 allows and those it does not", pem_forms },
 	{ "tls: malformed bundles (a decoder stopped early is not fed again)",
 	  malformed },
 	UNIT_END
