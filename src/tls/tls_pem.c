@@ -22,7 +22,7 @@ void tls_pem_init(struct tls_pem *p, const struct tls_pem_sink *sink)
 }
 
 /* The NAME of "MARKNAME-----" (line and len without the line end), or 0. */
-static const char *marked(char *line, size_t len, const char *mark,
+static const char *marked(const char *line, size_t len, const char *mark,
 			  size_t *namelen)
 {
 	size_t m = strlen(mark);
@@ -83,7 +83,7 @@ static int body_line(struct tls_pem *p, const char *s, size_t len)
 /* A whole line (without its LF; a CR and blanks at its end dropped). */
 static int line_done(struct tls_pem *p)
 {
-	char *s = p->line;
+	const char *s = p->line;
 	size_t len = p->len, n;
 	const char *name;
 
