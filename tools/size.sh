@@ -84,21 +84,23 @@ to a page boundary (-z common-page-size=16: up to 4 KB, 2.7 KB on armhf
 with TLS off). TLS links no SHA-1 (RFC 9155: not offered, not accepted
 in certificates; -1.1 KB), and its curves are BearSSL's generic code
 (src/tls/tls_ec.c), not its faster P-256 and X25519 (mips -11 KB, arm64
--8 KB, armhf -7 KB). The CA bundle's PEM is read by src/tls/tls_pem.c,
-not BearSSL's decoder (-0.9 KB on mipsel). udns is started from its
-defaults: its resolv.conf reader, which dnsq_conf makes redundant, is
-not linked (-1.2 KB on mipsel). tools/daemons-first.ld orders the code
-for the daemons' resident memory, not for size (+28 bytes on armhf). Nor
-is libc's strerror table: err_errno (include/err.h) keeps musl's words
-for the 57 errno values a queue, a socket or a process meets (armhf -0.8
-KB). Left to try: offering AES-GCM alone, without ChaCha20-Poly1305 (2.9
-KB on mipsel, but slower bulk encryption on a CPU without AES
-instructions); one BSS overlay per program (it would also let arm64 use
--mcmodel=tiny, whose addresses reach only 1 MB: today's BSS is farther).
-CONFIG_TLS=1 links BearSSL (STARTTLS, implicit TLS, the verify policy's
-trust store, DANE) and with it the HTTPS client, JSON, OAuth 2.0 and
-MTA-STS (about 43 KB on x86_64, 33 KB on armhf); CONFIG_TLS=0 links none
-of them.
+-8 KB, armhf -7 KB). On mips and mipsel that code, RSA, ECDSA and
+Poly1305 use 15-bit words (i15), constant-time on MIPS cores whose
+multiplier is faster for 16-bit operands (src/tls/tls_int.h, -1.5 KB).
+The CA bundle's PEM is read by src/tls/tls_pem.c, not BearSSL's decoder
+(-0.9 KB on mipsel). udns is started from its defaults: its resolv.conf
+reader, which dnsq_conf makes redundant, is not linked (-1.2 KB on
+mipsel). tools/daemons-first.ld orders the code for the daemons'
+resident memory, not for size (+28 bytes on armhf). Nor is libc's
+strerror table: err_errno (include/err.h) keeps musl's words for the 57
+errno values a queue, a socket or a process meets (armhf -0.8 KB). Left
+to try: offering AES-GCM alone, without ChaCha20-Poly1305 (2.9 KB on
+mipsel, but slower bulk encryption on a CPU without AES instructions);
+one BSS overlay per program (it would also let arm64 use -mcmodel=tiny,
+whose addresses reach only 1 MB: today's BSS is farther). CONFIG_TLS=1
+links BearSSL (STARTTLS, implicit TLS, the verify policy's trust store,
+DANE) and with it the HTTPS client, JSON, OAuth 2.0 and MTA-STS (about
+43 KB on x86_64, 33 KB on armhf); CONFIG_TLS=0 links none of them.
 TXT
 } >>"$out"
 cp "$out" docs/size.md

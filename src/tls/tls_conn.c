@@ -43,9 +43,8 @@ void tls_minimal_init(br_x509_minimal_context *xc,
 	br_x509_minimal_init(xc, &br_sha256_vtable, ta, n);
 	for (id = br_sha224_ID; id <= br_sha512_ID; id++)
 		br_x509_minimal_set_hash(xc, id, tls_hashes[id - br_sha224_ID]);
-	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
-	br_x509_minimal_set_ecdsa(xc, &tls_ec,
-				  br_ecdsa_vrfy_asn1_get_default());
+	br_x509_minimal_set_rsa(xc, tls_rsa_vrfy());
+	br_x509_minimal_set_ecdsa(xc, &tls_ec, tls_ecdsa_vrfy());
 }
 
 /* Moves records between the engine and the socket until one of the states
@@ -109,9 +108,9 @@ static int pump(int fd, unsigned want, long long deadline)
 }
 
 /* The engine's profile: TLS 1.2, the suites of tls_suites, SHA-224 to
- * SHA-512 (no SHA-1: RFC 9155),
- * the curves of tls_ec, the default RSA, ECDSA, AES-GCM and ChaCha20
- * code. */
+ * SHA-512 (no SHA-1: RFC 9155), the curves of tls_ec and the RSA and
+ * ECDSA of the same word size (TLS_MUL15), the default AES-GCM and
+ * ChaCha20-Poly1305 code, Poly1305 over i15 on MIPS. */
 static void engine_profile(br_ssl_engine_context *eng)
 {
 	uint16_t ids[16];
@@ -127,10 +126,17 @@ static void engine_profile(br_ssl_engine_context *eng)
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_ec(eng, &tls_ec);
-	br_ssl_engine_set_rsavrfy(eng, br_rsa_pkcs1_vrfy_get_default());
-	br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
+	br_ssl_engine_set_rsavrfy(eng, tls_rsa_vrfy());
+	br_ssl_engine_set_ecdsa(eng, tls_ecdsa_vrfy());
 	br_ssl_engine_set_default_aes_gcm(eng);
-	br_ssl_engine_set_default_chapol(eng);
+	if (TLS_MUL15) {
+		br_ssl_engine_set_chapol(eng, &br_sslrec_in_chapol_vtable,
+					 &br_sslrec_out_chapol_vtable);
+		br_ssl_engine_set_chacha20(eng, &br_chacha20_ct_run);
+		br_ssl_engine_set_poly1305(eng, &br_poly1305_i15_run);
+	} else {
+		br_ssl_engine_set_default_chapol(eng);
+	}
 }
 
 /* The X.509 class of the peer's check, in the connection's context. */

@@ -1,11 +1,12 @@
 /* tls_ec.c: the elliptic curves of tls_int.h: X25519 and the NIST curves
  * P-256, P-384 and P-521, for ECDHE and for ECDSA signatures, all over
- * BearSSL's generic 31-bit big-integer code (br_ec_c25519_i31 and
- * br_ec_prime_i31) instead of its default (br_ec_all_m31), whose curve-
- * specific code for P-256 and X25519 is faster but 12 KB larger on MIPS
- * and 8 KB on AArch64: the footprint of a router's flash matters more
- * than some milliseconds per handshake, which a mail relay makes few of.
- * Both are constant-time, as the default is. */
+ * BearSSL's generic big-integer code (br_ec_c25519_i31/i15 and
+ * br_ec_prime_i31/i15, TLS_MUL15) instead of its default (br_ec_all_m31),
+ * whose curve-specific code for P-256 and X25519 is faster but 12 KB
+ * larger on MIPS and 8 KB on AArch64: the footprint of a router's flash
+ * matters more than some milliseconds per handshake, which a mail relay
+ * makes few of. All are constant-time, as the default is. And the RSA
+ * and ECDSA checks of the same word size. */
 #include "config.h"
 #if CONFIG_TLS
 #include "tls_int.h"
@@ -15,7 +16,21 @@
  * refuses it. */
 static const br_ec_impl *ec_for(int curve)
 {
-	return curve == BR_EC_curve25519 ? &br_ec_c25519_i31 : &br_ec_prime_i31;
+	if (curve == BR_EC_curve25519)
+		return TLS_MUL15 ? &br_ec_c25519_i15 : &br_ec_c25519_i31;
+	return TLS_MUL15 ? &br_ec_prime_i15 : &br_ec_prime_i31;
+}
+
+br_rsa_pkcs1_vrfy tls_rsa_vrfy(void)
+{
+	return TLS_MUL15 ? &br_rsa_i15_pkcs1_vrfy
+			 : br_rsa_pkcs1_vrfy_get_default();
+}
+
+br_ecdsa_vrfy tls_ecdsa_vrfy(void)
+{
+	return TLS_MUL15 ? &br_ecdsa_i15_vrfy_asn1
+			 : br_ecdsa_vrfy_asn1_get_default();
 }
 
 static const unsigned char *ec_generator(int curve, size_t *len)

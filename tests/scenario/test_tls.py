@@ -357,9 +357,9 @@ def against_s_server(q, n, cert, args, host, *opts):
 def handshake_corner_cases_against_openssl_s_server():
     """openssl s_server on an implicit-TLS port, configured the ways a
     server can disagree with this client: TLS 1.3 only, no ECDHE suite,
-    RSA-PSS signatures only, CBC suites only, a 4608-bit RSA key; and two
-    it must accept: only
-    X25519, only P-521. s_server speaks no SMTP, so an accepted handshake
+    RSA-PSS signatures only, CBC suites only, a 4608-bit RSA key; and those
+    it must accept: only X25519, only P-521, only ChaCha20-Poly1305, only
+    AES-256-GCM, only AES-128-GCM. s_server speaks no SMTP, so an accepted handshake
     ends in a greeting time-out; either way the recipient is deferred and
     the transcript says why."""
     need_tls()
@@ -377,6 +377,14 @@ def handshake_corner_cases_against_openssl_s_server():
         (["-tls1_2"], big, "no usable key (RSA over 4096 bits"),
         (["-tls1_2", "-curves", "X25519"], ec, "ECDHE-ECDSA-"),
         (["-tls1_2", "-curves", "secp521r1"], ec, "ECDHE-ECDSA-"),
+        # each AEAD of the suites offered, its records both ways (the
+        # Finished messages): Poly1305 is BearSSL's i15 code on MIPS
+        (["-tls1_2", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305"], ec,
+         "ECDHE-ECDSA-CHACHA20-POLY1305"),
+        (["-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384"], rsa,
+         "ECDHE-RSA-AES256-GCM-SHA384"),
+        (["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"], ec,
+         "ECDHE-ECDSA-AES128-GCM-SHA256"),
     ]
     q = qlib.make_queue(tmpdir())
     try:
