@@ -29,12 +29,12 @@
 extern const br_hash_class *const tls_hashes[4];
 
 /* BearSSL's big-integer code with 15-bit words (i15: RSA, ECDSA, the
- * curves, Poly1305) on MIPS, its 31-bit code (i31) elsewhere. The MIPS32
- * cores of routers (24K, 34K, 74K, 1004K) multiply through a 32x16 array,
- * so a multiplication whose second operand does not fit in 16 bits takes
- * longer (the MIPS32 manual's note on MULT): i31 code, constant-time
- * where multiplications are, would let its timing depend on secret data
- * there. i15 keeps every operand under 2^15, constant-time on them too;
+ * curves, Poly1305) on MIPS, its 31-bit code (i31) elsewhere. Routers'
+ * MIPS32 cores of the 24K family (and the 34K and 1004K built on it)
+ * multiply through a 32x16 array: a multiplication whose operand does not
+ * fit in 16 bits takes longer (the MIPS32 manual's note on MULT on such
+ * arrays), so i31 code, constant-time where multiplications are, would
+ * let its timing depend on secret data there. i15 keeps every operand under 2^15, constant-time on them too;
  * it is 2.5 times slower (X25519 2.1 ms instead of 0.85 on x86_64) and
  * 1.5 KB smaller on mipsel. GHASH (AES-GCM) has no such code in BearSSL:
  * ChaCha20-Poly1305 is offered first (tls_suites). */
