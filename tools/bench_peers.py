@@ -501,9 +501,9 @@ def main():
     # Stopped (SIGTERM, Ctrl-C): the systems are still closed (their
     # daemons, Postfix instance and cgroups), through the finally below.
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
-    cpu = os.environ.get("BENCH_CPU")
-    if cpu:   # inherited by every process started from here on
-        os.sched_setaffinity(0, {int(cpu)})
+    pin = os.environ.get("BENCH_CPU")
+    if pin:   # inherited by every process started from here on
+        os.sched_setaffinity(0, {int(pin)})
     if not shutil.which("msmtp"):
         subprocess.run(["apt-get", "install", "-y", "-q", "msmtp"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -535,8 +535,8 @@ def main():
         finally:
             for s in systems:
                 s.close()
-    if cpu:
-        print("every process on processor %s (BENCH_CPU)" % cpu)
+    if pin:
+        print("every process on processor %s (BENCH_CPU)" % pin)
     print("smtprc and its peers, %d rounds interleaved, %d messages of %d bytes, "
           "Postfix's smtp-sink on 127.0.0.1; median (range)" % (ROUNDS, N, len(BODY)))
     print("%-10s | %-26s %-22s | %-22s %-16s | %-18s | %s" % (
