@@ -200,7 +200,8 @@ FUZZ_SRC_submit   := src/header.c src/queue/maildrop.c src/queue/rcptlist.c \
 # The trust store: our PEM reader and BearSSL's X.509 decoder. BearSSL is
 # linked from the board's own build (not instrumented; its C has no libc
 # state to clash).
-FUZZ_SRC_anchors  := src/tls/tls_store.c src/tls/tls_pem.c src/err.c \
+FUZZ_SRC_anchors  := src/tls/tls_store.c src/tls/tls_pem.c src/smtp/b64.c \
+	src/err.c \
 	-isystem $(DEPS)/include $(DEPS)/lib/libbearssl.a
 FUZZ_BINS := $(FUZZ:%=$(O)/fuzz/fuzz_%)
 

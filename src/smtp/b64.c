@@ -28,6 +28,17 @@ size_t b64_encode(const void *in, size_t n, char *out)
 	return o;
 }
 
+int b64_value(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
 long b64_decode(const char *in, size_t n, void *out, size_t size)
 {
 	unsigned char *o = out;
@@ -38,9 +49,7 @@ long b64_decode(const char *in, size_t n, void *out, size_t size)
 		return -1;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)in[i];
-		int d = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z'
-			? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
-			: c == '+' ? 62 : c == '/' ? 63 : -1;
+		int d = b64_value(c);
 		if (c == '=' && i + 2 >= n && (i + 1 == n || in[i + 1] == '=')) {
 			pad++;
 			d = 0;

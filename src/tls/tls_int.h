@@ -34,10 +34,11 @@ extern const br_hash_class *const tls_hashes[4];
  * multiply through a 32x16 array: a multiplication whose operand does not
  * fit in 16 bits takes longer (the MIPS32 manual's note on MULT on such
  * arrays), so i31 code, constant-time where multiplications are, would
- * let its timing depend on secret data there. i15 keeps every operand under 2^15, constant-time on them too;
- * it is 2.5 times slower (X25519 2.1 ms instead of 0.85 on x86_64) and
- * 1.5 KB smaller on mipsel. GHASH (AES-GCM) has no such code in BearSSL:
- * ChaCha20-Poly1305 is offered first (tls_suites). */
+ * let its timing depend on secret data there. i15 keeps every operand
+ * under 2^15, constant-time on them too; it is 2.5 times slower (X25519
+ * 2.1 ms instead of 0.85 on x86_64) and 1.5 KB smaller on mipsel. GHASH
+ * (AES-GCM) has no such code in BearSSL: ChaCha20-Poly1305 is offered
+ * first (tls_suites). */
 #if defined(__mips__)
 #define TLS_MUL15 1
 #else

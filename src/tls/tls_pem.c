@@ -10,6 +10,7 @@
 #include "config.h"
 #if CONFIG_TLS
 #include <string.h>
+#include "b64.h"
 #include "tls_int.h"
 
 static const char begin_mark[] = "-----BEGIN ", end_mark[] = "-----END ",
@@ -27,23 +28,13 @@ static const char *marked(const char *line, size_t len, const char *mark,
 {
 	size_t m = strlen(mark);
 
-	if (len < m + 5 || memcmp(line, mark, m) ||
-	    memcmp(line + len - 5, dashes, 5))
-		return 0;
-	*namelen = len - m - 5;
-	return line + m;
-}
+	size_t d = sizeof dashes - 1;
 
-/* Six bits of one base64 character, or -1. */
-static int b64_value(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
+	if (len < m + d || memcmp(line, mark, m) ||
+	    memcmp(line + len - d, dashes, d))
+		return 0;
+	*namelen = len - m - d;
+	return line + m;
 }
 
 /* One line of an object's base64. Returns 0 or -1 (malformed, or the

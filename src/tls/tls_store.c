@@ -190,7 +190,6 @@ int tls_anchors_push(const void *buf, size_t len, const char **why)
 int tls_anchors_finish(struct tls_anchor_stats *s, const char **why)
 {
 	struct tls_store *st = &store;
-
 	int bad = st->err || tls_pem_finish(&st->pem) < 0;
 
 	s->anchors = st->n;

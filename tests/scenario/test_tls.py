@@ -359,9 +359,9 @@ def handshake_corner_cases_against_openssl_s_server():
     server can disagree with this client: TLS 1.3 only, no ECDHE suite,
     RSA-PSS signatures only, CBC suites only, a 4608-bit RSA key; and those
     it must accept: only X25519, only P-521, only ChaCha20-Poly1305, only
-    AES-256-GCM, only AES-128-GCM. s_server speaks no SMTP, so an accepted handshake
-    ends in a greeting time-out; either way the recipient is deferred and
-    the transcript says why."""
+    AES-256-GCM, only AES-128-GCM. s_server speaks no SMTP, so an accepted
+    handshake ends in a greeting time-out; either way the recipient is
+    deferred and the transcript says why."""
     need_tls()
     d = tmpdir()
     certs = Certs(d)
