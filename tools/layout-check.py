@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """tools/layout-check.py OBJDIR LDSCRIPT: every module the daemons run is
-placed first by LDSCRIPT (tools/daemons-first.ld).
+placed first by LDSCRIPT (tools/daemons-first.ld, .text.daemons), and
+every module a plaintext relay client runs is placed there or right
+after (.text.client).
 
 Reads the call graphs GCC writes with -fcallgraph-info (OBJDIR/**/*.ci),
 starts from every function of the daemons' own files (DAEMON_FILES: their
 static functions include the callbacks they hand to others) and follows
-the direct calls. A module reached that the script does not name would
-put daemon code among the relay client's, and a daemon would map another
-64 KiB window of code: exit 1, naming it. Calls through pointers are not
-in the graphs; arena.c (musl's setenv allocates through it) is named in
-the script by hand for that reason."""
+the direct calls. A module reached that the script does not place there
+would put daemon code among the relay client's, and a daemon would map
+another 64 KiB window of code: exit 1, naming it. The same from the relay
+client's own file (CLIENT_FILES), not following into what only TLS runs
+(TLS_ONLY: BearSSL's glue, MTA-STS, OAuth and its HTTPS): a plaintext
+client must not map the window of TLS code. Calls through pointers are
+not in the graphs; arena.c (musl's setenv allocates through it) is named
+in the script by hand for that reason, as are udns and the DNS callbacks
+of dnsq_udns.c (reached directly through dnsq_open)."""
 import glob
 import os
 import re
@@ -21,6 +27,9 @@ DAEMON_FILES = {"src/prog/smtppd.c", "src/prog/smtprcd.c", "src/prog/main.c",
                 "src/queue/queue.c", "src/queue/dirscan.c"}
 # main() calls every program's main: only its own module is followed.
 NOT_FOLLOWED = {"smtprc_main", "sendmail_main", "mailq_main"}
+CLIENT_FILES = {"src/prog/smtprc.c"}
+TLS_ONLY = ("src/tls/", "src/http/", "src/oauth/", "src/mta_sts.c",
+            "src/json.c", "src/prog/smtprc_oauth.c", "src/prog/smtprc_check.c")
 NODE = re.compile(r'node: \{ title: "([^"]+)" label: "[^\\"]*\\n([^:\\"]+):\d+[^}]*\}')
 EDGE = re.compile(r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"')
 
@@ -37,11 +46,11 @@ def graph(objdir):
     return file_of, calls
 
 
-def reached(file_of, calls):
-    seen, todo = set(), [f for f, src in file_of.items() if src in DAEMON_FILES]
+def reached(file_of, calls, roots, stop=()):
+    seen, todo = set(), [f for f, src in file_of.items() if src in roots]
     while todo:
         f = todo.pop()
-        if f in seen or f in NOT_FOLLOWED:
+        if f in seen or f in NOT_FOLLOWED or file_of.get(f, "").startswith(stop):
             continue
         seen.add(f)
         todo.extend(calls.get(f, ()))
@@ -50,17 +59,24 @@ def reached(file_of, calls):
 
 def main():
     objdir, script = sys.argv[1], sys.argv[2]
-    placed = {"src/%s.c" % m for m in
-              re.findall(r"\*/obj/([\w/]+)\.o\(", open(script).read())}
+    text = open(script).read()
+    cut = text.index(".text.client :")
+    first = {"src/%s.c" % m for m in re.findall(r"\*/obj/([\w/]+)\.o\(", text[:cut])}
+    placed = first | {"src/%s.c" % m for m in
+                      re.findall(r"\*/obj/([\w/]+)\.o\(", text[cut:])}
     file_of, calls = graph(objdir)
     if not file_of:
         print("layout-check: no call graphs (*.ci) under %s" % objdir)
         return 1
-    missing = sorted(reached(file_of, calls) - placed)
+    missing = sorted(reached(file_of, calls, DAEMON_FILES) - first)
     for m in missing:
         print("layout-check: %s runs in a daemon but %s does not place it first"
               % (m, script))
-    return 1 if missing else 0
+    client = sorted(reached(file_of, calls, CLIENT_FILES, TLS_ONLY) - placed)
+    for m in client:
+        print("layout-check: %s runs in a plaintext relay client but %s does "
+              "not place it in .text.daemons or .text.client" % (m, script))
+    return 1 if missing or client else 0
 
 
 if __name__ == "__main__":
