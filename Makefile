@@ -144,11 +144,17 @@ $(O)/obj/%.o: src/%.c $(O)/config.h $(O)/capacities.h $(HDRS) Makefile board/$(B
 # The libraries too: a rebuilt musl, BearSSL or udns (a board's flags or a
 # build script changed) is linked in, not left behind a stale binary.
 $(PROG): $(OBJS) Makefile board/$(BOARD).mk tools/daemons-first.ld \
-	 $(DEPS)/.built $(MUSL_STAMP)
+	 $(O)/bss-first.ld $(DEPS)/.built $(MUSL_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,-Map=$@.map -o $@.unstripped $(OBJS) $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,-T,$(O)/bss-first.ld -Wl,-Map=$@.map \
+		-o $@.unstripped $(OBJS) $(LIBS)
 	$(STRIP) -R .comment -R .ARM.attributes -o $@ $@.unstripped
 	@for l in $(LINKS); do ln -sf smtprc $(O)/bin/$$l; done
+
+# The small variables together before the large buffers (tools/bss-first.py):
+# a program's pages of .bss are fewer.
+$(O)/bss-first.ld: $(OBJS) tools/bss-first.py
+	@/usr/bin/python3 tools/bss-first.py $(OBJS) >$@.tmp && mv $@.tmp $@
 
 # Unit tests: plain C, a name-table runner, linked statically like the
 # program so they run under qemu-user for the boards too.

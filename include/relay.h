@@ -89,11 +89,6 @@ struct relay {
 	size_t in_len, in_used;
 	char in[SMTP_IN_SIZE];
 	char cut[SMTP_REPLY_LINE_SIZE]; /* a reply line cut to fit */
-	char conv[BODY_CHUNK_SIZE];     /* the message made 7-bit, a piece */
-	const char *from_header;        /* route-from ... header: the From
-					   field's address, or NULL */
-	char hf[HDRFROM_MAX(BODY_CHUNK_SIZE, SMTP_PATH_SIZE)]; /* a piece
-					   with its From field replaced */
 	size_t out_len;
 	char out[SMTP_OUT_SIZE];
 	struct outcome fail; /* why no session is open: for every recipient */
@@ -102,6 +97,13 @@ struct relay {
 	char tls_info[96];   /* tls_describe() of the session, or "" */
 	char why[SMTP_DIAG_SIZE]; /* the last local failure's sentence */
 	int tls_check;       /* TLS_CHECK_* of this connection */
+	const char *from_header;        /* route-from ... header: the From
+					   field's address, or NULL */
+	/* Last, what only some sessions use: a page of memory not touched is
+	 * not resident. */
+	char conv[BODY_CHUNK_SIZE];     /* the message made 7-bit, a piece */
+	char hf[HDRFROM_MAX(BODY_CHUNK_SIZE, SMTP_PATH_SIZE)]; /* a piece
+					   with its From field replaced */
 	/* DANE: the TLSA answer of the host named in tlsa_host */
 	char tlsa_host[SMTP_DOMAIN_SIZE + 1];
 	unsigned tlsa_port;

@@ -90,8 +90,13 @@ multiplier is faster for 16-bit operands (src/tls/tls_int.h, -1.5 KB).
 The CA bundle's PEM is read by src/tls/tls_pem.c, not BearSSL's decoder
 (-0.9 KB on mipsel). udns is started from its defaults: its resolv.conf
 reader, which dnsq_conf makes redundant, is not linked (-1.2 KB on
-mipsel). tools/daemons-first.ld orders the code for the daemons'
-resident memory, not for size (+28 bytes on armhf). Nor is libc's
+mipsel). tools/daemons-first.ld orders the code for resident memory,
+not for size: the daemons' first, then a plaintext relay client's, so
+that each maps two of the kernel's 64 KiB fault-around windows of code,
+not three; tools/bss-first.py puts the small variables before the large
+buffers, so that they share one page instead of costing a page of .bss
+each (in the mipsel boot, a plaintext relay client 316 -> 236 KiB, the
+daemons 208/224 -> 196/208 kB). Nor is libc's
 strerror table: err_errno (include/err.h) keeps musl's words for the 57
 errno values a queue, a socket or a process meets (armhf -0.8 KB). Left
 to try: offering AES-GCM alone, without ChaCha20-Poly1305 (2.9 KB on

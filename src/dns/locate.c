@@ -9,13 +9,15 @@
 #include "locate.h"
 #include "log.h"
 
+/* In the order a look-up touches them, each host's two answers side by
+ * side: a page of memory not touched is not resident. */
 static struct {
 	int open;
-	struct dnsq_answer srv, mx;
-	struct dnsq_answer a4[RELAY_HOSTS_MAX], a6[RELAY_HOSTS_MAX];
-	struct locate_host hosts[RELAY_HOSTS_MAX];
 	unsigned char filed[RELAY_HOSTS_MAX];  /* addresses from /etc/hosts */
 	char qname[SMTP_DOMAIN_SIZE + 16];
+	struct dnsq_answer srv, mx;
+	struct locate_host hosts[RELAY_HOSTS_MAX];
+	struct { struct dnsq_answer a4, a6; } ip[RELAY_HOSTS_MAX];
 } L;
 
 static const char *status_text(int st)
@@ -96,33 +98,37 @@ static int resolve_hosts(const struct locate_req *q, struct locate_result *r,
 
 	/* /etc/hosts first, as libc's "files dns". */
 	for (i = 0; i < nh; i++) {
+		struct dnsq_answer *a4 = &L.ip[i].a4, *a6 = &L.ip[i].a6;
 		L.filed[i] = q->hosts && hosts_find(q->hosts, q->hosts_len,
-						    L.hosts[i].name, &L.a4[i],
-						    six ? &L.a6[i] : 0);
+						    L.hosts[i].name, a4,
+						    six ? a6 : 0);
 		need += !L.filed[i];
 	}
 	if (need && dns_ready(q) < 0) {
 		for (i = 0; i < nh; i++)
 			if (!L.filed[i])
-				L.a4[i].status = L.a6[i].status = DNSQ_TEMPFAIL;
+				L.ip[i].a4.status = L.ip[i].a6.status =
+					DNSQ_TEMPFAIL;
 	} else if (need) {
 		for (i = 0; i < nh; i++) {
+			const char *name = L.hosts[i].name;
 			if (L.filed[i])
 				continue;
-			dnsq_submit(DNSQ_A, L.hosts[i].name, &L.a4[i]);
+			dnsq_submit(DNSQ_A, name, &L.ip[i].a4);
 			if (six)
-				dnsq_submit(DNSQ_AAAA, L.hosts[i].name, &L.a6[i]);
+				dnsq_submit(DNSQ_AAAA, name, &L.ip[i].a6);
 		}
 		dnsq_wait(q->dns_deadline);
 	}
 	for (i = 0; i < nh; i++) {
-		const struct dnsq_answer *a6 = q->ip6 && CONFIG_IPV6 ? &L.a6[i] : 0;
-		size_t added = locate_add_addrs(r, &L.hosts[i], &L.a4[i], a6);
-		if (temporary(L.a4[i].status) || (a6 && temporary(a6->status)))
+		const struct dnsq_answer *a4 = &L.ip[i].a4;
+		const struct dnsq_answer *a6 = six ? &L.ip[i].a6 : 0;
+		size_t added = locate_add_addrs(r, &L.hosts[i], a4, a6);
+		if (temporary(a4->status) || (a6 && temporary(a6->status)))
 			temp = 1;
 		if (!added)
 			log_line("server %s skipped: no usable address (A: %s%s%s)",
-				 L.hosts[i].name, status_text(L.a4[i].status),
+				 L.hosts[i].name, status_text(a4->status),
 				 a6 ? ", AAAA: " : "", a6 ? status_text(a6->status) : "");
 	}
 	if (r->n)

@@ -52,32 +52,35 @@ struct run_status {
 
 /* Storage for one recipient list: the caller owns all memory. There are
  * two: while one list's final dot awaits its reply, the next list's
- * transaction goes out behind it (RELAY_PENDING). */
+ * transaction goes out behind it (RELAY_PENDING). The small fields
+ * first and the first recipient's entries near them: a list of one
+ * recipient touches a few pages, and an untouched page is not resident. */
 struct job {
-	char buf[RCPTLIST_SIZE + 1];
-	struct rcptlist list;
-	struct smtp_txn t;
-	struct smtp_txn_rcpt rcpt[RCPT_PER_LIST_MAX];
-	size_t of_txn[RCPT_PER_LIST_MAX];  /* list index of txn recipient k */
-	unsigned char open[RCPT_PER_LIST_MAX]; /* still to be tried now */
-	struct outcome out_of[RCPT_PER_LIST_MAX];
-	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
 	const char *path;      /* the list file, as named */
 	int msgfd;
 	long long msglen;      /* the message's bytes */
 	size_t ntxn;           /* recipients of its pending transaction */
+	char name[QUEUE_ID_SIZE + SMTP_DOMAIN_SIZE + 2];
+	unsigned char open[RCPT_PER_LIST_MAX]; /* still to be tried now */
+	size_t of_txn[RCPT_PER_LIST_MAX];  /* list index of txn recipient k */
+	struct smtp_txn t;
+	struct smtp_txn_rcpt rcpt[RCPT_PER_LIST_MAX];
+	struct outcome out_of[RCPT_PER_LIST_MAX];
+	struct rcptlist list;
+	char buf[RCPTLIST_SIZE + 1];
 };
 static struct job jobs[2], *job = &jobs[0];
 
-/* What one list at a time uses while it is settled or sent. */
+/* What one list at a time uses while it is settled or sent; the small
+ * fields first, as in struct job. */
 static struct {
-	char out[RCPTLIST_SIZE];
-	struct rcptlist next;
-	char diag[RCPT_PER_LIST_MAX][SMTP_DIAG_SIZE + 16];
-	struct mime7 mime;     /* the message made 7-bit, when needed */
-	char date[48];         /* a Date field the message lacks */
 	const char *sender;    /* route-from's envelope sender, or NULL */
 	size_t sender_len;
+	char date[48];         /* a Date field the message lacks */
+	char diag[RCPT_PER_LIST_MAX][SMTP_DIAG_SIZE + 16];
+	struct mime7 mime;     /* the message made 7-bit, when needed */
+	struct rcptlist next;
+	char out[RCPTLIST_SIZE];
 } shared;
 
 static struct relay relay;
