@@ -28,6 +28,11 @@ int fmt_into(char *buf, size_t size, const char *f, ...) FMT_PRINTF(3, 4);
 int fmt_vinto(char *buf, size_t size, const char *f, va_list ap)
 	FMT_PRINTF(3, 0);
 
+/* v in decimal at out, without a NUL; returns its length (at most
+ * FMT_ULONG_SIZE: an unsigned long of 64 bits). */
+#define FMT_ULONG_SIZE 20 /* unit: bytes */
+size_t fmt_ulong(char *out, unsigned long v);
+
 /* Formats into standard output's buffer (a text longer than
  * OUT_BUF_SIZE is cut there). Returns 0, or -1 when a write failed. */
 int out_printf(const char *f, ...) FMT_PRINTF(1, 2);

@@ -15,7 +15,6 @@ struct wbuf {
 void wbuf_init(struct wbuf *w, int fd, char *buf, size_t size);
 void wbuf_put(struct wbuf *w, const char *s, size_t n);
 void wbuf_puts(struct wbuf *w, const char *s);
-void wbuf_putnum(struct wbuf *w, unsigned long v);
 /* Writes what is buffered. Returns 0, or E_SYS with errno = w->err. */
 int wbuf_flush(struct wbuf *w);
 

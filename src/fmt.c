@@ -49,6 +49,19 @@ static void number(struct sink *s, unsigned long long v, int neg,
 	put(s, d + i, sizeof d - i);
 }
 
+size_t fmt_ulong(char *out, unsigned long v)
+{
+	char d[FMT_ULONG_SIZE];
+	size_t i = sizeof d;
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	memcpy(out, d + i, sizeof d - i);
+	return sizeof d - i;
+}
+
 /* One conversion at f (after its %); returns where the format goes on. */
 static const char *convert(struct sink *s, const char *f, va_list *ap)
 {

@@ -49,17 +49,6 @@ void wbuf_puts(struct wbuf *w, const char *s)
 	wbuf_put(w, s, strlen(s));
 }
 
-void wbuf_putnum(struct wbuf *w, unsigned long v)
-{
-	char tmp[24];
-	size_t n = sizeof tmp;
-	do {
-		tmp[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	wbuf_put(w, tmp + n, sizeof tmp - n);
-}
-
 int wbuf_flush(struct wbuf *w)
 {
 	drain(w);

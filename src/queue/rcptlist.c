@@ -1,6 +1,7 @@
 /* rcptlist.c: see rcptlist.h. */
 #include <string.h>
 #include "err.h"
+#include "fmt.h"
 #include "rcptlist.h"
 #include "route.h"
 
@@ -274,13 +275,8 @@ static void adds(struct out *o, const char *s)
 
 static void addnum(struct out *o, unsigned long v)
 {
-	char tmp[24];
-	size_t n = sizeof tmp;
-	do {
-		tmp[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	add(o, tmp + n, sizeof tmp - n);
+	char tmp[FMT_ULONG_SIZE];
+	add(o, tmp, fmt_ulong(tmp, v));
 }
 
 size_t rcptlist_format(const struct rcptlist *l, char *out, size_t size)

@@ -140,19 +140,6 @@ static size_t put1(char *buf, size_t room, const char *a, const char *b)
 	return put(buf, room, parts, lens);
 }
 
-static size_t fmt_ulong(char *out, unsigned long v)
-{
-	char tmp[24];
-	size_t n = 0, i;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
-}
-
 /* MAIL's parameters after the path into out (room 160): SIZE, BODY,
  * SMTPUTF8, and RET and ENVID when the server offers DSN. */
 static size_t mail_params(const struct smtp_session *s, const struct smtp_txn *t,
@@ -263,14 +250,10 @@ static size_t emit_oauth_line(struct smtp_session *s, char *buf, size_t room)
 	int bearer = s->auth_mech == SMTP_AUTH_OAUTHBEARER;
 	const char *cmd = bearer ? "AUTH OAUTHBEARER " : "AUTH XOAUTH2 ";
 	size_t cl = strlen(cmd), len = 0, start, o, n;
-	char port[12], *p = port + sizeof port;
-	unsigned v = s->auth_port;
+	char p[FMT_ULONG_SIZE + 1];
 	int pass;
 
-	*--p = 0;
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
+	p[fmt_ulong(p, s->auth_port)] = 0;
 	/* Pass 0 measures (nothing is written), pass 1 lays the bytes out. */
 	for (pass = 0, start = 0; pass < 2; pass++) {
 		size_t end = pass ? room : 0;
