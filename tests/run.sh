@@ -87,8 +87,17 @@ stack_max=$(sed -n 's/^#define STACK_OWN_MAX \([0-9]*\).*/\1/p' "$O/config.h")
 /usr/bin/python3 tools/stack.py "$O/obj" "$stack_max"
 check "build: the deepest chain of own stack frames is within STACK_OWN_MAX" \
 	/usr/bin/python3 tools/stack.py "$O/obj" "$stack_max"
-check "build: every module the daemons run is placed first (tools/daemons-first.ld)" \
-	/usr/bin/python3 tools/layout-check.py "$O/obj" tools/daemons-first.ld
+# The routers' and armel's code allows a plaintext relay client in the
+# daemons' windows; host's and arm64's is larger (no memory target there).
+case ${BOARD:-host} in
+armhf | armel | mips | mipsel) layout_bin=$O/bin/smtprc.unstripped ;;
+*) layout_bin= ;;
+esac
+# shellcheck disable=SC2086
+/usr/bin/python3 tools/layout-check.py "$O/obj" tools/daemons-first.ld $layout_bin
+# shellcheck disable=SC2086
+check "build: the daemons' modules first, a plaintext relay client's next (tools/daemons-first.ld)" \
+	/usr/bin/python3 tools/layout-check.py "$O/obj" tools/daemons-first.ld $layout_bin
 echo "build: $sp passed, $sf failed" >"$log"
 count build
 

@@ -11,41 +11,16 @@ in the whole-system boot a plaintext relay client touched 27 pages of
 .bss, 5 of them only for such variables. Here they share the page that
 .data starts, for every program.
 
-Reads the section headers of each object (ELF, either width and byte
-order: no cross binutils needed) and names each .bss.* section smaller
+Reads the section headers of each object (tools/elfsec.py) and names each .bss.* section smaller
 than SMALL bytes (-fdata-sections gives one per variable). A section
 named here but dropped by --gc-sections is simply not placed."""
 import os
-import struct
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from elfsec import sections  # noqa: E402
+
 SMALL = 1024  # bytes: a variable this large or larger stays in .bss
-
-
-def sections(path):
-    """(name, size) of each section of the ELF object at path."""
-    data = open(path, "rb").read()
-    if data[:4] != b"\x7fELF":
-        raise SystemExit("bss-first: %s is not an ELF object" % path)
-    wide, order = data[4] == 2, "<" if data[5] == 1 else ">"
-    if wide:
-        shoff, = struct.unpack_from(order + "Q", data, 0x28)
-        shentsize, shnum, shstrndx = struct.unpack_from(order + "HHH", data, 0x3A)
-    else:
-        shoff, = struct.unpack_from(order + "I", data, 0x20)
-        shentsize, shnum, shstrndx = struct.unpack_from(order + "HHH", data, 0x2E)
-    heads = []
-    for i in range(shnum):
-        at = shoff + i * shentsize
-        if wide:
-            name, _, _, _, off, size = struct.unpack_from(order + "IIQQQQ", data, at)
-        else:
-            name, _, _, _, off, size = struct.unpack_from(order + "IIIIII", data, at)
-        heads.append((name, off, size))
-    _, stroff, _ = heads[shstrndx]
-    for name, _, size in heads:
-        end = data.index(b"\0", stroff + name)
-        yield data[stroff + name:end].decode(), size
 
 
 def main():
@@ -53,7 +28,7 @@ def main():
            "SECTIONS", "{", "\t.bss.small (NOLOAD) : {",
            "\t\t*libc.a:*(.bss .bss.* COMMON)"]
     for path in sorted(sys.argv[1:]):
-        small = sorted(n for n, size in sections(path)
+        small = sorted(n for n, _, size in sections(path)
                        if n.startswith(".bss.") and 0 < size < SMALL)
         if small:
             # The object as the link names it: its path under obj/.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tools/layout-check.py OBJDIR LDSCRIPT: every module the daemons run is
+"""tools/layout-check.py OBJDIR LDSCRIPT [BINARY]: every module the daemons run is
 placed first by LDSCRIPT (tools/daemons-first.ld, .text.daemons), and
 every module a plaintext relay client runs is placed there or right
 after (.text.client).
@@ -15,11 +15,24 @@ client's own file (CLIENT_FILES), not following into what only TLS runs
 client must not map the window of TLS code. Calls through pointers are
 not in the graphs; arena.c (musl's setenv allocates through it) is named
 in the script by hand for that reason, as are udns and the DNS callbacks
-of dnsq_udns.c (reached directly through dnsq_open)."""
+of dnsq_udns.c (reached directly through dnsq_open).
+
+With BINARY (the linked, unstripped program: tests/run.sh gives it on the
+boards whose code allows it), also the result: the code from the start
+of the mapping to the end of .text.client must lie in no more 64 KiB
+windows than the code to the end of .text.daemons. Otherwise a plaintext
+relay client maps a window the daemons do not, 64 KiB more resident
+(the code before .text.client grew, or the client's own did): exit 1,
+saying how far over it is."""
 import glob
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from elfsec import sections  # noqa: E402
+
+WINDOW = 65536  # bytes: the kernel's fault-around (fault_around_bytes)
 
 DAEMON_FILES = {"src/prog/smtppd.c", "src/prog/smtprcd.c", "src/prog/main.c",
                 "src/prog/privilege.c", "src/prog/daemon.c", "src/prog/resort.c",
@@ -57,6 +70,29 @@ def reached(file_of, calls, roots, stop=()):
     return {file_of[f] for f in seen if f in file_of}
 
 
+def windows(binary):
+    """1 when the plaintext relay client's code needs more windows than the
+    daemons' (it says so), else 0; prints both."""
+    s = {n: (a, z) for n, a, z in sections(binary)}
+    if ".text.daemons" not in s or ".text.client" not in s:
+        print("layout-check: %s has no .text.daemons or .text.client" % binary)
+        return 1
+    base = s[".text.daemons"][0] // WINDOW
+    n = {k: (a + z - 1) // WINDOW - base + 1 for k, (a, z) in s.items()
+         if k in (".text.daemons", ".text.client")}
+    end = sum(s[".text.client"])
+    print("layout-check: the daemons' code in %d and a plaintext relay "
+          "client's in %d windows of %d bytes (%d bytes left in its last)"
+          % (n[".text.daemons"], n[".text.client"], WINDOW,
+             -end % WINDOW))
+    if n[".text.client"] > n[".text.daemons"]:
+        print("layout-check: a plaintext relay client maps a window the "
+              "daemons do not: .text.client ends %d bytes into it"
+              % (end % WINDOW))
+        return 1
+    return 0
+
+
 def main():
     objdir, script = sys.argv[1], sys.argv[2]
     text = open(script).read()
@@ -76,7 +112,8 @@ def main():
     for m in client:
         print("layout-check: %s runs in a plaintext relay client but %s does "
               "not place it in .text.daemons or .text.client" % (m, script))
-    return 1 if missing or client else 0
+    bad = windows(sys.argv[3]) if len(sys.argv) > 3 else 0
+    return 1 if missing or client or bad else 0
 
 
 if __name__ == "__main__":
