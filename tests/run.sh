@@ -37,10 +37,11 @@ count() { # adds the "NAME: N passed, N failed" line of $log
 
 echo "== build checks ($O)"
 sp=0 sf=0
-check() { # description, then a command that must succeed
+check() { # description, then a command that must succeed (what it
+	# prints shows above its line: the figures of stack.py and layout-check)
 	d=$1
 	shift
-	if "$@" >/dev/null 2>&1; then
+	if "$@" 2>&1; then
 		echo "ok   $d"
 		sp=$((sp + 1))
 	else
@@ -84,7 +85,6 @@ check "source: no function over 80 lines" tools/check-source.sh short
 check "source: every option of the programs' tables is in a manual page" \
 	tools/check-source.sh man
 stack_max=$(sed -n 's/^#define STACK_OWN_MAX \([0-9]*\).*/\1/p' "$O/config.h")
-/usr/bin/python3 tools/stack.py "$O/obj" "$stack_max"
 check "build: the deepest chain of own stack frames is within STACK_OWN_MAX" \
 	/usr/bin/python3 tools/stack.py "$O/obj" "$stack_max"
 # The routers' and armel's code allows a plaintext relay client in the
@@ -93,8 +93,6 @@ case ${BOARD:-host} in
 armhf | armel | mips | mipsel) layout_bin=$O/bin/smtprc.unstripped ;;
 *) layout_bin= ;;
 esac
-# shellcheck disable=SC2086
-/usr/bin/python3 tools/layout-check.py "$O/obj" tools/daemons-first.ld $layout_bin
 # shellcheck disable=SC2086
 check "build: the daemons' modules first, a plaintext relay client's next (tools/daemons-first.ld)" \
 	/usr/bin/python3 tools/layout-check.py "$O/obj" tools/daemons-first.ld $layout_bin

@@ -11,9 +11,10 @@ in the whole-system boot a plaintext relay client touched 27 pages of
 .bss, 5 of them only for such variables. Here they share the page that
 .data starts, for every program.
 
-Reads the section headers of each object (tools/elfsec.py) and names each .bss.* section smaller
-than SMALL bytes (-fdata-sections gives one per variable). A section
-named here but dropped by --gc-sections is simply not placed."""
+Reads the section headers of each object (tools/elfsec.py) and names
+each .bss.* section smaller than SMALL bytes (-fdata-sections gives one
+per variable). A section named here but dropped by --gc-sections is
+simply not placed."""
 import os
 import sys
 
@@ -31,10 +32,9 @@ def main():
         small = sorted(n for n, _, size in sections(path)
                        if n.startswith(".bss.") and 0 < size < SMALL)
         if small:
-            # The object as the link names it: its path under obj/.
-            rel = path[path.index("/obj/") + 1:] if "/obj/" in path else \
-                os.path.basename(path)
-            out.append("\t\t*/%s(%s)" % (rel, " ".join(small)))
+            # The object as the link names it: $(O)/obj/..., any $(O).
+            out.append("\t\t*/%s(%s)" % (path[path.index("obj/"):],
+                                         " ".join(small)))
     out += ["\t}", "}", "INSERT BEFORE .bss;"]
     print("\n".join(out))
 

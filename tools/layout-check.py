@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""tools/layout-check.py OBJDIR LDSCRIPT [BINARY]: every module the daemons run is
-placed first by LDSCRIPT (tools/daemons-first.ld, .text.daemons), and
-every module a plaintext relay client runs is placed there or right
-after (.text.client).
+"""tools/layout-check.py OBJDIR LDSCRIPT [BINARY]: every module the
+daemons run is placed first by LDSCRIPT (tools/daemons-first.ld,
+.text.daemons), and every module a plaintext relay client runs is placed
+there or right after (.text.client).
 
 Reads the call graphs GCC writes with -fcallgraph-info (OBJDIR/**/*.ci),
 starts from every function of the daemons' own files (DAEMON_FILES: their
@@ -77,18 +77,16 @@ def windows(binary):
     if ".text.daemons" not in s or ".text.client" not in s:
         print("layout-check: %s has no .text.daemons or .text.client" % binary)
         return 1
-    base = s[".text.daemons"][0] // WINDOW
-    n = {k: (a + z - 1) // WINDOW - base + 1 for k, (a, z) in s.items()
-         if k in (".text.daemons", ".text.client")}
-    end = sum(s[".text.client"])
+    start = s[".text.daemons"][0] // WINDOW
+    daemons, client = (sum(s[k]) for k in (".text.daemons", ".text.client"))
+    nd, nc = ((end - 1) // WINDOW - start + 1 for end in (daemons, client))
     print("layout-check: the daemons' code in %d and a plaintext relay "
           "client's in %d windows of %d bytes (%d bytes left in its last)"
-          % (n[".text.daemons"], n[".text.client"], WINDOW,
-             -end % WINDOW))
-    if n[".text.client"] > n[".text.daemons"]:
+          % (nd, nc, WINDOW, -client % WINDOW))
+    if nc > nd:
         print("layout-check: a plaintext relay client maps a window the "
               "daemons do not: .text.client ends %d bytes into it"
-              % (end % WINDOW))
+              % (client % WINDOW))
         return 1
     return 0
 
@@ -97,9 +95,9 @@ def main():
     objdir, script = sys.argv[1], sys.argv[2]
     text = open(script).read()
     cut = text.index(".text.client :")
-    first = {"src/%s.c" % m for m in re.findall(r"\*/obj/([\w/]+)\.o\(", text[:cut])}
-    placed = first | {"src/%s.c" % m for m in
-                      re.findall(r"\*/obj/([\w/]+)\.o\(", text[cut:])}
+    named = re.compile(r"\*/obj/([\w/]+)\.o\(")
+    first = {"src/%s.c" % m for m in named.findall(text[:cut])}
+    placed = first | {"src/%s.c" % m for m in named.findall(text[cut:])}
     file_of, calls = graph(objdir)
     if not file_of:
         print("layout-check: no call graphs (*.ci) under %s" % objdir)
